@@ -1,0 +1,976 @@
+/*
+ * The asynchronous Kubernetes API client: libcurl's multi interface on the
+ * Open vSwitch poll loop.  See k8s-client.h for the contract.
+ *
+ * libcurl tells us which sockets it wants watched through its socket
+ * callback and when it next needs to run through its timer callback; we
+ * keep both in 'struct k8s_client' and hand them to the poll loop in
+ * k8s_client_wait().  k8s_client_run() asks poll() (with a zero timeout)
+ * which of those sockets are ready and passes each to
+ * curl_multi_socket_action(), then collects finished transfers.
+ */
+
+#include <config.h>
+
+#include "k8s-client.h"
+
+#include <cjson/cJSON.h>
+#include <curl/curl.h>
+#include <errno.h>
+#include <limits.h>
+#include <poll.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+
+#include "k8s-config.h"
+#include "openvswitch/dynamic-string.h"
+#include "openvswitch/hmap.h"
+#include "openvswitch/list.h"
+#include "openvswitch/poll-loop.h"
+#include "openvswitch/vlog.h"
+#include "hash.h"
+#include "timeval.h"
+#include "util.h"
+
+VLOG_DEFINE_THIS_MODULE(k8s_client);
+
+/* A request that gets no answer within this time fails, so that a server
+ * that accepts connections but never answers cannot stall a caller.
+ * Watches are exempt: they end by the server's timeoutSeconds. */
+#define K8S_REQUEST_TIMEOUT_MS (30 * 1000)
+#define K8S_CONNECT_TIMEOUT_MS (10 * 1000)
+
+/* How often, at most, we stat() the token file to see if it changed. */
+#define K8S_TOKEN_CHECK_MS 1000
+#define K8S_MAX_TOKEN_SIZE (64 * 1024)
+
+struct k8s_socket {
+    struct hmap_node hmap_node; /* In k8s_client's 'sockets', by fd. */
+    curl_socket_t fd;
+    int what;                   /* CURL_POLL_IN, _OUT or _INOUT. */
+};
+
+struct k8s_client {
+    struct k8s_config config;
+    char *user_agent;
+    CURLM *multi;
+
+    struct hmap sockets;        /* Contains "struct k8s_socket"s. */
+    long long int timer;        /* When libcurl wants to run, or
+                                 * LLONG_MAX for never. */
+    struct ovs_list requests;   /* Contains "struct k8s_request"s. */
+
+    /* Bearer token, from config.token or re-read from config.token_file. */
+    char *token;
+    struct stat token_stat;     /* Of the token file when last read. */
+    long long int token_checked;
+    char *token_error;          /* Why the token file can't be read. */
+
+    struct k8s_client_stats stats;
+    char *last_error;
+};
+
+enum k8s_method {
+    K8S_GET,
+    K8S_POST,
+    K8S_PUT,
+    K8S_PATCH,
+    K8S_DELETE,
+};
+
+static const char *const method_names[] = {
+    [K8S_GET] = "GET",
+    [K8S_POST] = "POST",
+    [K8S_PUT] = "PUT",
+    [K8S_PATCH] = "PATCH",
+    [K8S_DELETE] = "DELETE",
+};
+
+struct k8s_request {
+    struct ovs_list list_node;  /* In k8s_client's 'requests'. */
+    struct k8s_client *client;
+    CURL *easy;                 /* NULL once finished. */
+    struct curl_slist *headers;
+    enum k8s_method method;
+    char *path;
+    bool is_watch;
+    long long int start;        /* time_msec() when started. */
+    long long int finish;       /* time_msec() when done, or LLONG_MAX. */
+
+    struct ds body;             /* Body received so far (non-watch), or the
+                                 * incomplete tail of a watch stream. */
+    char *local_error;          /* Our own reason to abort the transfer. */
+    char curl_error[CURL_ERROR_SIZE];
+
+    /* Watch stream framing: scanning state over 'body'. */
+    size_t scan_ofs;            /* Bytes of 'body' already scanned. */
+    int depth;                  /* JSON nesting depth at 'scan_ofs'. */
+    bool in_string;
+    bool escaped;
+    struct ovs_list events;     /* Contains "struct k8s_event_node"s. */
+    size_t n_events;
+
+    struct k8s_result result;
+};
+
+struct k8s_event_node {
+    struct ovs_list list_node;
+    cJSON *event;
+};
+
+static void k8s_request_finish(struct k8s_request *, CURLcode);
+static void k8s_client_check_token(struct k8s_client *, bool force);
+
+/* Global libcurl initialization, done once per process. */
+static void
+k8s_curl_init(void)
+{
+    static bool inited;
+
+    if (!inited) {
+        CURLcode error = curl_global_init(CURL_GLOBAL_DEFAULT);
+        if (error) {
+            ovs_fatal(0, "libcurl initialization failed: %s",
+                      curl_easy_strerror(error));
+        }
+        inited = true;
+    }
+}
+
+static struct k8s_socket *
+k8s_socket_find(const struct k8s_client *client, curl_socket_t fd)
+{
+    struct k8s_socket *s;
+
+    HMAP_FOR_EACH_WITH_HASH (s, hmap_node, hash_int(fd, 0),
+                             &client->sockets) {
+        if (s->fd == fd) {
+            return s;
+        }
+    }
+    return NULL;
+}
+
+/* libcurl's CURLMOPT_SOCKETFUNCTION. */
+static int
+k8s_socket_cb(CURL *easy OVS_UNUSED, curl_socket_t fd, int what,
+              void *client_, void *socketp OVS_UNUSED)
+{
+    struct k8s_client *client = client_;
+    struct k8s_socket *s = k8s_socket_find(client, fd);
+
+    if (what == CURL_POLL_REMOVE) {
+        if (s) {
+            hmap_remove(&client->sockets, &s->hmap_node);
+            free(s);
+        }
+    } else {
+        if (!s) {
+            s = xmalloc(sizeof *s);
+            s->fd = fd;
+            hmap_insert(&client->sockets, &s->hmap_node, hash_int(fd, 0));
+        }
+        s->what = what;
+    }
+    return 0;
+}
+
+/* libcurl's CURLMOPT_TIMERFUNCTION. */
+static int
+k8s_timer_cb(CURLM *multi OVS_UNUSED, long timeout_ms, void *client_)
+{
+    struct k8s_client *client = client_;
+
+    client->timer = timeout_ms < 0 ? LLONG_MAX : time_msec() + timeout_ms;
+    return 0;
+}
+
+struct k8s_client *
+k8s_client_create(const struct k8s_config *config, const char *user_agent)
+{
+    struct k8s_client *client = xzalloc(sizeof *client);
+
+    k8s_curl_init();
+    k8s_config_clone(&client->config, config);
+    client->user_agent = xasprintf("%s ovn-dpu/%s", user_agent,
+                                   PACKAGE_VERSION);
+    client->multi = curl_multi_init();
+    if (!client->multi) {
+        ovs_fatal(0, "curl_multi_init() failed");
+    }
+    curl_multi_setopt(client->multi, CURLMOPT_SOCKETFUNCTION, k8s_socket_cb);
+    curl_multi_setopt(client->multi, CURLMOPT_SOCKETDATA, client);
+    curl_multi_setopt(client->multi, CURLMOPT_TIMERFUNCTION, k8s_timer_cb);
+    curl_multi_setopt(client->multi, CURLMOPT_TIMERDATA, client);
+    hmap_init(&client->sockets);
+    client->timer = LLONG_MAX;
+    ovs_list_init(&client->requests);
+
+    if (config->token) {
+        client->token = xstrdup(config->token);
+    }
+    client->token_checked = LLONG_MIN;
+    k8s_client_check_token(client, true);
+    return client;
+}
+
+void
+k8s_client_destroy(struct k8s_client *client)
+{
+    if (!client) {
+        return;
+    }
+
+    /* Requests outlive the client only as finished, detached objects. */
+    struct k8s_request *request;
+    LIST_FOR_EACH_POP (request, list_node, &client->requests) {
+        if (request->easy) {
+            request->local_error = xstrdup("client destroyed");
+            curl_multi_remove_handle(client->multi, request->easy);
+            k8s_request_finish(request, CURLE_ABORTED_BY_CALLBACK);
+        }
+        request->client = NULL;
+        ovs_list_init(&request->list_node);
+    }
+    curl_multi_cleanup(client->multi);
+
+    struct k8s_socket *s;
+    HMAP_FOR_EACH_POP (s, hmap_node, &client->sockets) {
+        free(s);
+    }
+    hmap_destroy(&client->sockets);
+    k8s_config_destroy(&client->config);
+    free(client->user_agent);
+    free(client->token);
+    free(client->token_error);
+    free(client->last_error);
+    free(client);
+}
+
+const char *
+k8s_client_server(const struct k8s_client *client)
+{
+    return client->config.server;
+}
+
+void
+k8s_client_get_stats(const struct k8s_client *client,
+                     struct k8s_client_stats *stats)
+{
+    *stats = client->stats;
+    stats->in_flight = ovs_list_size(&client->requests);
+}
+
+void
+k8s_client_format_status(const struct k8s_client *client, struct ds *s)
+{
+    struct k8s_client_stats stats;
+
+    k8s_client_get_stats(client, &stats);
+    ds_put_format(s, "server: %s\n", client->config.server);
+    ds_put_format(s, "credentials: %s\n",
+                  client->config.token_file ? "token file"
+                  : client->config.token ? "token"
+                  : client->config.client_cert_file
+                    || client->config.client_cert_data
+                  ? "client certificate" : "none");
+    if (client->config.token_file) {
+        ds_put_format(s, "token file: %s%s%s\n", client->config.token_file,
+                      client->token_error ? " (" : "",
+                      client->token_error ? client->token_error : "");
+        if (client->token_error) {
+            ds_put_char(s, ')');
+        }
+    }
+    ds_put_format(s, "requests: %llu started, %llu failed, %llu in flight\n",
+                  stats.requests, stats.failures, stats.in_flight);
+    if (client->config.token_file) {
+        ds_put_format(s, "token reloads: %llu\n", stats.token_reloads);
+    }
+    if (client->last_error) {
+        ds_put_format(s, "last error: %s\n", client->last_error);
+    }
+}
+
+/* Re-reads the token file if it changed since we last read it.  Checks at
+ * most once per K8S_TOKEN_CHECK_MS unless 'force'. */
+static void
+k8s_client_check_token(struct k8s_client *client, bool force)
+{
+    const char *file_name = client->config.token_file;
+    long long int now = time_msec();
+
+    if (!file_name
+        || (!force && now - client->token_checked < K8S_TOKEN_CHECK_MS)) {
+        return;
+    }
+    client->token_checked = now;
+
+    struct stat st;
+    if (stat(file_name, &st)) {
+        free(client->token_error);
+        client->token_error = xasprintf("cannot stat token file: %s",
+                                        ovs_strerror(errno));
+        return;
+    }
+    if (client->token
+        && st.st_ino == client->token_stat.st_ino
+        && st.st_dev == client->token_stat.st_dev
+        && st.st_size == client->token_stat.st_size
+        && st.st_mtim.tv_sec == client->token_stat.st_mtim.tv_sec
+        && st.st_mtim.tv_nsec == client->token_stat.st_mtim.tv_nsec) {
+        return;
+    }
+
+    char *error = NULL;
+    FILE *stream = fopen(file_name, "r");
+    if (!stream) {
+        error = xasprintf("cannot open token file: %s", ovs_strerror(errno));
+    } else {
+        struct ds token = DS_EMPTY_INITIALIZER;
+        int c;
+
+        while ((c = getc(stream)) != EOF && token.length <= K8S_MAX_TOKEN_SIZE) {
+            ds_put_char(&token, c);
+        }
+        fclose(stream);
+        ds_chomp(&token, '\n');
+        while (token.length && strchr(" \t\r\n", ds_last(&token))) {
+            token.length--;
+        }
+        ds_cstr(&token);
+
+        if (token.length > K8S_MAX_TOKEN_SIZE) {
+            error = xstrdup("token file is too large");
+        } else if (!token.length) {
+            error = xstrdup("token file is empty");
+        } else if (strcspn(token.string, "\r\n") != token.length) {
+            error = xstrdup("token file holds more than one line");
+        }
+        if (error) {
+            ds_destroy(&token);
+        } else {
+            if (client->token) {
+                client->stats.token_reloads++;
+                VLOG_INFO("re-read bearer token from %s", file_name);
+            }
+            free(client->token);
+            client->token = ds_steal_cstr(&token);
+            client->token_stat = st;
+        }
+    }
+
+    free(client->token_error);
+    client->token_error = error;
+    if (error) {
+        static struct vlog_rate_limit rl = VLOG_RATE_LIMIT_INIT(1, 5);
+        VLOG_WARN_RL(&rl, "%s: %s", file_name, error);
+    }
+}
+
+/* libcurl's CURLOPT_WRITEFUNCTION for ordinary requests. */
+static size_t
+k8s_write_body_cb(char *data, size_t size OVS_UNUSED, size_t n, void *req_)
+{
+    struct k8s_request *request = req_;
+
+    if (request->body.length + n > K8S_MAX_BODY_SIZE) {
+        request->local_error = xasprintf("response body exceeds %d bytes",
+                                         K8S_MAX_BODY_SIZE);
+        return 0;
+    }
+    ds_put_buffer(&request->body, data, n);
+    return n;
+}
+
+/* Appends the complete JSON object in 'text' (of 'length' bytes) to the
+ * events of 'request'.  Returns false, with 'request->local_error' set, if
+ * it is not valid JSON. */
+static bool
+k8s_request_add_event(struct k8s_request *request,
+                      const char *text, size_t length)
+{
+    cJSON *event = cJSON_ParseWithLength(text, length);
+
+    if (!event || !cJSON_IsObject(event)
+        || !cJSON_IsString(cJSON_GetObjectItemCaseSensitive(event, "type"))) {
+        request->local_error = xasprintf(
+            "watch event %zu is %s", request->n_events + 1,
+            !event ? "not valid JSON" : "not a {\"type\": ...} object");
+        cJSON_Delete(event);
+        return false;
+    }
+
+    struct k8s_event_node *node = xmalloc(sizeof *node);
+    node->event = event;
+    ovs_list_push_back(&request->events, &node->list_node);
+    request->n_events++;
+    return true;
+}
+
+/* libcurl's CURLOPT_WRITEFUNCTION for watches.
+ *
+ * The API server sends watch events as JSON objects one after another
+ * (each followed by a newline, but we do not rely on that).  We find where
+ * each object ends by tracking nesting depth outside strings, so an event
+ * split across reads, or several in one read, are both handled. */
+static size_t
+k8s_write_watch_cb(char *data, size_t size OVS_UNUSED, size_t n, void *req_)
+{
+    struct k8s_request *request = req_;
+    struct ds *buf = &request->body;
+
+    ds_put_buffer(buf, data, n);
+
+    size_t start = 0;           /* Start of the current object in 'buf'. */
+    size_t i;
+    for (i = request->scan_ofs; i < buf->length; i++) {
+        unsigned char c = buf->string[i];
+
+        if (request->in_string) {
+            if (request->escaped) {
+                request->escaped = false;
+            } else if (c == '\\') {
+                request->escaped = true;
+            } else if (c == '"') {
+                request->in_string = false;
+            }
+        } else if (request->depth == 0) {
+            if (c == '{') {
+                start = i;
+                request->depth = 1;
+            } else if (!strchr(" \t\r\n", c)) {
+                request->local_error = xasprintf(
+                    "watch stream has unexpected byte 0x%02x between events",
+                    c);
+                return 0;
+            } else {
+                start = i + 1;
+            }
+        } else if (c == '"') {
+            request->in_string = true;
+        } else if (c == '{' || c == '[') {
+            request->depth++;
+        } else if (c == '}' || c == ']') {
+            if (!--request->depth) {
+                if (!k8s_request_add_event(request, &buf->string[start],
+                                           i + 1 - start)) {
+                    return 0;
+                }
+                start = i + 1;
+            }
+        }
+    }
+
+    /* Keep only the incomplete tail. */
+    if (request->depth == 0 && !request->in_string) {
+        start = buf->length;
+    }
+    if (start > 0) {
+        memmove(buf->string, &buf->string[start], buf->length - start);
+        buf->length -= start;
+    }
+    request->scan_ofs = buf->length;
+
+    if (buf->length > K8S_MAX_EVENT_SIZE) {
+        request->local_error = xasprintf("watch event exceeds %d bytes",
+                                         K8S_MAX_EVENT_SIZE);
+        return 0;
+    }
+    return n;
+}
+
+static void
+k8s_set_blob(CURL *easy, CURLoption option, const char *data, size_t length)
+{
+    struct curl_blob blob = {
+        .data = CONST_CAST(char *, data),
+        .len = length,
+        .flags = CURL_BLOB_COPY,
+    };
+    curl_easy_setopt(easy, option, &blob);
+}
+
+static struct k8s_request *
+k8s_request_start(struct k8s_client *client, enum k8s_method method,
+                  const char *path, const cJSON *body,
+                  const char *content_type, bool is_watch)
+{
+    struct k8s_request *request = xzalloc(sizeof *request);
+    const struct k8s_config *cfg = &client->config;
+
+    request->client = client;
+    request->method = method;
+    request->path = xstrdup(path);
+    request->is_watch = is_watch;
+    request->start = time_msec();
+    request->finish = LLONG_MAX;
+    ds_init(&request->body);
+    ovs_list_init(&request->events);
+    ovs_list_push_back(&client->requests, &request->list_node);
+    client->stats.requests++;
+
+    CURL *easy = request->easy = curl_easy_init();
+    if (!easy) {
+        request->local_error = xstrdup("curl_easy_init() failed");
+        k8s_request_finish(request, CURLE_FAILED_INIT);
+        return request;
+    }
+
+    char *url = xasprintf("%s%s", cfg->server, path);
+    curl_easy_setopt(easy, CURLOPT_URL, url);
+    free(url);
+    curl_easy_setopt(easy, CURLOPT_PROTOCOLS_STR, "http,https");
+    curl_easy_setopt(easy, CURLOPT_PRIVATE, request);
+    curl_easy_setopt(easy, CURLOPT_ERRORBUFFER, request->curl_error);
+    curl_easy_setopt(easy, CURLOPT_NOSIGNAL, 1L);
+    curl_easy_setopt(easy, CURLOPT_USERAGENT, client->user_agent);
+    curl_easy_setopt(easy, CURLOPT_CONNECTTIMEOUT_MS,
+                     (long) K8S_CONNECT_TIMEOUT_MS);
+    curl_easy_setopt(easy, CURLOPT_TCP_KEEPALIVE, 1L);
+    curl_easy_setopt(easy, CURLOPT_TCP_KEEPIDLE, 30L);
+    curl_easy_setopt(easy, CURLOPT_TCP_KEEPINTVL, 10L);
+    if (is_watch) {
+        curl_easy_setopt(easy, CURLOPT_WRITEFUNCTION, k8s_write_watch_cb);
+    } else {
+        curl_easy_setopt(easy, CURLOPT_WRITEFUNCTION, k8s_write_body_cb);
+        curl_easy_setopt(easy, CURLOPT_TIMEOUT_MS,
+                         (long) K8S_REQUEST_TIMEOUT_MS);
+    }
+    curl_easy_setopt(easy, CURLOPT_WRITEDATA, request);
+
+    /* TLS. */
+    if (cfg->insecure_skip_tls_verify) {
+        curl_easy_setopt(easy, CURLOPT_SSL_VERIFYPEER, 0L);
+        curl_easy_setopt(easy, CURLOPT_SSL_VERIFYHOST, 0L);
+    } else if (cfg->ca_file) {
+        curl_easy_setopt(easy, CURLOPT_CAINFO, cfg->ca_file);
+    } else if (cfg->ca_data) {
+        k8s_set_blob(easy, CURLOPT_CAINFO_BLOB, cfg->ca_data,
+                     cfg->ca_data_len);
+    }
+    if (cfg->client_cert_file) {
+        curl_easy_setopt(easy, CURLOPT_SSLCERT, cfg->client_cert_file);
+    } else if (cfg->client_cert_data) {
+        k8s_set_blob(easy, CURLOPT_SSLCERT_BLOB, cfg->client_cert_data,
+                     cfg->client_cert_data_len);
+    }
+    if (cfg->client_key_file) {
+        curl_easy_setopt(easy, CURLOPT_SSLKEY, cfg->client_key_file);
+    } else if (cfg->client_key_data) {
+        k8s_set_blob(easy, CURLOPT_SSLKEY_BLOB, cfg->client_key_data,
+                     cfg->client_key_data_len);
+    }
+
+    /* Headers. */
+    struct curl_slist *headers = NULL;
+    headers = curl_slist_append(headers, "Accept: application/json");
+    k8s_client_check_token(client, false);
+    if (client->token) {
+        char *auth = xasprintf("Authorization: Bearer %s", client->token);
+        headers = curl_slist_append(headers, auth);
+        explicit_bzero(auth, strlen(auth));
+        free(auth);
+    }
+    if (content_type) {
+        char *ct = xasprintf("Content-Type: %s", content_type);
+        headers = curl_slist_append(headers, ct);
+        free(ct);
+    }
+    request->headers = headers;
+    curl_easy_setopt(easy, CURLOPT_HTTPHEADER, headers);
+
+    /* Method and body. */
+    switch (method) {
+    case K8S_GET:
+        break;
+    case K8S_POST:
+    case K8S_PUT:
+    case K8S_PATCH:
+    case K8S_DELETE:
+        curl_easy_setopt(easy, CURLOPT_CUSTOMREQUEST, method_names[method]);
+        break;
+    }
+    if (body) {
+        char *text = cJSON_PrintUnformatted(body);
+        if (!text) {
+            request->local_error = xstrdup("cannot serialize request body");
+            k8s_request_finish(request, CURLE_ABORTED_BY_CALLBACK);
+            return request;
+        }
+        curl_easy_setopt(easy, CURLOPT_POSTFIELDSIZE, (long) strlen(text));
+        curl_easy_setopt(easy, CURLOPT_COPYPOSTFIELDS, text);
+        cJSON_free(text);
+    }
+
+    CURLMcode mc = curl_multi_add_handle(client->multi, easy);
+    if (mc) {
+        request->local_error = xasprintf("curl_multi_add_handle: %s",
+                                         curl_multi_strerror(mc));
+        k8s_request_finish(request, CURLE_FAILED_INIT);
+        return request;
+    }
+    VLOG_DBG("%s %s", method_names[method], path);
+    return request;
+}
+
+struct k8s_request *
+k8s_request_get(struct k8s_client *client, const char *path)
+{
+    return k8s_request_start(client, K8S_GET, path, NULL, NULL, false);
+}
+
+struct k8s_request *
+k8s_request_create(struct k8s_client *client, const char *collection_path,
+                   const cJSON *body)
+{
+    return k8s_request_start(client, K8S_POST, collection_path, body,
+                             "application/json", false);
+}
+
+struct k8s_request *
+k8s_request_update(struct k8s_client *client, const char *path,
+                   const cJSON *body)
+{
+    return k8s_request_start(client, K8S_PUT, path, body,
+                             "application/json", false);
+}
+
+struct k8s_request *
+k8s_request_merge_patch(struct k8s_client *client, const char *path,
+                        const cJSON *patch)
+{
+    return k8s_request_start(client, K8S_PATCH, path, patch,
+                             "application/merge-patch+json", false);
+}
+
+struct k8s_request *
+k8s_request_delete(struct k8s_client *client, const char *path)
+{
+    return k8s_request_start(client, K8S_DELETE, path, NULL, NULL, false);
+}
+
+struct k8s_request *
+k8s_request_watch(struct k8s_client *client, const char *path)
+{
+    return k8s_request_start(client, K8S_GET, path, NULL, NULL, true);
+}
+
+/* Appends to 'msg' a short, printable excerpt of 'body'. */
+static void
+put_body_excerpt(struct ds *msg, const struct ds *body)
+{
+    size_t n = MIN(body->length, 120);
+
+    ds_put_cstr(msg, ": \"");
+    for (size_t i = 0; i < n; i++) {
+        unsigned char c = body->string[i];
+        if (c >= 0x20 && c < 0x7f && c != '"' && c != '\\') {
+            ds_put_char(msg, c);
+        } else {
+            ds_put_format(msg, "\\x%02x", c);
+        }
+    }
+    ds_put_format(msg, "\"%s", body->length > n ? "..." : "");
+}
+
+/* Fills in 'request->result' from a non-2xx answer. */
+static void
+k8s_request_set_api_error(struct k8s_request *request, struct ds *msg)
+{
+    struct k8s_result *r = &request->result;
+    cJSON *status = cJSON_ParseWithLength(request->body.string,
+                                          request->body.length);
+    const cJSON *kind = cJSON_GetObjectItemCaseSensitive(status, "kind");
+    const cJSON *reason = cJSON_GetObjectItemCaseSensitive(status, "reason");
+    const cJSON *message = cJSON_GetObjectItemCaseSensitive(status,
+                                                            "message");
+
+    ds_put_format(msg, "HTTP %d", r->http_status);
+    if (cJSON_IsString(kind) && !strcmp(kind->valuestring, "Status")) {
+        if (cJSON_IsString(reason) && reason->valuestring[0]) {
+            r->reason = xstrdup(reason->valuestring);
+            ds_put_format(msg, " %s", r->reason);
+        }
+        if (cJSON_IsString(message) && message->valuestring[0]) {
+            ds_put_format(msg, ": %s", message->valuestring);
+        }
+    } else if (request->body.length) {
+        ds_put_cstr(msg, " with a body that is not a Status");
+        put_body_excerpt(msg, &request->body);
+    }
+    cJSON_Delete(status);
+}
+
+static void
+k8s_request_finish(struct k8s_request *request, CURLcode code)
+{
+    struct k8s_client *client = request->client;
+    struct k8s_result *r = &request->result;
+    struct ds msg = DS_EMPTY_INITIALIZER;
+    long http_status = 0;
+
+    if (request->easy) {
+        curl_easy_getinfo(request->easy, CURLINFO_RESPONSE_CODE, &http_status);
+    }
+    r->http_status = http_status;
+    request->finish = time_msec();
+
+    ds_put_format(&msg, "%s %s: ", method_names[request->method],
+                  request->path);
+    if (request->local_error) {
+        ds_put_cstr(&msg, request->local_error);
+    } else if (code != CURLE_OK) {
+        ds_put_cstr(&msg, request->curl_error[0] ? request->curl_error
+                                                 : curl_easy_strerror(code));
+    } else if (http_status < 200 || http_status > 299) {
+        k8s_request_set_api_error(request, &msg);
+    } else if (!request->is_watch && request->body.length) {
+        const char *end = NULL;
+        r->body = cJSON_ParseWithLengthOpts(request->body.string,
+                                            request->body.length, &end,
+                                            false);
+        if (!r->body) {
+            ds_put_format(&msg, "HTTP %ld with a body that is not valid "
+                          "JSON (error at byte %td of %zu)", http_status,
+                          end ? end - request->body.string : (ptrdiff_t) 0,
+                          request->body.length);
+        } else if (end && strspn(end, " \t\r\n") !=
+                   request->body.length - (end - request->body.string)) {
+            ds_put_format(&msg, "HTTP %ld with trailing garbage after the "
+                          "JSON body", http_status);
+            cJSON_Delete(r->body);
+            r->body = NULL;
+        } else {
+            ds_clear(&msg);
+        }
+    } else if (request->is_watch && (request->depth || request->in_string)) {
+        ds_put_cstr(&msg, "watch stream ended inside an event");
+    } else {
+        ds_clear(&msg);
+    }
+
+    if (msg.length) {
+        r->error = ds_steal_cstr(&msg);
+        if (client) {
+            client->stats.failures++;
+            free(client->last_error);
+            client->last_error = xstrdup(r->error);
+            if (r->http_status == 401) {
+                /* Maybe the token rotated: look again before the next
+                 * request. */
+                k8s_client_check_token(client, true);
+            }
+        }
+        VLOG_DBG("%s", r->error);
+    } else {
+        VLOG_DBG("%s %s: HTTP %d (%lld ms)", method_names[request->method],
+                 request->path, r->http_status,
+                 request->finish - request->start);
+    }
+    ds_destroy(&msg);
+    if (!request->is_watch) {
+        ds_destroy(&request->body);
+        ds_init(&request->body);
+    }
+
+    if (request->easy) {
+        if (client) {
+            curl_multi_remove_handle(client->multi, request->easy);
+        }
+        curl_easy_cleanup(request->easy);
+        request->easy = NULL;
+    }
+    curl_slist_free_all(request->headers);
+    request->headers = NULL;
+}
+
+void
+k8s_client_run(struct k8s_client *client)
+{
+    size_t n = hmap_count(&client->sockets);
+    int running;
+
+    if (n) {
+        struct pollfd *fds = xmalloc(n * sizeof *fds);
+        struct k8s_socket *s;
+        size_t i = 0;
+
+        HMAP_FOR_EACH (s, hmap_node, &client->sockets) {
+            fds[i].fd = s->fd;
+            fds[i].events = ((s->what & CURL_POLL_IN ? POLLIN : 0)
+                             | (s->what & CURL_POLL_OUT ? POLLOUT : 0));
+            fds[i].revents = 0;
+            i++;
+        }
+        if (poll(fds, n, 0) > 0) {
+            for (i = 0; i < n; i++) {
+                int mask = ((fds[i].revents & POLLIN ? CURL_CSELECT_IN : 0)
+                            | (fds[i].revents & POLLOUT ? CURL_CSELECT_OUT : 0)
+                            | (fds[i].revents & (POLLERR | POLLHUP)
+                               ? CURL_CSELECT_ERR : 0));
+                if (mask) {
+                    curl_multi_socket_action(client->multi, fds[i].fd, mask,
+                                             &running);
+                }
+            }
+        }
+        free(fds);
+    }
+
+    if (time_msec() >= client->timer) {
+        client->timer = LLONG_MAX;
+        curl_multi_socket_action(client->multi, CURL_SOCKET_TIMEOUT, 0,
+                                 &running);
+    }
+
+    CURLMsg *msg;
+    int n_left;
+    while ((msg = curl_multi_info_read(client->multi, &n_left))) {
+        if (msg->msg == CURLMSG_DONE) {
+            CURLcode code = msg->data.result;
+            char *private;
+
+            curl_easy_getinfo(msg->easy_handle, CURLINFO_PRIVATE, &private);
+            k8s_request_finish((struct k8s_request *) (void *) private, code);
+        }
+    }
+}
+
+void
+k8s_client_wait(struct k8s_client *client)
+{
+    struct k8s_socket *s;
+
+    HMAP_FOR_EACH (s, hmap_node, &client->sockets) {
+        poll_fd_wait(s->fd, ((s->what & CURL_POLL_IN ? POLLIN : 0)
+                             | (s->what & CURL_POLL_OUT ? POLLOUT : 0)));
+    }
+    if (client->timer != LLONG_MAX) {
+        poll_timer_wait_until(client->timer);
+    }
+}
+
+void
+k8s_request_destroy(struct k8s_request *request)
+{
+    if (!request) {
+        return;
+    }
+    if (request->easy) {
+        request->local_error = xstrdup("canceled");
+        k8s_request_finish(request, CURLE_ABORTED_BY_CALLBACK);
+    }
+    ovs_list_remove(&request->list_node);
+
+    struct k8s_event_node *node;
+    LIST_FOR_EACH_POP (node, list_node, &request->events) {
+        cJSON_Delete(node->event);
+        free(node);
+    }
+    ds_destroy(&request->body);
+    free(request->path);
+    free(request->local_error);
+    cJSON_Delete(request->result.body);
+    free(request->result.error);
+    free(request->result.reason);
+    free(request);
+}
+
+bool
+k8s_request_is_done(const struct k8s_request *request)
+{
+    return !request->easy;
+}
+
+void
+k8s_request_wait(const struct k8s_request *request)
+{
+    if (!request->easy || !ovs_list_is_empty(&request->events)) {
+        poll_immediate_wake();
+    }
+}
+
+const struct k8s_result *
+k8s_request_result(const struct k8s_request *request)
+{
+    ovs_assert(!request->easy);
+    return &request->result;
+}
+
+cJSON *
+k8s_request_steal_body(struct k8s_request *request)
+{
+    cJSON *body = request->result.body;
+    request->result.body = NULL;
+    return body;
+}
+
+cJSON *
+k8s_request_pop_event(struct k8s_request *request)
+{
+    if (ovs_list_is_empty(&request->events)) {
+        return NULL;
+    }
+
+    struct k8s_event_node *node = CONTAINER_OF(
+        ovs_list_pop_front(&request->events), struct k8s_event_node,
+        list_node);
+    cJSON *event = node->event;
+    free(node);
+    return event;
+}
+
+bool
+k8s_request_has_events(const struct k8s_request *request)
+{
+    return !ovs_list_is_empty(&request->events);
+}
+
+long long int
+k8s_request_finish_time(const struct k8s_request *request)
+{
+    return request->finish;
+}
+
+bool
+k8s_result_is_not_found(const struct k8s_result *r)
+{
+    return r->error && r->http_status == 404;
+}
+
+bool
+k8s_result_is_conflict(const struct k8s_result *r)
+{
+    return r->error && r->http_status == 409;
+}
+
+bool
+k8s_result_is_already_exists(const struct k8s_result *r)
+{
+    return (r->error && r->http_status == 409
+            && r->reason && !strcmp(r->reason, "AlreadyExists"));
+}
+
+bool
+k8s_result_is_gone(const struct k8s_result *r)
+{
+    return r->error && r->http_status == 410;
+}
+
+void
+k8s_path_add_query(struct ds *path, const char *key, const char *value)
+{
+    ds_put_char(path, strchr(ds_cstr(path), '?') ? '&' : '?');
+    ds_put_format(path, "%s=", key);
+    for (const char *p = value; *p; p++) {
+        unsigned char c = *p;
+        if ((c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z')
+            || (c >= '0' && c <= '9') || strchr("-._~", c)) {
+            ds_put_char(path, c);
+        } else {
+            ds_put_format(path, "%%%02X", c);
+        }
+    }
+}

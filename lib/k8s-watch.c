@@ -1,0 +1,599 @@
+/*
+ * List + watch of one Kubernetes collection with a local cache.  See
+ * k8s-watch.h for the contract.
+ *
+ * States:
+ *
+ *               list ok                         stream ended normally
+ *   LISTING ------------> WATCHING <--------------------------+
+ *      ^  \                 |   |                             |
+ *      |   \ list failed    |   +-----------------------------+
+ *      |    v               |
+ *      |   BACKOFF <--------+ watch failed (transport, API error)
+ *      |      |             |
+ *      +------+-------------+ 410 Gone, or backoff with no
+ *                              resourceVersion to resume from
+ *
+ * BACKOFF retries a watch from the last resourceVersion if we have one,
+ * else a list.  The delay doubles from K8S_WATCH_BACKOFF_MIN_MS up to
+ * K8S_WATCH_BACKOFF_MAX_MS, with jitter so that many agents do not return
+ * to a recovering API server in step, and resets once events flow again.
+ */
+
+#include <config.h>
+
+#include "k8s-watch.h"
+
+#include <cjson/cJSON.h>
+#include <limits.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "k8s-client.h"
+#include "openvswitch/dynamic-string.h"
+#include "openvswitch/list.h"
+#include "openvswitch/poll-loop.h"
+#include "openvswitch/shash.h"
+#include "openvswitch/vlog.h"
+#include "random.h"
+#include "timeval.h"
+#include "util.h"
+
+VLOG_DEFINE_THIS_MODULE(k8s_watch);
+
+#define K8S_WATCH_BACKOFF_MIN_MS 250
+#define K8S_WATCH_BACKOFF_MAX_MS (16 * 1000)
+
+/* A watch stream that ends normally sooner than this after it started and
+ * delivered nothing counts as a failure, so that a server that keeps
+ * closing streams at once cannot make us spin. */
+#define K8S_WATCH_MIN_LIFETIME_MS 1000
+
+/* The server ends each watch after a time we choose at random in this
+ * range (seconds), as client-go does, so streams are refreshed now and
+ * then and reconnects of many clients spread out. */
+#define K8S_WATCH_TIMEOUT_MIN_S 300
+#define K8S_WATCH_TIMEOUT_MAX_S 600
+
+enum k8s_watch_state {
+    K8S_WATCH_LISTING,          /* LIST in flight. */
+    K8S_WATCH_WATCHING,         /* Watch stream in flight. */
+    K8S_WATCH_BACKOFF,          /* Waiting until 'retry_at'. */
+};
+
+static const char *const state_names[] = {
+    [K8S_WATCH_LISTING] = "listing",
+    [K8S_WATCH_WATCHING] = "watching",
+    [K8S_WATCH_BACKOFF] = "backoff",
+};
+
+struct k8s_event_node {
+    struct ovs_list list_node;
+    struct k8s_event event;
+};
+
+struct k8s_watch {
+    struct k8s_client *client;
+    char *collection_path;
+    char *label_selector;
+    char *field_selector;
+
+    enum k8s_watch_state state;
+    struct k8s_request *request;
+    char *resource_version;     /* To resume from, or NULL to list. */
+    long long int request_start;
+    bool got_event;             /* Current stream delivered something. */
+
+    long long int retry_at;
+    int backoff_ms;
+    char *last_error;
+
+    struct shash cache;         /* Key -> cJSON object. */
+    bool synced;
+    struct ovs_list events;     /* Contains "struct k8s_event_node"s. */
+
+    struct k8s_watch_stats stats;
+};
+
+static void k8s_watch_start_list(struct k8s_watch *);
+static void k8s_watch_start_watch(struct k8s_watch *);
+
+const char *
+k8s_event_type_to_string(enum k8s_event_type type)
+{
+    switch (type) {
+    case K8S_EVENT_ADDED:
+        return "ADDED";
+    case K8S_EVENT_MODIFIED:
+        return "MODIFIED";
+    case K8S_EVENT_DELETED:
+        return "DELETED";
+    }
+    OVS_NOT_REACHED();
+}
+
+void
+k8s_event_destroy(struct k8s_event *event)
+{
+    if (event) {
+        free(event->key);
+        cJSON_Delete(event->object);
+        free(CONTAINER_OF(event, struct k8s_event_node, event));
+    }
+}
+
+static const cJSON *
+k8s_object_metadata_string(const cJSON *object, const char *name)
+{
+    const cJSON *metadata = cJSON_GetObjectItemCaseSensitive(object,
+                                                             "metadata");
+    const cJSON *value = cJSON_GetObjectItemCaseSensitive(metadata, name);
+    return cJSON_IsString(value) && value->valuestring[0] ? value : NULL;
+}
+
+char *
+k8s_object_key(const cJSON *object)
+{
+    const cJSON *name = k8s_object_metadata_string(object, "name");
+    const cJSON *ns = k8s_object_metadata_string(object, "namespace");
+
+    if (!name) {
+        return NULL;
+    }
+    return ns ? xasprintf("%s/%s", ns->valuestring, name->valuestring)
+              : xstrdup(name->valuestring);
+}
+
+const char *
+k8s_object_resource_version(const cJSON *object)
+{
+    const cJSON *rv = k8s_object_metadata_string(object, "resourceVersion");
+    return rv ? rv->valuestring : NULL;
+}
+
+struct k8s_watch *
+k8s_watch_create(struct k8s_client *client, const char *collection_path,
+                 const char *label_selector, const char *field_selector)
+{
+    struct k8s_watch *w = xzalloc(sizeof *w);
+
+    w->client = client;
+    w->collection_path = xstrdup(collection_path);
+    w->label_selector = nullable_xstrdup(label_selector);
+    w->field_selector = nullable_xstrdup(field_selector);
+    shash_init(&w->cache);
+    ovs_list_init(&w->events);
+    w->backoff_ms = K8S_WATCH_BACKOFF_MIN_MS;
+    k8s_watch_start_list(w);
+    return w;
+}
+
+void
+k8s_watch_destroy(struct k8s_watch *w)
+{
+    if (!w) {
+        return;
+    }
+    k8s_request_destroy(w->request);
+
+    struct k8s_event_node *node;
+    LIST_FOR_EACH_POP (node, list_node, &w->events) {
+        k8s_event_destroy(&node->event);
+    }
+
+    struct shash_node *sn;
+    SHASH_FOR_EACH_SAFE (sn, &w->cache) {
+        cJSON_Delete(sn->data);
+        shash_delete(&w->cache, sn);
+    }
+    shash_destroy(&w->cache);
+    free(w->collection_path);
+    free(w->label_selector);
+    free(w->field_selector);
+    free(w->resource_version);
+    free(w->last_error);
+    free(w);
+}
+
+/* Queues an event of 'type' for 'key' with a copy of 'object'. */
+static void
+k8s_watch_queue_event(struct k8s_watch *w, enum k8s_event_type type,
+                      const char *key, cJSON *object)
+{
+    struct k8s_event_node *node = xmalloc(sizeof *node);
+
+    node->event.type = type;
+    node->event.key = xstrdup(key);
+    node->event.object = object;
+    node->event.received = time_msec();
+    ovs_list_push_back(&w->events, &node->list_node);
+}
+
+static void
+k8s_watch_set_resource_version(struct k8s_watch *w, const char *rv)
+{
+    if (rv && (!w->resource_version || strcmp(rv, w->resource_version))) {
+        free(w->resource_version);
+        w->resource_version = xstrdup(rv);
+    }
+}
+
+/* Stores 'object' (taking ownership) in the cache and queues an event for
+ * it, unless the cache already holds this very version. */
+static void
+k8s_watch_upsert(struct k8s_watch *w, const char *key, cJSON *object)
+{
+    cJSON *old = shash_find_data(&w->cache, key);
+    const char *new_rv = k8s_object_resource_version(object);
+
+    if (old) {
+        const char *old_rv = k8s_object_resource_version(old);
+        if (old_rv && new_rv && !strcmp(old_rv, new_rv)) {
+            cJSON_Delete(object);
+            return;
+        }
+        cJSON_Delete(old);
+    }
+    shash_replace(&w->cache, key, object);
+    k8s_watch_queue_event(w, old ? K8S_EVENT_MODIFIED : K8S_EVENT_ADDED,
+                          key, cJSON_Duplicate(object, true));
+}
+
+static void
+k8s_watch_remove(struct k8s_watch *w, const char *key, cJSON *last)
+{
+    cJSON *old = shash_find_and_delete(&w->cache, key);
+
+    if (old || last) {
+        k8s_watch_queue_event(w, K8S_EVENT_DELETED, key,
+                              last ? last : old);
+        if (last) {
+            cJSON_Delete(old);
+        }
+    }
+}
+
+static void
+k8s_watch_fail(struct k8s_watch *w, const char *error)
+{
+    static struct vlog_rate_limit rl = VLOG_RATE_LIMIT_INIT(5, 20);
+
+    /* 'error' may point into 'w->request', so copy it first. */
+    w->stats.failures++;
+    free(w->last_error);
+    w->last_error = xstrdup(error);
+    k8s_request_destroy(w->request);
+    w->request = NULL;
+
+    int delay = w->backoff_ms;
+    delay += random_range(delay / 4 + 1) - delay / 8;
+    w->retry_at = time_msec() + delay;
+    w->backoff_ms = MIN(w->backoff_ms * 2, K8S_WATCH_BACKOFF_MAX_MS);
+    w->state = K8S_WATCH_BACKOFF;
+    VLOG_WARN_RL(&rl, "%s (retrying in %d ms)", w->last_error, delay);
+}
+
+static void
+k8s_watch_reset_backoff(struct k8s_watch *w)
+{
+    w->backoff_ms = K8S_WATCH_BACKOFF_MIN_MS;
+}
+
+static void
+k8s_watch_add_selectors(const struct k8s_watch *w, struct ds *path)
+{
+    if (w->label_selector) {
+        k8s_path_add_query(path, "labelSelector", w->label_selector);
+    }
+    if (w->field_selector) {
+        k8s_path_add_query(path, "fieldSelector", w->field_selector);
+    }
+}
+
+static void
+k8s_watch_start_list(struct k8s_watch *w)
+{
+    struct ds path = DS_EMPTY_INITIALIZER;
+
+    ds_put_cstr(&path, w->collection_path);
+    k8s_watch_add_selectors(w, &path);
+    k8s_request_destroy(w->request);
+    w->request = k8s_request_get(w->client, ds_cstr(&path));
+    w->request_start = time_msec();
+    w->state = K8S_WATCH_LISTING;
+    w->stats.lists++;
+    ds_destroy(&path);
+}
+
+static void
+k8s_watch_start_watch(struct k8s_watch *w)
+{
+    struct ds path = DS_EMPTY_INITIALIZER;
+    char timeout[16];
+
+    snprintf(timeout, sizeof timeout, "%d",
+             K8S_WATCH_TIMEOUT_MIN_S
+             + (int) random_range(K8S_WATCH_TIMEOUT_MAX_S
+                                  - K8S_WATCH_TIMEOUT_MIN_S + 1));
+    ds_put_cstr(&path, w->collection_path);
+    k8s_watch_add_selectors(w, &path);
+    k8s_path_add_query(&path, "watch", "1");
+    k8s_path_add_query(&path, "resourceVersion", w->resource_version);
+    k8s_path_add_query(&path, "allowWatchBookmarks", "true");
+    k8s_path_add_query(&path, "timeoutSeconds", timeout);
+
+    k8s_request_destroy(w->request);
+    w->request = k8s_request_watch(w->client, ds_cstr(&path));
+    w->request_start = time_msec();
+    w->got_event = false;
+    w->state = K8S_WATCH_WATCHING;
+    w->stats.watches++;
+    ds_destroy(&path);
+}
+
+/* Replaces the cache by the items of a successful LIST 'body', queueing an
+ * event for each object that is new, changed or gone. */
+static void
+k8s_watch_process_list(struct k8s_watch *w, cJSON *body)
+{
+    const cJSON *metadata = cJSON_GetObjectItemCaseSensitive(body,
+                                                             "metadata");
+    const cJSON *rv = cJSON_GetObjectItemCaseSensitive(metadata,
+                                                       "resourceVersion");
+    cJSON *items = cJSON_GetObjectItemCaseSensitive(body, "items");
+
+    if (!cJSON_IsString(rv) || !rv->valuestring[0]
+        || !(cJSON_IsArray(items) || cJSON_IsNull(items))) {
+        char *error = xasprintf("LIST %s: response is not a list (no "
+                                "metadata.resourceVersion or items)",
+                                w->collection_path);
+        k8s_watch_fail(w, error);
+        free(error);
+        return;
+    }
+
+    /* Objects that are not in the new list are deleted. */
+    struct shash seen = SHASH_INITIALIZER(&seen);
+    cJSON *item;
+    while (cJSON_IsArray(items) && (item = cJSON_DetachItemFromArray(items,
+                                                                     0))) {
+        char *key = k8s_object_key(item);
+        if (!key || shash_find(&seen, key)) {
+            static struct vlog_rate_limit rl = VLOG_RATE_LIMIT_INIT(5, 20);
+            VLOG_WARN_RL(&rl, "LIST %s: ignoring item %s", w->collection_path,
+                         key ? "listed twice" : "without metadata.name");
+            cJSON_Delete(item);
+            free(key);
+            continue;
+        }
+        shash_add(&seen, key, NULL);
+        k8s_watch_upsert(w, key, item);
+        free(key);
+    }
+
+    struct shash_node *node;
+    SHASH_FOR_EACH_SAFE (node, &w->cache) {
+        if (!shash_find(&seen, node->name)) {
+            char *key = xstrdup(node->name);
+            k8s_watch_remove(w, key, NULL);
+            free(key);
+        }
+    }
+    shash_destroy(&seen);
+
+    k8s_watch_set_resource_version(w, rv->valuestring);
+    w->synced = true;
+    k8s_watch_reset_backoff(w);
+    k8s_watch_start_watch(w);
+}
+
+/* Handles one watch event.  Returns false if the stream must be abandoned:
+ * then the watch has already moved to its next state. */
+static bool
+k8s_watch_process_event(struct k8s_watch *w, cJSON *event)
+{
+    const char *type = cJSON_GetObjectItemCaseSensitive(event,
+                                                        "type")->valuestring;
+    cJSON *object = cJSON_DetachItemFromObjectCaseSensitive(event, "object");
+    bool ok = true;
+
+    if (!strcmp(type, "ERROR")) {
+        const cJSON *code = cJSON_GetObjectItemCaseSensitive(object, "code");
+        const cJSON *msg = cJSON_GetObjectItemCaseSensitive(object,
+                                                            "message");
+        if (cJSON_IsNumber(code) && code->valueint == 410) {
+            VLOG_INFO("watch %s: resourceVersion %s is too old, listing "
+                      "again", w->collection_path, w->resource_version);
+            w->stats.relists++;
+            free(w->resource_version);
+            w->resource_version = NULL;
+            k8s_watch_start_list(w);
+        } else {
+            char *error = xasprintf(
+                "watch %s: server sent an error: %s", w->collection_path,
+                cJSON_IsString(msg) ? msg->valuestring : "(no message)");
+            k8s_watch_fail(w, error);
+            free(error);
+        }
+        ok = false;
+    } else if (!strcmp(type, "BOOKMARK")) {
+        k8s_watch_set_resource_version(w,
+                                       k8s_object_resource_version(object));
+    } else if (!strcmp(type, "ADDED") || !strcmp(type, "MODIFIED")
+               || !strcmp(type, "DELETED")) {
+        char *key = k8s_object_key(object);
+        const char *rv = k8s_object_resource_version(object);
+
+        if (!key || !rv) {
+            static struct vlog_rate_limit rl = VLOG_RATE_LIMIT_INIT(5, 20);
+            VLOG_WARN_RL(&rl, "watch %s: ignoring %s event for an object "
+                         "without metadata.name or resourceVersion",
+                         w->collection_path, type);
+        } else {
+            k8s_watch_set_resource_version(w, rv);
+            if (type[0] == 'D') {
+                k8s_watch_remove(w, key, object);
+            } else {
+                k8s_watch_upsert(w, key, object);
+            }
+            object = NULL;
+        }
+        free(key);
+    } else {
+        static struct vlog_rate_limit rl = VLOG_RATE_LIMIT_INIT(5, 20);
+        VLOG_WARN_RL(&rl, "watch %s: ignoring event of unknown type \"%s\"",
+                     w->collection_path, type);
+    }
+    cJSON_Delete(object);
+    return ok;
+}
+
+void
+k8s_watch_run(struct k8s_watch *w)
+{
+    switch (w->state) {
+    case K8S_WATCH_BACKOFF:
+        if (time_msec() >= w->retry_at) {
+            if (w->resource_version) {
+                k8s_watch_start_watch(w);
+            } else {
+                k8s_watch_start_list(w);
+            }
+        }
+        break;
+
+    case K8S_WATCH_LISTING:
+        if (k8s_request_is_done(w->request)) {
+            const struct k8s_result *r = k8s_request_result(w->request);
+            if (!k8s_result_ok(r)) {
+                k8s_watch_fail(w, r->error);
+            } else {
+                cJSON *body = k8s_request_steal_body(w->request);
+                k8s_watch_process_list(w, body);
+                cJSON_Delete(body);
+            }
+        }
+        break;
+
+    case K8S_WATCH_WATCHING: {
+        cJSON *event;
+        while ((event = k8s_request_pop_event(w->request))) {
+            bool keep_going = k8s_watch_process_event(w, event);
+            cJSON_Delete(event);
+            w->got_event = true;
+            if (!keep_going) {
+                return;
+            }
+            k8s_watch_reset_backoff(w);
+        }
+        if (k8s_request_is_done(w->request)) {
+            const struct k8s_result *r = k8s_request_result(w->request);
+            if (k8s_result_is_gone(r)) {
+                w->stats.relists++;
+                free(w->resource_version);
+                w->resource_version = NULL;
+                k8s_watch_start_list(w);
+            } else if (!k8s_result_ok(r)) {
+                k8s_watch_fail(w, r->error);
+            } else if (!w->got_event
+                       && (k8s_request_finish_time(w->request)
+                           - w->request_start
+                           < K8S_WATCH_MIN_LIFETIME_MS)) {
+                char *error = xasprintf("watch %s: stream ended at once",
+                                        w->collection_path);
+                k8s_watch_fail(w, error);
+                free(error);
+            } else {
+                VLOG_DBG("watch %s: stream ended, resuming from %s",
+                         w->collection_path, w->resource_version);
+                k8s_watch_start_watch(w);
+            }
+        }
+        break;
+    }
+    }
+}
+
+void
+k8s_watch_wait(struct k8s_watch *w)
+{
+    if (!ovs_list_is_empty(&w->events)) {
+        poll_immediate_wake();
+    }
+    if (w->state == K8S_WATCH_BACKOFF) {
+        poll_timer_wait_until(w->retry_at);
+    } else {
+        k8s_request_wait(w->request);
+    }
+}
+
+struct k8s_event *
+k8s_watch_next_event(struct k8s_watch *w)
+{
+    if (ovs_list_is_empty(&w->events)) {
+        return NULL;
+    }
+    struct k8s_event_node *node = CONTAINER_OF(ovs_list_pop_front(&w->events),
+                                               struct k8s_event_node,
+                                               list_node);
+    w->stats.events++;
+    return &node->event;
+}
+
+bool
+k8s_watch_is_synced(const struct k8s_watch *w)
+{
+    return w->synced;
+}
+
+bool
+k8s_watch_is_connected(const struct k8s_watch *w)
+{
+    return w->state == K8S_WATCH_WATCHING;
+}
+
+const cJSON *
+k8s_watch_lookup(const struct k8s_watch *w, const char *key)
+{
+    return shash_find_data(&w->cache, key);
+}
+
+size_t
+k8s_watch_count(const struct k8s_watch *w)
+{
+    return shash_count(&w->cache);
+}
+
+void
+k8s_watch_get_stats(const struct k8s_watch *w, struct k8s_watch_stats *s)
+{
+    *s = w->stats;
+}
+
+void
+k8s_watch_format_status(const struct k8s_watch *w, struct ds *s)
+{
+    ds_put_format(s, "watch: %s", w->collection_path);
+    if (w->label_selector) {
+        ds_put_format(s, " labelSelector=%s", w->label_selector);
+    }
+    if (w->field_selector) {
+        ds_put_format(s, " fieldSelector=%s", w->field_selector);
+    }
+    ds_put_format(s, "\n  state: %s%s\n", state_names[w->state],
+                  w->synced ? "" : " (not yet synced)");
+    if (w->state == K8S_WATCH_BACKOFF) {
+        ds_put_format(s, "  retry in: %lld ms\n",
+                      MAX(0, w->retry_at - time_msec()));
+    }
+    ds_put_format(s, "  resourceVersion: %s\n",
+                  w->resource_version ? w->resource_version : "(none)");
+    ds_put_format(s, "  objects: %"PRIuSIZE"\n", shash_count(&w->cache));
+    ds_put_format(s, "  lists: %llu, watches: %llu, relists: %llu, "
+                  "failures: %llu, events: %llu\n",
+                  w->stats.lists, w->stats.watches, w->stats.relists,
+                  w->stats.failures, w->stats.events);
+    if (w->last_error) {
+        ds_put_format(s, "  last error: %s\n", w->last_error);
+    }
+}

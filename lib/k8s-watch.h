@@ -1,0 +1,88 @@
+/*
+ * List + watch of one Kubernetes collection, kept in a local cache, that
+ * survives reconnects: the "informer" of client-go, reduced to what the
+ * agents need.
+ *
+ * A "struct k8s_watch" lists a collection (optionally narrowed by label and
+ * field selectors), then watches it from the list's resourceVersion.  When
+ * the watch stream ends it resumes from the last resourceVersion it saw
+ * (kept fresh by bookmarks); when the server says that version is too old
+ * (410 Gone) it lists again and reports only what really changed, so
+ * consumers never see a spurious event for an object that is unchanged.
+ * When the server cannot be reached it retries with exponential backoff.
+ *
+ * The consumer calls k8s_watch_run() and k8s_watch_wait() from its main
+ * loop (after k8s_client_run()) and takes changes with
+ * k8s_watch_next_event().  The cache of current objects is readable with
+ * k8s_watch_lookup().
+ */
+
+#ifndef K8S_WATCH_H
+#define K8S_WATCH_H 1
+
+#include <stdbool.h>
+#include <stddef.h>
+
+struct cJSON;
+struct ds;
+struct k8s_client;
+
+enum k8s_event_type {
+    K8S_EVENT_ADDED,
+    K8S_EVENT_MODIFIED,
+    K8S_EVENT_DELETED,
+};
+
+const char *k8s_event_type_to_string(enum k8s_event_type);
+
+/* A change to one object.  'object' is the new object (the last known one
+ * for K8S_EVENT_DELETED) and belongs to the event. */
+struct k8s_event {
+    enum k8s_event_type type;
+    char *key;                  /* "namespace/name", or "name" if
+                                 * cluster-scoped. */
+    struct cJSON *object;
+    long long int received;     /* time_msec() when it arrived. */
+};
+
+void k8s_event_destroy(struct k8s_event *);
+
+struct k8s_watch *k8s_watch_create(struct k8s_client *,
+                                   const char *collection_path,
+                                   const char *label_selector,
+                                   const char *field_selector);
+void k8s_watch_destroy(struct k8s_watch *);
+void k8s_watch_run(struct k8s_watch *);
+void k8s_watch_wait(struct k8s_watch *);
+
+/* Returns the next change, which the caller must free with
+ * k8s_event_destroy(), or NULL if there is none now. */
+struct k8s_event *k8s_watch_next_event(struct k8s_watch *);
+
+/* True once the first list has completed, so that the cache reflects the
+ * server as of some point in time. */
+bool k8s_watch_is_synced(const struct k8s_watch *);
+
+/* The cached object with 'key', or NULL. */
+const struct cJSON *k8s_watch_lookup(const struct k8s_watch *,
+                                     const char *key);
+size_t k8s_watch_count(const struct k8s_watch *);
+
+/* True while a watch stream is open and has not failed. */
+bool k8s_watch_is_connected(const struct k8s_watch *);
+
+struct k8s_watch_stats {
+    unsigned long long int lists;       /* LIST requests made. */
+    unsigned long long int watches;     /* Watch streams opened. */
+    unsigned long long int relists;     /* Lists forced by 410 Gone. */
+    unsigned long long int failures;    /* Failed lists and watches. */
+    unsigned long long int events;      /* Events handed to the consumer. */
+};
+void k8s_watch_get_stats(const struct k8s_watch *, struct k8s_watch_stats *);
+void k8s_watch_format_status(const struct k8s_watch *, struct ds *);
+
+/* Key helpers. */
+char *k8s_object_key(const struct cJSON *object);
+const char *k8s_object_resource_version(const struct cJSON *object);
+
+#endif /* k8s-watch.h */

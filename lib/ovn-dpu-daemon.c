@@ -1,0 +1,117 @@
+/*
+ * Pieces that ovn-dpu-controller and ovn-dpu-host share as daemons.  See
+ * ovn-dpu-daemon.h.
+ */
+
+#include <config.h>
+
+#include "ovn-dpu-daemon.h"
+
+#include <cjson/cJSON.h>
+#include <stdio.h>
+#include <stdlib.h>
+
+#include "k8s-client.h"
+#include "k8s-config.h"
+#include "openvswitch/dynamic-string.h"
+#include "openvswitch/vlog.h"
+#include "unixctl.h"
+#include "util.h"
+
+VLOG_DEFINE_THIS_MODULE(ovn_dpu_daemon);
+
+void
+ovn_dpu_set_program_name(const char *argv0)
+{
+    ovs_set_program_name(argv0, PACKAGE_VERSION);
+}
+
+void
+ovn_dpu_print_version(void)
+{
+    fputs(ovs_get_program_version(), stdout);
+}
+
+struct k8s_client *
+ovn_dpu_k8s_connect(void)
+{
+    struct k8s_config config;
+    char *error = k8s_options_get_config(&config);
+
+    if (error) {
+        ovs_fatal(0, "%s", error);
+    }
+
+    struct k8s_client *client = k8s_client_create(&config, program_name);
+    k8s_config_destroy(&config);
+    VLOG_INFO("Kubernetes API server: %s", k8s_client_server(client));
+    return client;
+}
+
+/* State of the "k8s/status" command: the client, and what GET /version
+ * told us about the server. */
+static struct k8s_client *status_client;
+static struct k8s_request *version_request;
+static char *server_version;
+
+static void
+k8s_status_unixctl(struct unixctl_conn *conn, int argc OVS_UNUSED,
+                   const char *argv[] OVS_UNUSED, void *aux OVS_UNUSED)
+{
+    struct ds s = DS_EMPTY_INITIALIZER;
+
+    k8s_client_format_status(status_client, &s);
+    ds_put_format(&s, "server version: %s\n",
+                  server_version ? server_version : "(not yet known)");
+    unixctl_command_reply(conn, ds_cstr(&s));
+    ds_destroy(&s);
+}
+
+void
+ovn_dpu_k8s_status_init(struct k8s_client *client)
+{
+    status_client = client;
+    version_request = k8s_request_get(client, "/version");
+    unixctl_command_register("k8s/status", "", 0, 0, k8s_status_unixctl,
+                             NULL);
+}
+
+void
+ovn_dpu_k8s_run(void)
+{
+    if (version_request && k8s_request_is_done(version_request)) {
+        const struct k8s_result *r = k8s_request_result(version_request);
+        const cJSON *git = cJSON_GetObjectItemCaseSensitive(r->body,
+                                                            "gitVersion");
+
+        free(server_version);
+        if (!k8s_result_ok(r)) {
+            server_version = xasprintf("unknown (%s)", r->error);
+            VLOG_WARN("%s", r->error);
+        } else {
+            server_version = xstrdup(cJSON_IsString(git) ? git->valuestring
+                                     : "unknown (no gitVersion)");
+            VLOG_INFO("connected to Kubernetes %s", server_version);
+        }
+        k8s_request_destroy(version_request);
+        version_request = NULL;
+    }
+}
+
+void
+ovn_dpu_k8s_wait(void)
+{
+    if (version_request) {
+        k8s_request_wait(version_request);
+    }
+}
+
+void
+ovn_dpu_k8s_destroy(void)
+{
+    k8s_request_destroy(version_request);
+    version_request = NULL;
+    free(server_version);
+    server_version = NULL;
+    status_client = NULL;
+}

@@ -1,0 +1,105 @@
+# -*- autoconf -*-
+# configure checks for ovn-dpu: where the Open vSwitch tree is, which
+# libraries we need, and the warning flags we build with.
+
+dnl OVN_DPU_CHECK_OVS
+dnl
+dnl Finds the Open vSwitch source tree (--with-ovs-source) and build tree
+dnl (--with-ovs-build, defaulting to the source tree), the way OVN's
+dnl OVN_CHECK_OVS does.  We link against lib/libopenvswitch.la from the
+dnl build tree and compile against the headers of both trees.
+AC_DEFUN([OVN_DPU_CHECK_OVS], [
+  AC_ARG_WITH([ovs-source],
+    [AS_HELP_STRING([--with-ovs-source=DIR],
+                    [Open vSwitch source tree to build against])])
+  AC_ARG_WITH([ovs-build],
+    [AS_HELP_STRING([--with-ovs-build=DIR],
+                    [Open vSwitch build tree (default: the source tree)])])
+
+  AC_MSG_CHECKING([for Open vSwitch source directory])
+  if test X"$with_ovs_source" = X || test X"$with_ovs_source" = Xyes; then
+    AC_MSG_ERROR([--with-ovs-source=DIR is required: point it at an Open vSwitch source tree (Debian: unpack /usr/src/openvswitch/openvswitch.tar.gz from the openvswitch-source package)])
+  fi
+  OVS_SRCDIR=`cd "$with_ovs_source" 2>/dev/null && pwd`
+  if test ! -f "$OVS_SRCDIR/vswitchd/bridge.c" || \
+     test ! -f "$OVS_SRCDIR/lib/poll-loop.c"; then
+    AC_MSG_ERROR([$with_ovs_source is not an Open vSwitch source tree])
+  fi
+  AC_MSG_RESULT([$OVS_SRCDIR])
+
+  AC_MSG_CHECKING([for Open vSwitch build directory])
+  if test X"$with_ovs_build" != X; then
+    OVS_BUILDDIR=`cd "$with_ovs_build" 2>/dev/null && pwd`
+  else
+    OVS_BUILDDIR=$OVS_SRCDIR
+  fi
+  if test ! -f "$OVS_BUILDDIR/config.h"; then
+    AC_MSG_ERROR([$OVS_BUILDDIR is not a configured Open vSwitch build tree (no config.h): run configure there first])
+  fi
+  AC_MSG_RESULT([$OVS_BUILDDIR])
+
+  AC_MSG_CHECKING([for lib/libopenvswitch.la in the Open vSwitch build tree])
+  if test ! -f "$OVS_BUILDDIR/lib/libopenvswitch.la" || \
+     test ! -f "$OVS_BUILDDIR/lib/vswitch-idl.h"; then
+    AC_MSG_RESULT([no])
+    AC_MSG_ERROR([Open vSwitch in $OVS_BUILDDIR is not built: run 'make' there first])
+  fi
+  AC_MSG_RESULT([yes])
+
+  OVS_VERSION=`sed -n 's/^#define PACKAGE_VERSION "\(.*\)"$/\1/p' "$OVS_BUILDDIR/config.h"`
+  AC_MSG_CHECKING([Open vSwitch version])
+  AC_MSG_RESULT([$OVS_VERSION])
+  case $OVS_VERSION in
+    2.*|3.0*) AC_MSG_ERROR([Open vSwitch $OVS_VERSION is too old: 3.1 or later is needed]) ;;
+  esac
+
+  OVS_HAVE_OPENSSL=`grep -c '^#define HAVE_OPENSSL 1' "$OVS_BUILDDIR/config.h"`
+
+  AC_SUBST([OVS_SRCDIR])
+  AC_SUBST([OVS_BUILDDIR])
+  AC_SUBST([OVS_VERSION])
+  AC_SUBST([OVS_LIBDIR], ['$(OVS_BUILDDIR)/lib'])
+])
+
+dnl OVN_DPU_CHECK_LIBS
+dnl
+dnl libcurl talks HTTPS to the Kubernetes API server, cJSON parses and
+dnl builds its bodies, libyaml reads kubeconfig files.
+AC_DEFUN([OVN_DPU_CHECK_LIBS], [
+  PKG_CHECK_MODULES([CURL], [libcurl >= 7.71.0], [],
+    [AC_MSG_ERROR([libcurl 7.71 or later is required (Debian: apt-get install libcurl4-openssl-dev)])])
+  PKG_CHECK_MODULES([CJSON], [libcjson], [],
+    [AC_MSG_ERROR([cJSON is required (Debian: apt-get install libcjson-dev)])])
+  PKG_CHECK_MODULES([YAML], [yaml-0.1], [],
+    [AC_MSG_ERROR([libyaml is required to read kubeconfig files (Debian: apt-get install libyaml-dev)])])
+  if test "$OVS_HAVE_OPENSSL" != 0; then
+    PKG_CHECK_MODULES([OPENSSL], [openssl], [],
+      [AC_MSG_ERROR([Open vSwitch was built with OpenSSL, so its headers and libraries are required (Debian: apt-get install libssl-dev)])])
+  fi
+])
+
+dnl OVN_DPU_ENABLE_WERROR
+AC_DEFUN([OVN_DPU_ENABLE_WERROR], [
+  AC_ARG_ENABLE([Werror],
+    [AS_HELP_STRING([--enable-Werror], [turn compiler warnings into errors])],
+    [], [enable_Werror=no])
+  AC_CONFIG_COMMANDS_PRE([
+    if test "X$enable_Werror" = Xyes; then
+      WARNING_FLAGS="$WARNING_FLAGS -Werror"
+    fi])
+])
+
+dnl OVN_DPU_CHECK_CC_OPTION(OPTION)
+dnl Appends OPTION to WARNING_FLAGS if the compiler accepts it.
+AC_DEFUN([OVN_DPU_CHECK_CC_OPTION], [
+  AS_VAR_PUSHDEF([ovn_dpu_cv], [ovn_dpu_cv_cc_$1])
+  AC_CACHE_CHECK([whether $CC accepts $1], [ovn_dpu_cv],
+    [ovn_dpu_save_CFLAGS=$CFLAGS
+     CFLAGS="$CFLAGS $WARNING_FLAGS -Werror $1"
+     AC_COMPILE_IFELSE([AC_LANG_PROGRAM([], [])],
+                       [AS_VAR_SET([ovn_dpu_cv], [yes])],
+                       [AS_VAR_SET([ovn_dpu_cv], [no])])
+     CFLAGS=$ovn_dpu_save_CFLAGS])
+  AS_VAR_IF([ovn_dpu_cv], [yes], [WARNING_FLAGS="$WARNING_FLAGS $1"])
+  AS_VAR_POPDEF([ovn_dpu_cv])
+])

@@ -1,0 +1,70 @@
+# The autotest suite that 'make check' runs (OVS/OVN style), and the test
+# programs it drives.
+
+EXTRA_DIST += \
+	$(TESTSUITE_AT) \
+	$(TESTSUITE) \
+	tests/atlocal.in \
+	$(srcdir)/package.m4 \
+	tests/http-fault-server.py
+
+TESTSUITE_AT = \
+	tests/testsuite.at \
+	tests/ovn-dpu-macros.at \
+	tests/k8s-macros.at \
+	tests/k8s-cluster.at \
+	tests/daemons.at \
+	tests/kubeconfig.at \
+	tests/k8s-client.at
+
+TESTSUITE = $(srcdir)/tests/testsuite
+DISTCLEANFILES += tests/atconfig tests/atlocal
+
+# Programs the tests run: ours first, then the Open vSwitch utilities
+# (ovs-appctl, ovsdb-server, ovs-vswitchd) from the tree we built against.
+AUTOTEST_PATH = ovn-dpu:tests:$(OVS_BUILDDIR)/utilities:$(OVS_BUILDDIR)/ovsdb:$(OVS_BUILDDIR)/vswitchd
+
+# Tests that need a Kubernetes API server share one cluster, which the first
+# of them starts in tests/k8s-shared (see tests/k8s-macros.at).  Each run
+# starts from a fresh one and stops it at the end, keeping its logs.
+K8S_SHARED = $(abs_top_builddir)/tests/k8s-shared
+check-local: tests/atconfig tests/atlocal $(TESTSUITE) $(check_PROGRAMS)
+	-@$(top_srcdir)/dev/k8s-cluster stop "$(K8S_SHARED)" >/dev/null 2>&1
+	rm -rf "$(K8S_SHARED)"
+	$(SHELL) '$(TESTSUITE)' -C tests AUTOTEST_PATH='$(AUTOTEST_PATH)' \
+		$(TESTSUITEFLAGS); \
+	status=$$?; \
+	$(top_srcdir)/dev/k8s-cluster stop "$(K8S_SHARED)" >/dev/null 2>&1; \
+	exit $$status
+
+clean-local: test-clean
+test-clean:
+	test ! -f '$(TESTSUITE)' || $(SHELL) '$(TESTSUITE)' -C tests --clean
+	-$(top_srcdir)/dev/k8s-cluster stop "$(K8S_SHARED)"
+	rm -rf "$(K8S_SHARED)" "$(K8S_SHARED).lock"
+.PHONY: test-clean
+
+AUTOM4TE = autom4te
+AUTOTEST = $(AUTOM4TE) -l autotest
+$(TESTSUITE): package.m4 $(TESTSUITE_AT)
+	$(AM_V_GEN)$(AUTOTEST) -I '$(srcdir)' -I '$(OVS_SRCDIR)' \
+		-o $@.tmp $@.at && mv $@.tmp $@
+
+$(srcdir)/package.m4: $(top_srcdir)/configure.ac
+	$(AM_V_GEN):;{ \
+	  echo '# Signature of the current package.' && \
+	  echo 'm4_define([AT_PACKAGE_NAME],      [$(PACKAGE_NAME)])' && \
+	  echo 'm4_define([AT_PACKAGE_TARNAME],   [$(PACKAGE_TARNAME)])' && \
+	  echo 'm4_define([AT_PACKAGE_VERSION],   [$(PACKAGE_VERSION)])' && \
+	  echo 'm4_define([AT_PACKAGE_STRING],    [$(PACKAGE_STRING)])' && \
+	  echo 'm4_define([AT_PACKAGE_BUGREPORT], [$(PACKAGE_BUGREPORT)])'; \
+	} >'$(srcdir)/package.m4'
+
+# One test program with a subcommand per module, like OVS's ovstest.
+check_PROGRAMS = tests/ovn-dpu-test
+tests_ovn_dpu_test_SOURCES = \
+	tests/ovn-dpu-test.c \
+	tests/ovn-dpu-test.h \
+	tests/test-kubeconfig.c \
+	tests/test-k8s-client.c
+tests_ovn_dpu_test_LDADD = $(OVN_DPU_LIBS)

@@ -1,0 +1,11 @@
+/* The test driver: one program, one subcommand per module under test,
+ * like Open vSwitch's ovstest.  Each test-*.c file provides one or more
+ * entry points listed in ovn-dpu-test.c. */
+
+#ifndef OVN_DPU_TEST_H
+#define OVN_DPU_TEST_H 1
+
+void test_kubeconfig_main(int argc, char *argv[]);
+void test_k8s_client_main(int argc, char *argv[]);
+
+#endif /* ovn-dpu-test.h */

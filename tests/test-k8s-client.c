@@ -1,0 +1,311 @@
+/*
+ * "ovn-dpu-test k8s-client": runs Kubernetes API requests through
+ * k8s-client.c and k8s-watch.c on the poll loop, and prints what came back
+ * in a stable form for autotest to compare.
+ *
+ *   ovn-dpu-test k8s-client [K8S-OPTIONS] [--print=PTRS] COMMAND ARGS...
+ *
+ * Commands:
+ *   get PATH                  GET, print status and fields
+ *   create PATH JSON          POST JSON to collection PATH
+ *   update PATH JSON          PUT JSON to PATH
+ *   patch PATH JSON           JSON merge patch
+ *   delete PATH               DELETE
+ *   watch PATH [--label-selector=S] [--field-selector=S] [--count=N]
+ *                             list + watch, print each event until N
+ *   twice PATH SHELL-COMMAND  GET PATH, run SHELL-COMMAND, wait long
+ *                             enough for the client to look at its token
+ *                             file again, GET PATH again
+ *
+ * PTRS is a comma-separated list of JSON pointers (RFC 6901) into the
+ * response body or event object, e.g. "/metadata/name,/spec/holderIdentity";
+ * each is printed as "pointer=value".  Errors print "error: MESSAGE" (and
+ * "reason: REASON" for API errors) and exit with status 1.
+ */
+
+#include <config.h>
+
+#include <cjson/cJSON.h>
+#include <getopt.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "command-line.h"
+#include "k8s-client.h"
+#include "k8s-config.h"
+#include "k8s-watch.h"
+#include "openvswitch/dynamic-string.h"
+#include "openvswitch/poll-loop.h"
+#include "openvswitch/vlog.h"
+#include "ovn-dpu-test.h"
+#include "timeval.h"
+#include "util.h"
+
+static char *print_pointers;
+
+/* Resolves JSON pointer 'ptr' in 'json'.  Returns NULL if absent. */
+static const cJSON *
+json_pointer(const cJSON *json, const char *ptr)
+{
+    if (!*ptr) {
+        return json;
+    }
+    if (*ptr != '/') {
+        return NULL;
+    }
+
+    char *copy = xstrdup(ptr + 1);
+    char *save = NULL;
+    for (char *token = copy; json; token = NULL) {
+        char *part = strtok_r(token, "/", &save);
+        if (!part) {
+            break;
+        }
+
+        /* Unescape "~1" to "/" and "~0" to "~". */
+        char *dst = part;
+        for (const char *src = part; *src; src++) {
+            if (src[0] == '~' && (src[1] == '0' || src[1] == '1')) {
+                *dst++ = src[1] == '0' ? '~' : '/';
+                src++;
+            } else {
+                *dst++ = *src;
+            }
+        }
+        *dst = '\0';
+
+        if (cJSON_IsArray(json)) {
+            json = cJSON_GetArrayItem(json, atoi(part));
+        } else {
+            json = cJSON_GetObjectItemCaseSensitive(json, part);
+        }
+    }
+    free(copy);
+    return json;
+}
+
+static void
+print_fields(const cJSON *json, const char *indent)
+{
+    if (!print_pointers) {
+        return;
+    }
+
+    char *copy = xstrdup(print_pointers);
+    char *save = NULL;
+    for (char *ptr = strtok_r(copy, ",", &save); ptr;
+         ptr = strtok_r(NULL, ",", &save)) {
+        const cJSON *value = json_pointer(json, ptr);
+        if (!value) {
+            printf("%s%s=(absent)\n", indent, ptr);
+        } else if (cJSON_IsString(value)) {
+            printf("%s%s=%s\n", indent, ptr, value->valuestring);
+        } else {
+            char *text = cJSON_PrintUnformatted(value);
+            printf("%s%s=%s\n", indent, ptr, text);
+            cJSON_free(text);
+        }
+    }
+    free(copy);
+}
+
+static cJSON *
+parse_json_arg(const char *text)
+{
+    cJSON *json = cJSON_Parse(text);
+    if (!json) {
+        ovs_fatal(0, "argument is not valid JSON: %s", text);
+    }
+    return json;
+}
+
+/* Runs 'request' to completion, prints the outcome, and returns the exit
+ * status. */
+static int
+run_request(struct k8s_client *client, struct k8s_request *request)
+{
+    while (!k8s_request_is_done(request)) {
+        k8s_client_run(client);
+        k8s_client_wait(client);
+        k8s_request_wait(request);
+        poll_block();
+    }
+
+    const struct k8s_result *r = k8s_request_result(request);
+    int status = 0;
+    if (k8s_result_ok(r)) {
+        printf("HTTP %d\n", r->http_status);
+        print_fields(r->body, "");
+    } else {
+        printf("error: %s\n", r->error);
+        if (r->reason) {
+            printf("reason: %s\n", r->reason);
+        }
+        printf("conflict: %s, not found: %s, already exists: %s\n",
+               k8s_result_is_conflict(r) ? "yes" : "no",
+               k8s_result_is_not_found(r) ? "yes" : "no",
+               k8s_result_is_already_exists(r) ? "yes" : "no");
+        status = 1;
+    }
+    k8s_request_destroy(request);
+    return status;
+}
+
+static int
+do_watch(struct k8s_client *client, int argc, char *argv[])
+{
+    const char *label_selector = NULL;
+    const char *field_selector = NULL;
+    long long int count = LLONG_MAX;
+    const char *path = NULL;
+
+    for (int i = 1; i < argc; i++) {
+        if (!strncmp(argv[i], "--label-selector=", 17)) {
+            label_selector = argv[i] + 17;
+        } else if (!strncmp(argv[i], "--field-selector=", 17)) {
+            field_selector = argv[i] + 17;
+        } else if (!strncmp(argv[i], "--count=", 8)) {
+            count = atoll(argv[i] + 8);
+        } else if (!path) {
+            path = argv[i];
+        } else {
+            ovs_fatal(0, "watch: unexpected argument %s", argv[i]);
+        }
+    }
+    if (!path) {
+        ovs_fatal(0, "watch: PATH required");
+    }
+
+    struct k8s_watch *w = k8s_watch_create(client, path, label_selector,
+                                           field_selector);
+    bool synced = false;
+    long long int n = 0;
+    while (n < count) {
+        k8s_client_run(client);
+        k8s_watch_run(w);
+
+        if (!synced && k8s_watch_is_synced(w)) {
+            /* Events from the initial list come before "SYNCED". */
+            struct k8s_event *e;
+            while ((e = k8s_watch_next_event(w)) && n < count) {
+                printf("%s %s\n", k8s_event_type_to_string(e->type), e->key);
+                print_fields(e->object, "  ");
+                k8s_event_destroy(e);
+                n++;
+            }
+            printf("SYNCED\n");
+            synced = true;
+        }
+
+        struct k8s_event *e;
+        while (n < count && (e = k8s_watch_next_event(w))) {
+            printf("%s %s\n", k8s_event_type_to_string(e->type), e->key);
+            print_fields(e->object, "  ");
+            k8s_event_destroy(e);
+            n++;
+        }
+        fflush(stdout);
+        if (n >= count) {
+            break;
+        }
+
+        k8s_client_wait(client);
+        k8s_watch_wait(w);
+        poll_block();
+    }
+
+    struct k8s_watch_stats stats;
+    k8s_watch_get_stats(w, &stats);
+    printf("lists=%llu relists=%llu\n", stats.lists, stats.relists);
+    k8s_watch_destroy(w);
+    return 0;
+}
+
+void
+test_k8s_client_main(int argc, char *argv[])
+{
+    enum {
+        OPT_PRINT = UCHAR_MAX + 1,
+        VLOG_OPTION_ENUMS,
+        K8S_OPTION_ENUMS,
+    };
+    static const struct option long_options[] = {
+        {"print", required_argument, NULL, OPT_PRINT},
+        VLOG_LONG_OPTIONS,
+        K8S_LONG_OPTIONS,
+        {NULL, 0, NULL, 0},
+    };
+
+    /* Stop at the first non-option, so that the command's own options
+     * (e.g. watch --count) are left for it. */
+    char *ovs_short_options
+        = ovs_cmdl_long_options_to_short_options(long_options);
+    char *short_options = xasprintf("+%s", ovs_short_options);
+    free(ovs_short_options);
+    optind = 1;
+    for (;;) {
+        int c = getopt_long(argc, argv, short_options, long_options, NULL);
+        if (c == -1) {
+            break;
+        }
+        switch (c) {
+        case OPT_PRINT:
+            print_pointers = optarg;
+            break;
+        VLOG_OPTION_HANDLERS
+        K8S_OPTION_HANDLERS
+        case '?':
+            exit(EXIT_FAILURE);
+        default:
+            abort();
+        }
+    }
+    argc -= optind;
+    argv += optind;
+    if (argc < 2) {
+        ovs_fatal(0, "usage: k8s-client [OPTIONS] COMMAND PATH [ARG]");
+    }
+
+    struct k8s_config config;
+    char *error = k8s_options_get_config(&config);
+    if (error) {
+        ovs_fatal(0, "%s", error);
+    }
+    struct k8s_client *client = k8s_client_create(&config, "ovn-dpu-test");
+    k8s_config_destroy(&config);
+
+    const char *command = argv[0];
+    const char *path = argv[1];
+    int status;
+    if (!strcmp(command, "watch")) {
+        status = do_watch(client, argc, argv);
+    } else if (!strcmp(command, "get") && argc == 2) {
+        status = run_request(client, k8s_request_get(client, path));
+    } else if (!strcmp(command, "twice") && argc == 3) {
+        status = run_request(client, k8s_request_get(client, path));
+        if (system(argv[2])) {
+            ovs_fatal(0, "\"%s\" failed", argv[2]);
+        }
+        xsleep(2);
+        status |= run_request(client, k8s_request_get(client, path));
+    } else if (!strcmp(command, "delete") && argc == 2) {
+        status = run_request(client, k8s_request_delete(client, path));
+    } else if (argc == 3 && (!strcmp(command, "create")
+                             || !strcmp(command, "update")
+                             || !strcmp(command, "patch"))) {
+        cJSON *body = parse_json_arg(argv[2]);
+        struct k8s_request *request
+            = (command[0] == 'c' ? k8s_request_create(client, path, body)
+               : command[0] == 'u' ? k8s_request_update(client, path, body)
+               : k8s_request_merge_patch(client, path, body));
+        cJSON_Delete(body);
+        status = run_request(client, request);
+    } else {
+        ovs_fatal(0, "unknown command or wrong arguments: %s", command);
+    }
+
+    k8s_client_destroy(client);
+    free(short_options);
+    exit(status);
+}
