@@ -111,7 +111,8 @@ base64_decode(const char *in, size_t size, char **outp, size_t *out_sizep)
         "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
     char *out = xmalloc(size / 4 * 3 + 3);
     size_t n_out = 0, n_digits = 0, n_pad = 0;
-    unsigned int bits = 0;
+    unsigned int bits = 0;      /* The 'n_bits' bits not yet output. */
+    int n_bits = 0;
 
     for (size_t i = 0; i < size; i++) {
         char c = in[i];
@@ -124,13 +125,13 @@ base64_decode(const char *in, size_t size, char **outp, size_t *out_sizep)
         } else if (!digit || n_pad) {
             goto error;
         } else {
+            n_digits++;
             bits = (bits << 6) | (digit - digits);
-            if (++n_digits % 4 != 1) {
-                /* Every digit after the first of a group of 4 completes a
-                 * byte, using 2, 4 or 6 bits left over from before. */
-                int left = 2 * (n_digits % 4 ? 4 - n_digits % 4 : 0);
-                out[n_out++] = bits >> left;
-                bits &= (1u << left) - 1;
+            n_bits += 6;
+            if (n_bits >= 8) {
+                n_bits -= 8;
+                out[n_out++] = bits >> n_bits;
+                bits &= (1u << n_bits) - 1;
             }
         }
     }
@@ -521,7 +522,7 @@ parse_user(struct kubeconfig *kc, const yaml_node_t *user, const char *owner,
            struct k8s_config *config)
 {
     static const char *const plugins[] = { "exec", "auth-provider" };
-    char *error = NULL;
+    char *error;
 
     for (size_t i = 0; i < ARRAY_SIZE(plugins); i++) {
         if (map_get(kc, user, plugins[i])) {
@@ -787,14 +788,14 @@ has_control_chars(const char *s)
 char *
 k8s_config_validate(const struct k8s_config *c)
 {
-    const char *s = c->server;
-    size_t scheme_len = (!strncmp(s ? s : "", "https://", 8) ? 8
-                         : !strncmp(s ? s : "", "http://", 7) ? 7
+    const char *s = c->server ? c->server : "";
+    size_t scheme_len = (!strncmp(s, "https://", 8) ? 8
+                         : !strncmp(s, "http://", 7) ? 7
                          : 0);
     bool has_cert = c->client_cert_file || c->client_cert_data;
     bool has_key = c->client_key_file || c->client_key_data;
 
-    if (!s || !s[0]) {
+    if (!s[0]) {
         return xstrdup("no API server URL");
     } else if (!scheme_len) {
         return xasprintf("API server URL \"%s\" does not start with "

@@ -552,6 +552,12 @@ k8s_watch_is_connected(const struct k8s_watch *w)
     return w->state == K8S_WATCH_WATCHING;
 }
 
+const char *
+k8s_watch_get_error(const struct k8s_watch *w)
+{
+    return w->state == K8S_WATCH_BACKOFF ? w->last_error : NULL;
+}
+
 const cJSON *
 k8s_watch_lookup(const struct k8s_watch *w, const char *key)
 {

@@ -71,6 +71,10 @@ size_t k8s_watch_count(const struct k8s_watch *);
 /* True while a watch stream is open and has not failed. */
 bool k8s_watch_is_connected(const struct k8s_watch *);
 
+/* If the last list or watch failed and the watch is waiting to retry,
+ * returns why; otherwise NULL. */
+const char *k8s_watch_get_error(const struct k8s_watch *);
+
 struct k8s_watch_stats {
     unsigned long long int lists;       /* LIST requests made. */
     unsigned long long int watches;     /* Watch streams opened. */

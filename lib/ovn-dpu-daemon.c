@@ -8,8 +8,12 @@
 #include "ovn-dpu-daemon.h"
 
 #include <cjson/cJSON.h>
+#include <ctype.h>
+#include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
 
 #include "k8s-client.h"
 #include "k8s-config.h"
@@ -32,20 +36,80 @@ ovn_dpu_print_version(void)
     fputs(ovs_get_program_version(), stdout);
 }
 
-struct k8s_client *
-ovn_dpu_k8s_connect(void)
+void
+ovn_dpu_k8s_get_config(struct k8s_config *config)
 {
-    struct k8s_config config;
-    char *error = k8s_options_get_config(&config);
+    char *error = k8s_options_get_config(config);
 
     if (error) {
         ovs_fatal(0, "%s", error);
     }
+}
 
-    struct k8s_client *client = k8s_client_create(&config, program_name);
-    k8s_config_destroy(&config);
+struct k8s_client *
+ovn_dpu_k8s_connect(const struct k8s_config *config)
+{
+    struct k8s_client *client = k8s_client_create(config, program_name);
     VLOG_INFO("Kubernetes API server: %s", k8s_client_server(client));
     return client;
+}
+
+void
+ovn_dpu_check_node_name(const char *name)
+{
+    size_t len = strlen(name);
+    bool ok = len > 0 && len <= 253;
+
+    for (size_t i = 0; ok && i < len; i++) {
+        unsigned char c = name[i];
+        ok = (islower(c) || isdigit(c)
+              || ((c == '-' || c == '.') && i > 0 && i < len - 1));
+    }
+    if (!ok) {
+        ovs_fatal(0, "--node-name: \"%s\" is not a valid Kubernetes node "
+                  "name (lowercase letters, digits, '-' and '.')", name);
+    }
+}
+
+char *
+ovn_dpu_default_node_name(void)
+{
+    char name[256];
+
+    if (gethostname(name, sizeof name - 1)) {
+        ovs_fatal(errno, "cannot get the host name for --node-name");
+    }
+    name[sizeof name - 1] = '\0';
+    for (char *p = name; *p; p++) {
+        *p = tolower((unsigned char) *p);
+    }
+    return xstrdup(name);
+}
+
+bool
+ovn_dpu_parse_format(struct unixctl_conn *conn, int argc, const char *argv[],
+                     bool *json)
+{
+    const char *format = "text";
+
+    if (argc == 2 && !strncmp(argv[1], "--format=", 9)) {
+        format = argv[1] + 9;
+    } else if (argc == 3 && !strcmp(argv[1], "--format")) {
+        format = argv[2];
+    } else if (argc != 1) {
+        unixctl_command_reply_error(conn, "usage: [--format=text|json]");
+        return false;
+    }
+
+    if (!strcmp(format, "json")) {
+        *json = true;
+    } else if (!strcmp(format, "text")) {
+        *json = false;
+    } else {
+        unixctl_command_reply_error(conn, "unknown format (use text or json)");
+        return false;
+    }
+    return true;
 }
 
 /* State of the "k8s/status" command: the client, and what GET /version

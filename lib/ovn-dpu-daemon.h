@@ -8,7 +8,11 @@
 #ifndef OVN_DPU_DAEMON_H
 #define OVN_DPU_DAEMON_H 1
 
+#include <stdbool.h>
+
 struct k8s_client;
+struct k8s_config;
+struct unixctl_conn;
 
 /* Sets the program name and version for logs, --version and the
  * "version" unixctl command. */
@@ -17,10 +21,29 @@ void ovn_dpu_set_program_name(const char *argv0);
 /* Prints "<program> <version>" and the Open vSwitch library version. */
 void ovn_dpu_print_version(void);
 
-/* Creates the Kubernetes client from the K8S_* options given on the
- * command line (see k8s-config.h).  Exits with a message naming the
- * problem if they do not make a usable configuration. */
-struct k8s_client *ovn_dpu_k8s_connect(void);
+/* Fills 'config' from the K8S_* options given on the command line (see
+ * k8s-config.h).  Exits with a message naming the problem if they do not
+ * make a usable configuration. */
+void ovn_dpu_k8s_get_config(struct k8s_config *config);
+
+/* Creates the Kubernetes client from 'config'. */
+struct k8s_client *ovn_dpu_k8s_connect(const struct k8s_config *config);
+
+/* The --node-name option: the host cluster's Node this agent serves. */
+#define OVN_DPU_NODE_NAME_OPTION_ENUM OPT_NODE_NAME
+#define OVN_DPU_NODE_NAME_LONG_OPTION                           \
+    {"node-name", required_argument, NULL, OPT_NODE_NAME}
+/* Checks 'name' (a Kubernetes object name: DNS-1123 subdomain) and exits
+ * with a message if it is not valid. */
+void ovn_dpu_check_node_name(const char *name);
+/* The host's own name, for the host agent's default --node-name. */
+char *ovn_dpu_default_node_name(void);
+
+/* For unixctl commands that take "[--format=json]" (or "--format json"):
+ * sets '*json' and returns true, or replies with an error to 'conn' and
+ * returns false. */
+bool ovn_dpu_parse_format(struct unixctl_conn *conn, int argc,
+                          const char *argv[], bool *json);
 
 /* Registers the "k8s/status" unixctl command for 'client' and starts a
  * GET /version so that the command can show which server answered.  Call

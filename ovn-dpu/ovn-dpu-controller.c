@@ -17,10 +17,13 @@
 
 #include "command-line.h"
 #include "daemon.h"
+#include "dpu-lease.h"
+#include "dpu-lease-keeper.h"
 #include "fatal-signal.h"
 #include "k8s-client.h"
 #include "k8s-config.h"
 #include "memory.h"
+#include "openvswitch/dynamic-string.h"
 #include "openvswitch/poll-loop.h"
 #include "openvswitch/vlog.h"
 #include "ovn-dpu-daemon.h"
@@ -30,7 +33,12 @@
 
 VLOG_DEFINE_THIS_MODULE(ovn_dpu_controller);
 
+/* Command-line settings. */
+static char *node_name;
+static struct dpu_lease_config lease_config;
+
 static unixctl_cb_func ovn_dpu_controller_exit;
+static unixctl_cb_func lease_status;
 static char *parse_options(int argc, char *argv[]);
 OVS_NO_RETURN static void usage(void);
 
@@ -43,7 +51,10 @@ main(int argc, char *argv[])
     ovs_cmdl_proctitle_init(argc, argv);
     ovn_dpu_set_program_name(argv[0]);
     service_start(&argc, &argv);
+    dpu_lease_config_init(&lease_config);
     char *unixctl_path = parse_options(argc, argv);
+    struct k8s_config k8s_config;
+    ovn_dpu_k8s_get_config(&k8s_config);
     fatal_ignore_sigpipe();
 
     daemonize_start(false);
@@ -54,11 +65,16 @@ main(int argc, char *argv[])
     unixctl_command_register("exit", "", 0, 0, ovn_dpu_controller_exit,
                              &exiting);
 
-    struct k8s_client *k8s = ovn_dpu_k8s_connect();
+    struct k8s_client *k8s = ovn_dpu_k8s_connect(&k8s_config);
     ovn_dpu_k8s_status_init(k8s);
+    struct dpu_lease_keeper *lease = dpu_lease_keeper_create(
+        &k8s_config, node_name, &lease_config);
+    unixctl_command_register("lease/status", "[--format=text|json]", 0, 2,
+                             lease_status, lease);
 
     daemonize_complete();
-    VLOG_INFO("%s version %s starting", program_name, PACKAGE_VERSION);
+    VLOG_INFO("%s version %s starting for node %s", program_name,
+              PACKAGE_VERSION, node_name);
 
     while (!exiting) {
         memory_run();
@@ -71,11 +87,13 @@ main(int argc, char *argv[])
         unixctl_server_run(unixctl);
         k8s_client_run(k8s);
         ovn_dpu_k8s_run();
+        dpu_lease_keeper_run(lease);
 
         memory_wait();
         unixctl_server_wait(unixctl);
         k8s_client_wait(k8s);
         ovn_dpu_k8s_wait();
+        dpu_lease_keeper_wait(lease);
         if (exiting) {
             poll_immediate_wake();
         }
@@ -85,11 +103,15 @@ main(int argc, char *argv[])
         }
     }
 
+    dpu_lease_keeper_destroy(lease);
     ovn_dpu_k8s_destroy();
     k8s_client_destroy(k8s);
+    k8s_config_destroy(&k8s_config);
     unixctl_server_destroy(unixctl);
+    dpu_lease_config_destroy(&lease_config);
     service_stop();
     free(unixctl_path);
+    free(node_name);
     return 0;
 }
 
@@ -98,17 +120,21 @@ parse_options(int argc, char *argv[])
 {
     enum {
         OPT_UNIXCTL = UCHAR_MAX + 1,
+        OVN_DPU_NODE_NAME_OPTION_ENUM,
         VLOG_OPTION_ENUMS,
         DAEMON_OPTION_ENUMS,
         K8S_OPTION_ENUMS,
+        DPU_LEASE_OPTION_ENUMS,
     };
     static const struct option long_options[] = {
         {"help", no_argument, NULL, 'h'},
         {"version", no_argument, NULL, 'V'},
         {"unixctl", required_argument, NULL, OPT_UNIXCTL},
+        OVN_DPU_NODE_NAME_LONG_OPTION,
         VLOG_LONG_OPTIONS,
         DAEMON_LONG_OPTIONS,
         K8S_LONG_OPTIONS,
+        DPU_LEASE_LONG_OPTIONS,
         {NULL, 0, NULL, 0},
     };
     char *short_options = ovs_cmdl_long_options_to_short_options(long_options);
@@ -133,9 +159,15 @@ parse_options(int argc, char *argv[])
             unixctl_path = xstrdup(optarg);
             break;
 
+        case OPT_NODE_NAME:
+            free(node_name);
+            node_name = xstrdup(optarg);
+            break;
+
         VLOG_OPTION_HANDLERS
         DAEMON_OPTION_HANDLERS
         K8S_OPTION_HANDLERS
+        DPU_LEASE_OPTION_HANDLERS(&lease_config)
 
         case '?':
             exit(EXIT_FAILURE);
@@ -150,6 +182,16 @@ parse_options(int argc, char *argv[])
         ovs_fatal(0, "non-option argument \"%s\"; use --help for usage",
                   argv[optind]);
     }
+    if (!node_name) {
+        ovs_fatal(0, "--node-name is required: the host cluster's Node "
+                  "whose DPU this is");
+    }
+    ovn_dpu_check_node_name(node_name);
+
+    char *error = dpu_lease_config_validate(&lease_config);
+    if (error) {
+        ovs_fatal(0, "%s", error);
+    }
     return unixctl_path;
 }
 
@@ -158,9 +200,14 @@ usage(void)
 {
     printf("%s: OVN-Kubernetes DPU offload, DPU-side agent\n"
            "usage: %s [OPTIONS]\n"
+           "\nNode options:\n"
+           "  --node-name=NAME        the host cluster's Node whose DPU "
+           "this is\n"
+           "                          (required)\n"
            "\nKubernetes options (the host cluster's API server):\n",
            program_name, program_name);
     k8s_options_usage();
+    dpu_lease_options_usage();
     daemon_usage();
     vlog_usage();
     printf("\nOther options:\n"
@@ -168,6 +215,21 @@ usage(void)
            "  -h, --help              display this help message\n"
            "  -V, --version           display version information\n");
     exit(EXIT_SUCCESS);
+}
+
+static void
+lease_status(struct unixctl_conn *conn, int argc, const char *argv[],
+             void *lease_)
+{
+    struct dpu_lease_keeper *lease = lease_;
+    struct ds s = DS_EMPTY_INITIALIZER;
+    bool json;
+
+    if (ovn_dpu_parse_format(conn, argc, argv, &json)) {
+        dpu_lease_keeper_format(lease, json, &s);
+        unixctl_command_reply(conn, ds_cstr(&s));
+    }
+    ds_destroy(&s);
 }
 
 static void

@@ -15,7 +15,9 @@ TESTSUITE_AT = \
 	tests/k8s-cluster.at \
 	tests/daemons.at \
 	tests/kubeconfig.at \
-	tests/k8s-client.at
+	tests/k8s-client.at \
+	tests/dpu-lease.at \
+	tests/dpu-lease-k8s.at
 
 TESTSUITE = $(srcdir)/tests/testsuite
 DISTCLEANFILES += tests/atconfig tests/atlocal
@@ -65,6 +67,7 @@ check_PROGRAMS = tests/ovn-dpu-test
 tests_ovn_dpu_test_SOURCES = \
 	tests/ovn-dpu-test.c \
 	tests/ovn-dpu-test.h \
+	tests/test-dpu-lease.c \
 	tests/test-kubeconfig.c \
 	tests/test-k8s-client.c
 tests_ovn_dpu_test_LDADD = $(OVN_DPU_LIBS)

@@ -21,6 +21,8 @@ static const struct test_command commands[] = {
       "parse Kubernetes client configuration and print it" },
     { "k8s-client", test_k8s_client_main,
       "run Kubernetes API requests and print the results" },
+    { "dpu-lease", test_dpu_lease_main,
+      "drive the DPU lease state machines from a script" },
 };
 
 static void
