@@ -1,4 +1,5 @@
 # User documentation beyond the man pages.
 EXTRA_DIST += \
+	Documentation/dpu-lease.rst \
 	Documentation/k8s-client.rst \
 	Documentation/testing.rst

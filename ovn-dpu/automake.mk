@@ -14,6 +14,8 @@ man_MANS += ovn-dpu/ovn-dpu-controller.8 ovn-dpu/ovn-dpu-host.8
 EXTRA_DIST += \
 	ovn-dpu/ovn-dpu-controller.8.in \
 	ovn-dpu/ovn-dpu-host.8.in \
+	lib/dpu-lease-options.man \
+	lib/dpu-lease-unixctl.man \
 	lib/k8s-options.man \
 	lib/k8s-unixctl.man
 CLEANFILES += ovn-dpu/ovn-dpu-controller.8 ovn-dpu/ovn-dpu-host.8
