@@ -299,7 +299,9 @@ dpu_lease_watcher_wait(struct dpu_lease_watcher *w)
     k8s_watch_wait(w->watch);
     if (w->request) {
         k8s_request_wait(w->request);
-    } else if (w->synced) {
+    } else if (w->synced && time_msec() < w->retry_at) {
+        /* A write or Node read is waiting out its backoff.  (Anything else
+         * that is due was started by dpu_lease_watcher_run() already.) */
         poll_timer_wait_until(w->retry_at);
     }
 
