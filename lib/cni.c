@@ -139,7 +139,8 @@ put_quoted(struct ds *out, const char *s)
 
     json_string_escape(copy, out);
     if (len > MAX) {
-        ds_put_cstr(out, "...");
+        ds_chomp(out, '"');
+        ds_put_cstr(out, "...\"");
     }
     free(copy);
 }
