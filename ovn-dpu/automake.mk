@@ -34,15 +34,18 @@ uninstall-cni-plugin-link:
 
 # Manual pages: written in roff with '.so' lines that pull in Open vSwitch's
 # fragments for the daemon, vlog and unixctl options.
-man_MANS += ovn-dpu/ovn-dpu-controller.8 ovn-dpu/ovn-dpu-host.8
+man_MANS += ovn-dpu/ovn-dpu-controller.8 ovn-dpu/ovn-dpu-host.8 \
+	ovn-dpu/ovn-dpu-cni.8
 EXTRA_DIST += \
 	ovn-dpu/ovn-dpu-controller.8.in \
 	ovn-dpu/ovn-dpu-host.8.in \
+	ovn-dpu/ovn-dpu-cni.8.in \
 	lib/dpu-lease-options.man \
 	lib/dpu-lease-unixctl.man \
 	lib/k8s-options.man \
 	lib/k8s-unixctl.man
-CLEANFILES += ovn-dpu/ovn-dpu-controller.8 ovn-dpu/ovn-dpu-host.8
+CLEANFILES += ovn-dpu/ovn-dpu-controller.8 ovn-dpu/ovn-dpu-host.8 \
+	ovn-dpu/ovn-dpu-cni.8
 
 SUFFIXES = .8.in .8
 .8.in.8:
@@ -54,5 +57,6 @@ SUFFIXES = .8.in .8
 	    -e 's,[@]RUNDIR[@],$(localstatedir)/run/openvswitch,g' \
 	    -e 's,[@]LOGDIR[@],$(localstatedir)/log/openvswitch,g' \
 	    -e 's,[@]DBDIR[@],$(sysconfdir)/openvswitch,g' \
+	    -e 's,[@]CNI_SOCKET[@],$(RUNDIR)/cni.sock,g' \
 	    < $@.tmp1 > $@.tmp && \
 	rm $@.tmp1 && mv $@.tmp $@
