@@ -18,6 +18,7 @@
 #include "openvswitch/dynamic-string.h"
 #include "openvswitch/json.h"
 #include "openvswitch/list.h"
+#include "openvswitch/poll-loop.h"
 #include "openvswitch/vlog.h"
 #include "smap.h"
 #include "socket-util.h"
@@ -32,6 +33,11 @@ VLOG_DEFINE_THIS_MODULE(cni_server);
  * backlog until one closes. */
 #define MAX_CONNS 256
 
+/* A connection on which no request arrives for this long, in ms, is
+ * closed.  The plugin sends its request as soon as it connects, so only a
+ * client that is stuck or not the plugin keeps one idle. */
+#define CONN_IDLE_TIMEOUT 10000
+
 /* "cni/show" lists this many finished requests. */
 #define MAX_RECENT 50
 
@@ -39,6 +45,8 @@ VLOG_DEFINE_THIS_MODULE(cni_server);
 struct cni_conn {
     struct ovs_list node;       /* In struct cni_server's 'conns'. */
     struct jsonrpc *rpc;
+    long long int idle_deadline; /* Closed at this time_msec() if no
+                                  * request arrives before. */
 };
 
 /* One CNI request, from the moment it arrives until it is answered, then
@@ -144,11 +152,19 @@ check_socket_path(const char *path)
                          "replace it", path);
     }
 
-    int fd = make_unix_socket(SOCK_STREAM, false, NULL, path);
-    if (fd >= 0) {
-        close(fd);
+    /* Nonblocking, so that a server that is alive but stuck, with its
+     * listen backlog full, cannot make us hang either: connect() then fails
+     * with EAGAIN, which make_unix_socket() reports as EPROTO. */
+    int fd = make_unix_socket(SOCK_STREAM, true, NULL, path);
+    if (fd >= 0 || fd == -EAGAIN || fd == -EPROTO) {
+        if (fd >= 0) {
+            close(fd);
+        }
         return xasprintf("%s: another server is already listening on it",
                          path);
+    } else if (fd != -ECONNREFUSED && fd != -ENOENT) {
+        return xasprintf("%s: cannot tell whether another server is "
+                         "listening on it: %s", path, ovs_strerror(-fd));
     }
     VLOG_INFO("%s: replacing stale socket (%s)", path, ovs_strerror(-fd));
     return NULL;
@@ -452,6 +468,7 @@ cni_server_run(struct cni_server *s)
 
         struct cni_conn *conn = xzalloc(sizeof *conn);
         conn->rpc = jsonrpc_open(stream);
+        conn->idle_deadline = time_msec() + CONN_IDLE_TIMEOUT;
         ovs_list_push_back(&s->conns, &conn->node);
         s->n_conns++;
     }
@@ -468,9 +485,14 @@ cni_server_run(struct cni_server *s)
             }
             cni_server_handle(s, conn, msg);
             jsonrpc_msg_destroy(msg);
+            conn->idle_deadline = time_msec() + CONN_IDLE_TIMEOUT;
         }
         jsonrpc_run(conn->rpc);
         if (jsonrpc_get_status(conn->rpc)) {
+            cni_conn_destroy(s, conn);
+        } else if (time_msec() >= conn->idle_deadline) {
+            VLOG_INFO("%s: closing connection idle for %d ms",
+                      jsonrpc_get_name(conn->rpc), CONN_IDLE_TIMEOUT);
             cni_conn_destroy(s, conn);
         }
     }
@@ -487,6 +509,7 @@ cni_server_wait(struct cni_server *s)
     LIST_FOR_EACH (conn, node, &s->conns) {
         jsonrpc_wait(conn->rpc);
         jsonrpc_recv_wait(conn->rpc);
+        poll_timer_wait_until(conn->idle_deadline);
     }
 }
 

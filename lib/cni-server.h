@@ -5,7 +5,8 @@
  * It listens on a unix socket in a directory that only root may enter
  * (created 0700 if missing; the socket is 0600), and serves any number of
  * requests at once on the poll loop: the plugin's connections are
- * JSON-RPC sessions, and nothing here blocks.
+ * JSON-RPC sessions, and nothing here blocks.  A connection that carries
+ * no request for 10 seconds is closed.
  *
  * What it answers today:
  *

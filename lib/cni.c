@@ -145,7 +145,14 @@ put_quoted(struct ds *out, const char *s)
     free(copy);
 }
 
-static struct cni_error * OVS_PRINTF_FORMAT(4, 5)
+/* Returns a CNI error with 'code' and 'details', whose message is
+ * 'format' followed by 'value', quoted, if 'value' is nonnull. */
+static struct cni_error *invalid(int code, const char *value,
+                                 const char *details, const char *format,
+                                 ...)
+    OVS_PRINTF_FORMAT(4, 5);
+
+static struct cni_error *
 invalid(int code, const char *value, const char *details,
         const char *format, ...)
 {
