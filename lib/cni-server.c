@@ -20,6 +20,7 @@
 #include "openvswitch/list.h"
 #include "openvswitch/poll-loop.h"
 #include "openvswitch/vlog.h"
+#include "ovn-dpu-daemon.h"
 #include "smap.h"
 #include "socket-util.h"
 #include "stream.h"
@@ -217,7 +218,8 @@ cni_server_create(const char *path, const struct dpu_lease_watcher *lease,
     if (!the_server) {
         static bool registered;
         if (!registered) {
-            unixctl_command_register("cni/show", "", 0, 0, cni_show, NULL);
+            unixctl_command_register("cni/show", "[--format=text|json]",
+                                     0, 2, cni_show, NULL);
             registered = true;
         }
         the_server = s;
@@ -552,9 +554,84 @@ format_time(long long int when, struct ds *s)
     free(t);
 }
 
-void
-cni_server_format(const struct cni_server *s, struct ds *out)
+/* What 'call' is about, as JSON; the caller adds how it went. */
+static struct json *
+cni_call_to_json(const struct cni_call *call)
 {
+    struct json *json = json_object_create();
+    char *start = xastrftime_msec("%Y-%m-%dT%H:%M:%S.###Z",
+                                  call->start_wall, true);
+
+    json_object_put(json, "start", json_string_create_nocopy(start));
+    json_object_put_string(json, "command",
+                           call->command < CNI_N_COMMANDS
+                           ? cni_command_to_string(call->command)
+                           : "malformed");
+    if (call->pod) {
+        json_object_put_string(json, "pod", call->pod);
+    }
+    if (call->sandbox) {
+        json_object_put_string(json, "sandbox", call->sandbox);
+    }
+    if (call->ifname) {
+        json_object_put_string(json, "ifname", call->ifname);
+    }
+    return json;
+}
+
+static struct json *
+cni_server_to_json(const struct cni_server *s)
+{
+    long long int now = time_msec();
+    struct json *json = json_object_create();
+
+    json_object_put_string(json, "socket", s->path);
+    json_object_put(json, "connections", json_integer_create(s->n_conns));
+
+    struct json *requests = json_object_create();
+    for (int i = 0; i < CNI_N_COMMANDS; i++) {
+        json_object_put(requests, cni_command_to_string(i),
+                        json_integer_create(s->n_requests[i]));
+    }
+    json_object_put(requests, "malformed",
+                    json_integer_create(s->n_requests[CNI_N_COMMANDS]));
+    json_object_put(json, "requests", requests);
+    json_object_put(json, "failed", json_integer_create(s->n_failed));
+
+    const struct cni_call *call;
+    struct json *in_flight = json_array_create_empty();
+    LIST_FOR_EACH (call, node, &s->in_flight) {
+        struct json *c = cni_call_to_json(call);
+        json_object_put(c, "elapsed_ms",
+                        json_integer_create(now - call->start));
+        json_array_add(in_flight, c);
+    }
+    json_object_put(json, "in_flight", in_flight);
+
+    struct json *recent = json_array_create_empty();
+    LIST_FOR_EACH (call, node, &s->recent) {
+        struct json *c = cni_call_to_json(call);
+        json_object_put(c, "duration_ms", json_integer_create(call->duration));
+        json_object_put(c, "code", json_integer_create(call->code));
+        if (call->msg) {
+            json_object_put_string(c, "msg", call->msg);
+        }
+        json_array_add(recent, c);
+    }
+    json_object_put(json, "recent", recent);
+    return json;
+}
+
+void
+cni_server_format(const struct cni_server *s, bool json, struct ds *out)
+{
+    if (json) {
+        struct json *j = cni_server_to_json(s);
+        json_to_ds(j, JSSF_SORT, out);
+        json_destroy(j);
+        return;
+    }
+
     ds_put_format(out, "socket: %s\n", s->path);
     ds_put_format(out, "connections: %"PRIuSIZE"\n", s->n_conns);
 
@@ -595,16 +672,20 @@ cni_server_format(const struct cni_server *s, struct ds *out)
 }
 
 static void
-cni_show(struct unixctl_conn *conn, int argc OVS_UNUSED,
-         const char *argv[] OVS_UNUSED, void *aux OVS_UNUSED)
+cni_show(struct unixctl_conn *conn, int argc, const char *argv[],
+         void *aux OVS_UNUSED)
 {
-    if (!the_server) {
+    bool json;
+
+    if (!ovn_dpu_parse_format(conn, argc, argv, &json)) {
+        return;
+    } else if (!the_server) {
         unixctl_command_reply_error(conn, "CNI server is not running");
         return;
     }
 
     struct ds s = DS_EMPTY_INITIALIZER;
-    cni_server_format(the_server, &s);
+    cni_server_format(the_server, json, &s);
     unixctl_command_reply(conn, ds_cstr(&s));
     ds_destroy(&s);
 }

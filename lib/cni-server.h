@@ -31,6 +31,8 @@
 #ifndef CNI_SERVER_H
 #define CNI_SERVER_H 1
 
+#include <stdbool.h>
+
 #include "openvswitch/compiler.h"
 
 struct cni_server;
@@ -52,7 +54,7 @@ void cni_server_destroy(struct cni_server *);
 void cni_server_run(struct cni_server *);
 void cni_server_wait(struct cni_server *);
 
-/* For "cni/show". */
-void cni_server_format(const struct cni_server *, struct ds *);
+/* For "cni/show": text, or JSON if 'json'. */
+void cni_server_format(const struct cni_server *, bool json, struct ds *);
 
 #endif /* cni-server.h */
