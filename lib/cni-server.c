@@ -36,7 +36,10 @@ VLOG_DEFINE_THIS_MODULE(cni_server);
 
 /* A connection on which no request arrives for this long, in ms, is
  * closed.  The plugin sends its request as soon as it connects, so only a
- * client that is stuck or not the plugin keeps one idle. */
+ * client that is stuck or not the plugin keeps one idle.  (Every request is
+ * answered as soon as it arrives today.  Once a request can wait, e.g. an
+ * ADD waiting for the DPU, this timer must not run while one is in flight
+ * on the connection.) */
 #define CONN_IDLE_TIMEOUT 10000
 
 /* "cni/show" lists this many finished requests. */
