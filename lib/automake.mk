@@ -1,10 +1,15 @@
 # libovndpu: the code both agents share.  The Kubernetes client (k8s-*),
 # the DPU health lease (dpu-lease*: the state machines, the Lease object,
-# the DPU side's keeper and the host side's watcher) and what both daemons
-# do alike (ovn-dpu-daemon).
+# the DPU side's keeper and the host side's watcher), the CNI wire format
+# and the host's CNI server (cni*), and what both daemons do alike
+# (ovn-dpu-daemon).
 
 noinst_LTLIBRARIES += lib/libovndpu.la
 lib_libovndpu_la_SOURCES = \
+	lib/cni.c \
+	lib/cni.h \
+	lib/cni-server.c \
+	lib/cni-server.h \
 	lib/k8s-client.c \
 	lib/k8s-client.h \
 	lib/k8s-config.c \

@@ -1,6 +1,8 @@
-# The programs: ovn-dpu-controller (DPU side) and ovn-dpu-host (host side).
+# The programs: ovn-dpu-controller (DPU side), ovn-dpu-host (host side) and
+# ovn-dpu-cni (the CNI plugin that the host's container runtime runs).
 
-bin_PROGRAMS += ovn-dpu/ovn-dpu-controller ovn-dpu/ovn-dpu-host
+bin_PROGRAMS += ovn-dpu/ovn-dpu-controller ovn-dpu/ovn-dpu-host \
+	ovn-dpu/ovn-dpu-cni
 
 ovn_dpu_ovn_dpu_controller_SOURCES = ovn-dpu/ovn-dpu-controller.c
 ovn_dpu_ovn_dpu_controller_LDADD = $(OVN_DPU_LIBS)
@@ -8,17 +10,42 @@ ovn_dpu_ovn_dpu_controller_LDADD = $(OVN_DPU_LIBS)
 ovn_dpu_ovn_dpu_host_SOURCES = ovn-dpu/ovn-dpu-host.c
 ovn_dpu_ovn_dpu_host_LDADD = $(OVN_DPU_LIBS)
 
+ovn_dpu_ovn_dpu_cni_SOURCES = ovn-dpu/ovn-dpu-cni.c
+ovn_dpu_ovn_dpu_cni_LDADD = $(OVN_DPU_LIBS)
+
+# Container runtimes look for CNI plugins in /opt/cni/bin (containerd's
+# "bin_dir", CRI-O's "plugin_dirs").  'make install cnibindir=/opt/cni/bin'
+# also links ovn-dpu-cni there; by default only $(bindir) gets it.
+cnibindir =
+install-exec-hook: install-cni-plugin-link
+install-cni-plugin-link:
+	@if test -n "$(cnibindir)"; then \
+	  echo " $(MKDIR_P) '$(DESTDIR)$(cnibindir)'"; \
+	  $(MKDIR_P) '$(DESTDIR)$(cnibindir)' && \
+	  echo " ln -sf '$(bindir)/ovn-dpu-cni' '$(DESTDIR)$(cnibindir)/ovn-dpu-cni'"; \
+	  ln -sf '$(bindir)/ovn-dpu-cni' '$(DESTDIR)$(cnibindir)/ovn-dpu-cni'; \
+	fi
+uninstall-hook: uninstall-cni-plugin-link
+uninstall-cni-plugin-link:
+	@if test -n "$(cnibindir)"; then \
+	  rm -f '$(DESTDIR)$(cnibindir)/ovn-dpu-cni'; \
+	fi
+.PHONY: install-cni-plugin-link uninstall-cni-plugin-link
+
 # Manual pages: written in roff with '.so' lines that pull in Open vSwitch's
 # fragments for the daemon, vlog and unixctl options.
-man_MANS += ovn-dpu/ovn-dpu-controller.8 ovn-dpu/ovn-dpu-host.8
+man_MANS += ovn-dpu/ovn-dpu-controller.8 ovn-dpu/ovn-dpu-host.8 \
+	ovn-dpu/ovn-dpu-cni.8
 EXTRA_DIST += \
 	ovn-dpu/ovn-dpu-controller.8.in \
 	ovn-dpu/ovn-dpu-host.8.in \
+	ovn-dpu/ovn-dpu-cni.8.in \
 	lib/dpu-lease-options.man \
 	lib/dpu-lease-unixctl.man \
 	lib/k8s-options.man \
 	lib/k8s-unixctl.man
-CLEANFILES += ovn-dpu/ovn-dpu-controller.8 ovn-dpu/ovn-dpu-host.8
+CLEANFILES += ovn-dpu/ovn-dpu-controller.8 ovn-dpu/ovn-dpu-host.8 \
+	ovn-dpu/ovn-dpu-cni.8
 
 SUFFIXES = .8.in .8
 .8.in.8:
@@ -30,5 +57,6 @@ SUFFIXES = .8.in .8
 	    -e 's,[@]RUNDIR[@],$(localstatedir)/run/openvswitch,g' \
 	    -e 's,[@]LOGDIR[@],$(localstatedir)/log/openvswitch,g' \
 	    -e 's,[@]DBDIR[@],$(sysconfdir)/openvswitch,g' \
+	    -e 's,[@]CNI_SOCKET[@],$(RUNDIR)/cni.sock,g' \
 	    < $@.tmp1 > $@.tmp && \
 	rm $@.tmp1 && mv $@.tmp $@

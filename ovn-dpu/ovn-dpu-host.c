@@ -15,6 +15,8 @@
 #include <signal.h>
 #include <stdlib.h>
 
+#include "cni.h"
+#include "cni-server.h"
 #include "command-line.h"
 #include "daemon.h"
 #include "dpu-lease.h"
@@ -36,6 +38,7 @@ VLOG_DEFINE_THIS_MODULE(ovn_dpu_host);
 /* Command-line settings. */
 static char *node_name;
 static struct dpu_lease_config lease_config;
+static char *cni_socket;         /* --cni-socket. */
 
 static unixctl_cb_func ovn_dpu_host_exit;
 static unixctl_cb_func lease_status;
@@ -70,6 +73,11 @@ main(int argc, char *argv[])
         k8s, node_name, &lease_config);
     unixctl_command_register("lease/status", "[--format=text|json]", 0, 2,
                              lease_status, lease);
+    struct cni_server *cni;
+    char *error = cni_server_create(cni_socket, lease, &cni);
+    if (error) {
+        ovs_fatal(0, "%s", error);
+    }
 
     daemonize_complete();
     VLOG_INFO("%s version %s starting for node %s", program_name,
@@ -87,12 +95,14 @@ main(int argc, char *argv[])
         k8s_client_run(k8s);
         ovn_dpu_k8s_run();
         dpu_lease_watcher_run(lease);
+        cni_server_run(cni);
 
         memory_wait();
         unixctl_server_wait(unixctl);
         k8s_client_wait(k8s);
         ovn_dpu_k8s_wait();
         dpu_lease_watcher_wait(lease);
+        cni_server_wait(cni);
         if (exiting) {
             poll_immediate_wake();
         }
@@ -102,6 +112,7 @@ main(int argc, char *argv[])
         }
     }
 
+    cni_server_destroy(cni);
     dpu_lease_watcher_destroy(lease);
     ovn_dpu_k8s_destroy();
     k8s_client_destroy(k8s);
@@ -111,6 +122,7 @@ main(int argc, char *argv[])
     service_stop();
     free(unixctl_path);
     free(node_name);
+    free(cni_socket);
     return 0;
 }
 
@@ -119,6 +131,7 @@ parse_options(int argc, char *argv[])
 {
     enum {
         OPT_UNIXCTL = UCHAR_MAX + 1,
+        OPT_CNI_SOCKET,
         OVN_DPU_NODE_NAME_OPTION_ENUM,
         VLOG_OPTION_ENUMS,
         DAEMON_OPTION_ENUMS,
@@ -129,6 +142,7 @@ parse_options(int argc, char *argv[])
         {"help", no_argument, NULL, 'h'},
         {"version", no_argument, NULL, 'V'},
         {"unixctl", required_argument, NULL, OPT_UNIXCTL},
+        {"cni-socket", required_argument, NULL, OPT_CNI_SOCKET},
         OVN_DPU_NODE_NAME_LONG_OPTION,
         VLOG_LONG_OPTIONS,
         DAEMON_LONG_OPTIONS,
@@ -158,6 +172,15 @@ parse_options(int argc, char *argv[])
             unixctl_path = xstrdup(optarg);
             break;
 
+        case OPT_CNI_SOCKET:
+            if (optarg[0] != '/') {
+                ovs_fatal(0, "--cni-socket: \"%s\" is not an absolute "
+                          "file name", optarg);
+            }
+            free(cni_socket);
+            cni_socket = xstrdup(optarg);
+            break;
+
         case OPT_NODE_NAME:
             free(node_name);
             node_name = xstrdup(optarg);
@@ -185,6 +208,9 @@ parse_options(int argc, char *argv[])
         node_name = ovn_dpu_default_node_name();
     }
     ovn_dpu_check_node_name(node_name);
+    if (!cni_socket) {
+        cni_socket = xstrdup(CNI_DEFAULT_SOCKET);
+    }
 
     char *error = dpu_lease_config_validate(&lease_config);
     if (error) {
@@ -202,8 +228,12 @@ usage(void)
            "  --node-name=NAME        the host cluster's Node this agent "
            "serves\n"
            "                          (default: this host's name)\n"
+           "\nCNI options:\n"
+           "  --cni-socket=PATH       where the ovn-dpu-cni plugin reaches "
+           "this agent\n"
+           "                          (default: %s)\n"
            "\nKubernetes options (the host cluster's API server):\n",
-           program_name, program_name);
+           program_name, program_name, CNI_DEFAULT_SOCKET);
     k8s_options_usage();
     dpu_lease_options_usage();
     daemon_usage();

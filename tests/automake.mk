@@ -17,7 +17,8 @@ TESTSUITE_AT = \
 	tests/kubeconfig.at \
 	tests/k8s-client.at \
 	tests/dpu-lease.at \
-	tests/dpu-lease-k8s.at
+	tests/dpu-lease-k8s.at \
+	tests/cni.at
 
 TESTSUITE = $(srcdir)/tests/testsuite
 DISTCLEANFILES += tests/atconfig tests/atlocal
