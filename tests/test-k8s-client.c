@@ -188,7 +188,7 @@ do_watch(struct k8s_client *client, int argc, char *argv[])
         if (!synced && k8s_watch_is_synced(w)) {
             /* Events from the initial list come before "SYNCED". */
             struct k8s_event *e;
-            while ((e = k8s_watch_next_event(w)) && n < count) {
+            while (n < count && (e = k8s_watch_next_event(w))) {
                 printf("%s %s\n", k8s_event_type_to_string(e->type), e->key);
                 print_fields(e->object, "  ");
                 k8s_event_destroy(e);
