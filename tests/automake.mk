@@ -18,6 +18,7 @@ TESTSUITE_AT = \
 	tests/k8s-client.at \
 	tests/dpu-lease.at \
 	tests/dpu-lease-k8s.at \
+	tests/deploy.at \
 	tests/cni.at
 
 TESTSUITE = $(srcdir)/tests/testsuite
