@@ -1,8 +1,9 @@
 # libovndpu: the code both agents share.  The Kubernetes client (k8s-*),
 # the DPU health lease (dpu-lease*: the state machines, the Lease object,
 # the DPU side's keeper and the host side's watcher), the CNI wire format
-# and the host's CNI server (cni*), and what both daemons do alike
-# (ovn-dpu-daemon).
+# and the host's CNI server (cni*), what both daemons do alike
+# (ovn-dpu-daemon), and the codecs of the pod annotations both sides
+# exchange (pod-annotations).
 
 noinst_LTLIBRARIES += lib/libovndpu.la
 lib_libovndpu_la_SOURCES = \
@@ -25,4 +26,6 @@ lib_libovndpu_la_SOURCES = \
 	lib/dpu-lease-watcher.c \
 	lib/dpu-lease-watcher.h \
 	lib/ovn-dpu-daemon.c \
-	lib/ovn-dpu-daemon.h
+	lib/ovn-dpu-daemon.h \
+	lib/pod-annotations.c \
+	lib/pod-annotations.h
