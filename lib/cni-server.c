@@ -52,6 +52,10 @@ VLOG_DEFINE_THIS_MODULE(cni_server);
  * request is answered. */
 #define CONN_IDLE_TIMEOUT 10000
 
+/* DEL waits this long, in ms, for the API server to remove the
+ * connection details before it answers anyway. */
+#define DEL_API_TIMEOUT 5000
+
 /* "cni/show" lists this many finished requests. */
 #define MAX_RECENT 50
 
@@ -133,7 +137,7 @@ struct cni_call {
     struct cni_request req;
     char *pod_key;              /* "namespace/name". */
     struct vf_device dev;       /* ADD: the resolved VF. */
-    struct cni_pod_edit edit;
+    struct cni_pod_edit *edit;  /* The 'aux' of 'patch'. */
     struct pod_patch *patch;
     long long int wait_start;   /* ADD: when ADD_WAIT began. */
     long long int deadline;     /* ADD: when ADD_WAIT gives up. */
@@ -151,9 +155,7 @@ struct cni_server {
 
     struct hmap attachments;            /* Contains struct attachment. */
 
-    /* Removals of connection details that GC started, each a
-     * struct cni_call that nobody waits for. */
-    struct ovs_list gc_calls;
+    struct ovs_list bg_patches;         /* Contains struct bg_patch. */
 
     struct ovs_list conns;              /* Contains struct cni_conn. */
     size_t n_conns;
@@ -301,7 +303,7 @@ cni_server_create(const char *path, const struct dpu_lease_watcher *lease,
         free(selector);
     }
     hmap_init(&s->attachments);
-    ovs_list_init(&s->gc_calls);
+    ovs_list_init(&s->bg_patches);
     ovs_list_init(&s->conns);
     ovs_list_init(&s->in_flight);
     ovs_list_init(&s->recent);
@@ -375,6 +377,63 @@ attachment_destroy(struct cni_server *s, struct attachment *a)
     }
 }
 
+/* Edits of the connection details, and the ones left to finish in the
+ * background. */
+
+static struct cni_pod_edit *
+edit_create(const char *node, const char *nad, const char *sandbox)
+{
+    struct cni_pod_edit *edit = xzalloc(sizeof *edit);
+    edit->node = node;
+    edit->nad = xstrdup(nad);
+    edit->details.sandbox_id = xstrdup(sandbox);
+    for (char *p = edit->details.sandbox_id; *p; p++) {
+        *p = tolower((unsigned char) *p);
+    }
+    return edit;
+}
+
+static void
+edit_destroy(struct cni_pod_edit *edit)
+{
+    if (edit) {
+        free(CONST_CAST(char *, edit->nad));
+        free(edit->details.sandbox_id);
+        free(edit->details.vf_netdev_name);
+        cni_pod_edit_destroy(edit);
+        free(edit);
+    }
+}
+
+/* A removal of connection details that nobody waits for: GC's, and DEL's
+ * when the API server is slow.  Its outcome is logged. */
+struct bg_patch {
+    struct ovs_list node;       /* In struct cni_server's 'bg_patches'. */
+    char *what;                 /* For the log. */
+    struct pod_patch *patch;
+    struct cni_pod_edit *edit;
+};
+
+static void
+bg_patch_add(struct cni_server *s, const char *what, struct pod_patch *patch,
+             struct cni_pod_edit *edit)
+{
+    struct bg_patch *bg = xmalloc(sizeof *bg);
+    bg->what = xstrdup(what);
+    bg->patch = patch;
+    bg->edit = edit;
+    ovs_list_push_back(&s->bg_patches, &bg->node);
+}
+
+static void
+bg_patch_destroy(struct bg_patch *bg)
+{
+    pod_patch_destroy(bg->patch);
+    edit_destroy(bg->edit);
+    free(bg->what);
+    free(bg);
+}
+
 /* Requests. */
 
 static void
@@ -389,10 +448,8 @@ cni_call_destroy(struct cni_call *call)
         cni_request_destroy(&call->req);
         free(call->pod_key);
         vf_device_destroy(&call->dev);
-        free(call->edit.details.sandbox_id);
-        free(call->edit.details.vf_netdev_name);
-        cni_pod_edit_destroy(&call->edit);
         pod_patch_destroy(call->patch);
+        edit_destroy(call->edit);
         cni_error_destroy(call->error);
         free(call->cancel);
         free(call);
@@ -627,18 +684,13 @@ add_start(struct cni_server *s, struct cni_call *call)
         return error;
     }
 
-    call->edit.node = s->settings.node;
-    call->edit.nad = req->nad;
-    call->edit.details.pf_id = call->dev.pf_id;
-    call->edit.details.vf_id = call->dev.vf_id;
-    call->edit.details.sandbox_id = xstrdup(req->container_id);
-    for (char *p = call->edit.details.sandbox_id; *p; p++) {
-        *p = tolower((unsigned char) *p);
-    }
-    call->edit.details.vf_netdev_name = xstrdup(call->dev.netdev);
+    call->edit = edit_create(s->settings.node, req->nad, req->container_id);
+    call->edit->details.pf_id = call->dev.pf_id;
+    call->edit->details.vf_id = call->dev.vf_id;
+    call->edit->details.vf_netdev_name = xstrdup(call->dev.netdev);
     call->patch = pod_patch_start(s->settings.k8s, req->pod_namespace,
                                   req->pod_name, req->pod_uid,
-                                  cni_pod_put_details, &call->edit);
+                                  cni_pod_put_details, call->edit);
     call->state = CALL_ADD_PATCH;
     return NULL;
 }
@@ -703,7 +755,7 @@ add_fail(struct cni_server *s, struct cni_call *call,
         call->patch = pod_patch_start(s->settings.k8s,
                                       call->req.pod_namespace,
                                       call->req.pod_name, call->req.pod_uid,
-                                      cni_pod_remove_details, &call->edit);
+                                      cni_pod_remove_details, call->edit);
     } else {
         cni_call_answer(s, call, error, NULL);
         cni_error_destroy(error);
@@ -823,8 +875,8 @@ del_host_name(const struct cni_server *s, const struct cni_call *call,
 
     if (a) {
         return a->cfg.host_name;
-    } else if (call->edit.vf_netdev_name) {
-        return call->edit.vf_netdev_name;
+    } else if (call->edit && call->edit->vf_netdev_name) {
+        return call->edit->vf_netdev_name;
     } else if (s->settings.simulated && call->req.device_id
                && vf_device_parse_sim_name(call->req.device_id, &pf, &vf)) {
         return call->req.device_id;
@@ -847,7 +899,7 @@ del_detach(struct cni_server *s, struct cni_call *call)
         return NULL;
     } else if (!host_name) {
         if (netns) {
-            VLOG_INFO("DEL sandbox %s/%s: no VF of ours is known there "
+            VLOG_DBG("DEL sandbox %s/%s: no VF of ours is known there "
                       "(if one is, the kernel returns it to the host with "
                       "the namespace)", req->container_id, req->ifname);
         }
@@ -876,15 +928,36 @@ del_run(struct cni_server *s, struct cni_call *call)
 {
     pod_patch_run(call->patch);
     if (!pod_patch_is_done(call->patch)) {
+        if (time_msec() < call->deadline) {
+            return;
+        }
+
+        /* The API server is slow: the VF matters more to the runtime than
+         * the annotation, which the next ADD of this pod replaces anyway.
+         * Finish the removal in the background. */
+        char *what = xasprintf("DEL pod %s sandbox %s/%s", call->pod_key,
+                               call->req.container_id, call->req.ifname);
+        VLOG_WARN("%s: the API server has not answered in %d ms, "
+                  "removing the connection details in the background",
+                  what, DEL_API_TIMEOUT);
+        struct cni_error *error = del_detach(s, call);
+        bg_patch_add(s, what, call->patch, call->edit);
+        free(what);
+        call->patch = NULL;
+        call->edit = NULL;
+        cni_call_answer(s, call, error, NULL);
+        cni_error_destroy(error);
         return;
     }
 
     struct cni_error *error = del_detach(s, call);
     const char *patch_error = pod_patch_error(call->patch);
     if (!error && patch_error && !pod_patch_pod_gone(call->patch)) {
-        error = cni_error_create(CNI_ERR_TRY_AGAIN_LATER, NULL,
-                                 "failed to remove the connection details "
-                                 "of pod %s: %s", call->pod_key, patch_error);
+        /* Not the runtime's problem: the VF is back, and the next ADD of
+         * this pod replaces the entry anyway. */
+        VLOG_WARN("DEL pod %s sandbox %s/%s: removing the connection "
+                  "details failed: %s", call->pod_key,
+                  call->req.container_id, call->req.ifname, patch_error);
     }
     cni_call_answer(s, call, error, NULL);
     cni_error_destroy(error);
@@ -913,11 +986,11 @@ del_start(struct cni_server *s, struct cni_call *call)
         early = del_detach(s, call);
     }
 
-    call->edit.nad = req->nad;
-    call->edit.details.sandbox_id = xstrdup(req->container_id);
+    call->edit = edit_create(s->settings.node, req->nad, req->container_id);
+    call->deadline = time_msec() + DEL_API_TIMEOUT;
     call->patch = pod_patch_start(s->settings.k8s, req->pod_namespace,
                                   req->pod_name, NULL,
-                                  cni_pod_remove_details, &call->edit);
+                                  cni_pod_remove_details, call->edit);
     call->state = CALL_DEL_PATCH;
     if (early) {
         /* Tell the runtime to try again, but still remove the details. */
@@ -932,11 +1005,7 @@ del_start(struct cni_server *s, struct cni_call *call)
 static struct cni_error *
 check_serve(struct cni_server *s, const struct cni_request *req)
 {
-    struct cni_error *error = dpu_not_ready(s, CNI_ERR_TRY_AGAIN_LATER);
-    if (error) {
-        return error;
-    }
-
+    struct cni_error *error = NULL;
     const struct attachment *a = attachment_find(s, req->container_id,
                                                  req->ifname);
     if (!a) {
@@ -998,32 +1067,36 @@ gc_serve(struct cni_server *s, const struct cni_request *req)
 
         /* The removal of the connection details goes on in the
          * background; its outcome is logged. */
-        struct cni_call *gc = xzalloc(sizeof *gc);
-        gc->edit.nad = gc->req.nad = xstrdup(a->nad);
-        gc->edit.details.sandbox_id = xstrdup(a->container_id);
-        gc->pod_key = xasprintf("%s/%s", a->pod_namespace, a->pod_name);
-        gc->patch = pod_patch_start(s->settings.k8s, a->pod_namespace,
-                                    a->pod_name, NULL,
-                                    cni_pod_remove_details, &gc->edit);
-        ovs_list_push_back(&s->gc_calls, &gc->node);
+        struct cni_pod_edit *edit = edit_create(s->settings.node, a->nad,
+                                                a->container_id);
+        struct pod_patch *patch = pod_patch_start(
+            s->settings.k8s, a->pod_namespace, a->pod_name, NULL,
+            cni_pod_remove_details, edit);
+        char *desc = xasprintf("GC: pod %s/%s", a->pod_namespace,
+                               a->pod_name);
+        bg_patch_add(s, desc, patch, edit);
+        free(desc);
         attachment_destroy(s, a);
     }
 }
 
 static void
-gc_run(struct cni_server *s)
+bg_patches_run(struct cni_server *s)
 {
-    struct cni_call *gc;
+    struct bg_patch *bg;
 
-    LIST_FOR_EACH_SAFE (gc, node, &s->gc_calls) {
-        pod_patch_run(gc->patch);
-        if (pod_patch_is_done(gc->patch)) {
-            const char *error = pod_patch_error(gc->patch);
-            if (error && !pod_patch_pod_gone(gc->patch)) {
-                VLOG_WARN("GC: pod %s: %s", gc->pod_key, error);
+    LIST_FOR_EACH_SAFE (bg, node, &s->bg_patches) {
+        pod_patch_run(bg->patch);
+        if (pod_patch_is_done(bg->patch)) {
+            const char *error = pod_patch_error(bg->patch);
+            if (error && !pod_patch_pod_gone(bg->patch)) {
+                VLOG_WARN("%s: removing connection details failed: %s",
+                          bg->what, error);
+            } else {
+                VLOG_INFO("%s: connection details removed", bg->what);
             }
-            ovs_list_remove(&gc->node);
-            cni_call_destroy(gc);
+            ovs_list_remove(&bg->node);
+            bg_patch_destroy(bg);
         }
     }
 }
@@ -1233,7 +1306,7 @@ cni_server_run(struct cni_server *s)
             break;
         }
     }
-    gc_run(s);
+    bg_patches_run(s);
 }
 
 void
@@ -1260,15 +1333,16 @@ cni_server_wait(struct cni_server *s)
         if (call->patch) {
             pod_patch_wait(call->patch);
         }
-        if (call->state == CALL_ADD_WAIT) {
+        if (call->state == CALL_ADD_WAIT || call->state == CALL_DEL_PATCH) {
             poll_timer_wait_until(call->deadline);
             if (call->cancel) {
                 poll_immediate_wake();
             }
         }
     }
-    LIST_FOR_EACH (call, node, &s->gc_calls) {
-        pod_patch_wait(call->patch);
+    struct bg_patch *bg;
+    LIST_FOR_EACH (bg, node, &s->bg_patches) {
+        pod_patch_wait(bg->patch);
     }
 }
 
@@ -1291,8 +1365,9 @@ cni_server_destroy(struct cni_server *s)
     LIST_FOR_EACH_POP (call, node, &s->recent) {
         cni_call_destroy(call);
     }
-    LIST_FOR_EACH_POP (call, node, &s->gc_calls) {
-        cni_call_destroy(call);
+    struct bg_patch *bg;
+    LIST_FOR_EACH_POP (bg, node, &s->bg_patches) {
+        bg_patch_destroy(bg);
     }
 
     /* The VFs stay in their pods: a restarted agent must not take away

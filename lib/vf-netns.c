@@ -111,6 +111,9 @@ static char *
 open_socket(int ns_fd, struct nl_sock **sockp)
 {
     *sockp = NULL;
+
+    /* Opened before we leave it, or it would be the pod's. */
+    int host_fd = host_netns_fd();
     if (ns_fd >= 0 && setns(ns_fd, CLONE_NEWNET)) {
         return xasprintf("cannot enter the pod's network namespace: %s",
                          ovs_strerror(errno));
@@ -119,7 +122,7 @@ open_socket(int ns_fd, struct nl_sock **sockp)
     struct nl_sock *sock = nl_socket_alloc();
     int err = sock ? nl_connect(sock, NETLINK_ROUTE) : -NLE_NOMEM;
 
-    if (ns_fd >= 0 && setns(host_netns_fd(), CLONE_NEWNET)) {
+    if (ns_fd >= 0 && setns(host_fd, CLONE_NEWNET)) {
         /* We would go on in the pod's namespace: better to stop. */
         ovs_fatal(errno, "cannot return to the host's network namespace");
     }

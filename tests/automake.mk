@@ -19,6 +19,7 @@ TESTSUITE_AT = \
 	tests/dpu-lease.at \
 	tests/dpu-lease-k8s.at \
 	tests/cni.at \
+	tests/cni-add.at \
 	tests/pod-annotations.at
 
 TESTSUITE = $(srcdir)/tests/testsuite
@@ -72,5 +73,6 @@ tests_ovn_dpu_test_SOURCES = \
 	tests/test-dpu-lease.c \
 	tests/test-kubeconfig.c \
 	tests/test-k8s-client.c \
-	tests/test-pod-annotations.c
+	tests/test-pod-annotations.c \
+	tests/test-vf-device.c
 tests_ovn_dpu_test_LDADD = $(OVN_DPU_LIBS)
