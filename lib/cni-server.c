@@ -897,7 +897,21 @@ del_detach(struct cni_server *s, struct cni_call *call)
 
     if (call->detached) {
         return NULL;
-    } else if (!host_name) {
+    } else if (!a && netns) {
+        /* An interface of that name in that namespace that another sandbox
+         * of ours holds is not this sandbox's to take. */
+        struct attachment *other;
+        HMAP_FOR_EACH (other, node, &s->attachments) {
+            if (!strcmp(other->cfg.netns, netns)
+                && !strcmp(other->cfg.ifname, req->ifname)) {
+                VLOG_WARN("DEL sandbox %s/%s: %s in %s belongs to sandbox "
+                          "%s: leaving it", req->container_id, req->ifname,
+                          req->ifname, netns, other->container_id);
+                return NULL;
+            }
+        }
+    }
+    if (!host_name) {
         if (netns) {
             VLOG_DBG("DEL sandbox %s/%s: no VF of ours is known there "
                       "(if one is, the kernel returns it to the host with "

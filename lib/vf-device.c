@@ -174,8 +174,11 @@ find_netdev(const char *dev_dir, const char *pci, char **netdevp)
             continue;
         }
         if (netdev) {
+            bool in_order = strcmp(netdev, de->d_name) < 0;
             error = xasprintf("deviceID %s: the VF has more than one netdev "
-                              "(%s, %s)", pci, netdev, de->d_name);
+                              "(%s, %s)", pci,
+                              in_order ? netdev : de->d_name,
+                              in_order ? de->d_name : netdev);
             break;
         }
         netdev = xstrdup(de->d_name);

@@ -99,10 +99,32 @@ vf_netns_check_netns(const char *path)
     return error;
 }
 
+/* libnl folds many kernel errors into "Unspecific failure", so we keep
+ * the kernel's own errno from the last error message. */
+static int kernel_errno;
+
+static int
+record_errno(struct sockaddr_nl *nla OVS_UNUSED, struct nlmsgerr *e,
+             void *aux OVS_UNUSED)
+{
+    kernel_errno = -e->error;
+    return NL_STOP;
+}
+
+/* Describes libnl error 'err', preferring the kernel's errno. */
+static const char *
+describe(int err)
+{
+    int error = kernel_errno;
+
+    kernel_errno = 0;
+    return error > 0 ? ovs_strerror(error) : nl_geterror(err);
+}
+
 static char *
 nl_error(const char *what, int err)
 {
-    return xasprintf("%s: %s", what, nl_geterror(err));
+    return xasprintf("%s: %s", what, describe(err));
 }
 
 /* Creates a route netlink socket in the namespace 'ns_fd' (-1 for the
@@ -130,6 +152,7 @@ open_socket(int ns_fd, struct nl_sock **sockp)
         nl_socket_free(sock);
         return nl_error("netlink socket", err);
     }
+    nl_socket_modify_err_cb(sock, NL_CB_CUSTOM, record_errno, NULL);
     *sockp = sock;
     return NULL;
 }
@@ -140,6 +163,7 @@ static int
 get_link(struct nl_sock *sock, const char *name, struct rtnl_link **linkp)
 {
     *linkp = NULL;
+    kernel_errno = 0;
     return rtnl_link_get_kernel(sock, 0, name, linkp);
 }
 
@@ -154,6 +178,7 @@ static int
 change_link(struct nl_sock *sock, struct rtnl_link *link,
             struct rtnl_link *change)
 {
+    kernel_errno = 0;
     return rtnl_link_change(sock, link, change, 0);
 }
 
@@ -197,7 +222,7 @@ reshape_link(struct nl_sock *sock, struct rtnl_link *link, const char *name,
         struct nl_addr *addr;
         err = nl_addr_parse(mac, AF_LLC, &addr);
         if (err) {
-            error = xasprintf("MAC %s: %s", mac, nl_geterror(err));
+            error = xasprintf("MAC %s: %s", mac, describe(err));
             goto out;
         }
         rtnl_link_set_addr(change, addr);
@@ -244,7 +269,7 @@ add_address(struct nl_sock *sock, int ifindex, const char *cidr)
     struct nl_addr *local;
     int err = nl_addr_parse(cidr, AF_UNSPEC, &local);
     if (err) {
-        return xasprintf("address %s: %s", cidr, nl_geterror(err));
+        return xasprintf("address %s: %s", cidr, describe(err));
     }
 
     struct rtnl_addr *addr = rtnl_addr_alloc();
@@ -255,10 +280,11 @@ add_address(struct nl_sock *sock, int ifindex, const char *cidr)
          * delay the pod's first packets. */
         rtnl_addr_set_flags(addr, IFA_F_NODAD);
     }
+    kernel_errno = 0;
     err = rtnl_addr_add(sock, addr, 0);
     rtnl_addr_put(addr);
     nl_addr_put(local);
-    return err ? xasprintf("address %s: %s", cidr, nl_geterror(err)) : NULL;
+    return err ? xasprintf("address %s: %s", cidr, describe(err)) : NULL;
 }
 
 static char *
@@ -274,7 +300,7 @@ add_route(struct nl_sock *sock, int ifindex, const struct vf_netns_route *r)
         err = nl_addr_parse(r->gw, nl_addr_get_family(dst), &gw);
     }
     if (err) {
-        error = xasprintf("route %s: %s", r->dest, nl_geterror(err));
+        error = xasprintf("route %s: %s", r->dest, describe(err));
         goto out;
     }
 
@@ -292,10 +318,11 @@ add_route(struct nl_sock *sock, int ifindex, const struct vf_netns_route *r)
     }
     rtnl_route_add_nexthop(route, nh);
 
+    kernel_errno = 0;
     err = rtnl_route_add(sock, route, NLM_F_REPLACE);
     if (err) {
         error = xasprintf("route %s%s%s: %s", r->dest, r->gw ? " via " : "",
-                          r->gw ? r->gw : "", nl_geterror(err));
+                          r->gw ? r->gw : "", describe(err));
     }
 
 out:
@@ -377,7 +404,7 @@ vf_netns_attach(const struct vf_netns_config *cfg,
     if (err) {
         error = xasprintf("VF netdev %s: %s", cfg->host_name,
                           is_no_device(err) ? "no such device on the host"
-                          : nl_geterror(err));
+                          : describe(err));
         goto out;
     }
     format_mac(link, saved->mac);
@@ -397,7 +424,7 @@ vf_netns_attach(const struct vf_netns_config *cfg,
     err = get_link(pod, cfg->host_name, &link);
     if (err) {
         error = xasprintf("VF netdev %s vanished after the move to %s: %s",
-                          cfg->host_name, cfg->netns, nl_geterror(err));
+                          cfg->host_name, cfg->netns, describe(err));
         goto out;
     }
     step = configure(pod, link, cfg);
@@ -468,7 +495,7 @@ vf_netns_detach(const char *netns, const char *ifname, const char *host_name,
         }
         goto out;
     } else if (err) {
-        error = xasprintf("%s in %s: %s", ifname, netns, nl_geterror(err));
+        error = xasprintf("%s in %s: %s", ifname, netns, describe(err));
         goto out;
     }
 
@@ -536,7 +563,7 @@ vf_netns_verify(const struct vf_netns_config *cfg)
     if (err) {
         error = xasprintf("%s in %s: %s", cfg->ifname, cfg->netns,
                           is_no_device(err) ? "no such interface"
-                          : nl_geterror(err));
+                          : describe(err));
         goto out;
     }
 
