@@ -78,7 +78,12 @@ struct cni_conn {
  *
  *   DEL:  DEL_PATCH --> (VF moved back, if not already) --> answered
  */
-#define CALL_STATES                                                         CALL_STATE(NONE, "answered at once")                                    CALL_STATE(ADD_PATCH, "writing connection details")                     CALL_STATE(ADD_WAIT, "waiting for the DPU")                             CALL_STATE(ADD_UNDO, "removing connection details after failure")       CALL_STATE(DEL_PATCH, "removing connection details")
+#define CALL_STATES                                                     \
+    CALL_STATE(NONE, "answered at once")                                \
+    CALL_STATE(ADD_PATCH, "writing connection details")                 \
+    CALL_STATE(ADD_WAIT, "waiting for the DPU")                         \
+    CALL_STATE(ADD_UNDO, "removing connection details after failure")   \
+    CALL_STATE(DEL_PATCH, "removing connection details")
 
 enum call_state {
 #define CALL_STATE(NAME, DESC) CALL_##NAME,
