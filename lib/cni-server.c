@@ -546,8 +546,14 @@ cni_call_finish(struct cni_server *s, struct cni_call *call,
     /* What only an in-flight request needs goes now. */
     pod_patch_destroy(call->patch);
     call->patch = NULL;
+    edit_destroy(call->edit);
+    call->edit = NULL;
+    vf_device_destroy(&call->dev);
+    memset(&call->dev, 0, sizeof call->dev);
     cni_request_destroy(&call->req);
     memset(&call->req, 0, sizeof call->req);
+    json_destroy(call->id);
+    call->id = NULL;
     call->state = CALL_NONE;
 
     ovs_list_push_front(&s->recent, &call->node);
@@ -721,7 +727,11 @@ add_configure(struct cni_server *s, struct cni_call *call,
     a->cfg.mtu = req->mtu;
     cni_pod_build_config(net, req->nad, &a->cfg);
 
+    long long int t0 = time_msec();
     char *why = vf_netns_attach(&a->cfg, &a->saved);
+    VLOG_DBG("pod %s sandbox %s/%s: VF %s %s in %lld ms", call->pod_key,
+             req->container_id, req->ifname, call->dev.netdev,
+             why ? "failed to configure" : "configured", time_msec() - t0);
     if (why) {
         vf_netns_config_destroy(&a->cfg);
         free(a->container_id);
@@ -833,14 +843,19 @@ add_run(struct cni_server *s, struct cni_call *call)
             add_fail(s, call, cni_error_create(CNI_ERR_TRY_AGAIN_LATER, NULL,
                                                "%s", call->cancel));
         } else if (time_msec() >= call->deadline) {
+            const char *watch_error = k8s_watch_get_error(s->pods);
+            char *details = xasprintf(
+                "the DPU side did not write "
+                "k8s.ovn.org/dpu.connection-status for this network "
+                "(see --cni-add-timeout)%s%s",
+                watch_error ? "; the watch of this node's pods failed: "
+                : "", watch_error ? watch_error : "");
             add_fail(s, call, cni_error_create(
-                         CNI_ERR_TRY_AGAIN_LATER,
-                         "the DPU side did not write "
-                         "k8s.ovn.org/dpu.connection-status for this "
-                         "network (see --cni-add-timeout)",
+                         CNI_ERR_TRY_AGAIN_LATER, details,
                          "timed out after %d s waiting for the DPU to plug "
                          "the VF of pod %s", s->settings.add_timeout,
                          call->pod_key));
+            free(details);
         }
         return;
     }
