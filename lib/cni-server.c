@@ -784,6 +784,13 @@ add_evaluate(struct cni_server *s, struct cni_call *call, const cJSON *pod)
     struct pod_network *net;
     char *why;
 
+    if (call->cancel) {
+        /* Not even a Ready may bring back a sandbox given up on. */
+        add_fail(s, call, cni_error_create(CNI_ERR_TRY_AGAIN_LATER, NULL,
+                                           "%s", call->cancel));
+        return;
+    }
+
     switch (cni_pod_evaluate(pod, call->req.nad, call->req.container_id,
                              call->req.pod_uid, &net, &why)) {
     case CNI_POD_WAIT:
@@ -997,8 +1004,9 @@ del_run(struct cni_server *s, struct cni_call *call)
     cni_error_destroy(error);
 }
 
-/* Starts the DEL in 'call'.  Returns an error, or NULL if it is in flight
- * or was answered. */
+/* Starts the DEL in 'call', which is then in flight: the VF goes back to
+ * the host at once if we know which it is, and the connection details are
+ * removed next (del_run()). */
 static void
 del_start(struct cni_server *s, struct cni_call *call)
 {
@@ -1027,7 +1035,8 @@ del_start(struct cni_server *s, struct cni_call *call)
                                   cni_pod_remove_details, call->edit);
     call->state = CALL_DEL_PATCH;
     if (early) {
-        /* Tell the runtime to try again, but still remove the details. */
+        /* del_run() tries again once the details are removed, and
+         * reports the error if it fails again. */
         VLOG_WARN("DEL sandbox %s/%s: %s", req->container_id, req->ifname,
                   early->msg);
         cni_error_destroy(early);
