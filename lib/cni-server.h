@@ -36,9 +36,10 @@
  *   - GC: does what DEL would for every attachment that this server made
  *     and that is not in "cni.dev/valid-attachments".
  *
- * Attachments are tracked in memory only: after a restart, DEL still
- * finds the VF's host name in the pod's annotation (or, simulated, in
- * "deviceID"), but GC and CHECK know only what was attached since.
+ * The attachments it made are kept in "attachments.json" next to the
+ * socket, so that a restarted server still knows them for DEL, CHECK and
+ * GC.  Without that record, DEL finds the VF's host name in the pod's
+ * annotation or, simulated, in "deviceID".
  *
  * Every request is logged once, with its pod, sandbox, verb, result and
  * duration; "cni/show" lists the requests in flight and the recent ones.
