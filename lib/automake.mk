@@ -4,8 +4,8 @@
 # and the host's CNI server (cni*), what both daemons do alike
 # (ovn-dpu-daemon), the codecs of the pod annotations both sides
 # exchange (pod-annotations) and safe updates of them (pod-patch), and
-# the host's VFs: finding them (vf-device) and moving them into pods
-# (vf-netns).
+# the host's VFs: finding them (vf-device), moving them into pods
+# (vf-netns) and remembering where (vf-attachments).
 
 noinst_LTLIBRARIES += lib/libovndpu.la
 lib_libovndpu_la_SOURCES = \
@@ -35,6 +35,8 @@ lib_libovndpu_la_SOURCES = \
 	lib/pod-annotations.h \
 	lib/pod-patch.c \
 	lib/pod-patch.h \
+	lib/vf-attachments.c \
+	lib/vf-attachments.h \
 	lib/vf-device.c \
 	lib/vf-device.h \
 	lib/vf-netns.c \

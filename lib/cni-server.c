@@ -8,7 +8,6 @@
 
 #include <ctype.h>
 #include <errno.h>
-#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
@@ -19,7 +18,6 @@
 #include "cni.h"
 #include "cni-pod.h"
 #include "dpu-lease-watcher.h"
-#include "hash.h"
 #include "jsonrpc.h"
 #include "k8s-watch.h"
 #include "openvswitch/hmap.h"
@@ -27,7 +25,6 @@
 #include "openvswitch/json.h"
 #include "openvswitch/list.h"
 #include "openvswitch/poll-loop.h"
-#include "openvswitch/shash.h"
 #include "openvswitch/vlog.h"
 #include "ovn-dpu-daemon.h"
 #include "smap.h"
@@ -37,6 +34,7 @@
 #include "unixctl.h"
 #include "util.h"
 #include "pod-patch.h"
+#include "vf-attachments.h"
 #include "vf-device.h"
 #include "vf-netns.h"
 
@@ -104,18 +102,6 @@ call_state_to_string(enum call_state state)
     return "<unknown>";
 }
 
-/* A pod's VF that this server moved into a pod, until DEL or GC. */
-struct attachment {
-    struct hmap_node node;      /* In struct cni_server's 'attachments'. */
-    char *container_id;
-    char *pod_namespace;
-    char *pod_name;
-    char *nad;
-    char *pci;                  /* PCI address, or NULL when simulated. */
-    struct vf_netns_config cfg; /* netns, host_name, ifname, MAC... */
-    struct vf_netns_saved saved;
-};
-
 /* One CNI request, from the moment it arrives until it is answered, then
  * kept for a while for "cni/show". */
 struct cni_call {
@@ -160,8 +146,7 @@ struct cni_server {
     struct cni_server_settings settings;
     struct k8s_watch *pods;             /* This node's pods. */
 
-    struct hmap attachments;            /* Contains struct attachment. */
-    char *state_path;                   /* Where they are kept. */
+    struct vf_attachments attachments;  /* The VFs we put in pods. */
 
     struct ovs_list bg_patches;         /* Contains struct bg_patch. */
 
@@ -185,7 +170,6 @@ struct cni_server {
 
 static struct cni_server *the_server;   /* For "cni/show". */
 static unixctl_cb_func cni_show;
-static void attachments_load(struct cni_server *);
 
 /* Creating the socket. */
 
@@ -311,11 +295,11 @@ cni_server_create(const char *path, const struct dpu_lease_watcher *lease,
                                    selector);
         free(selector);
     }
-    hmap_init(&s->attachments);
     char *state_dir = dir_name(path);
-    s->state_path = xasprintf("%s/attachments.json", state_dir);
+    char *state_path = xasprintf("%s/attachments.json", state_dir);
+    vf_attachments_init(&s->attachments, state_path);
+    free(state_path);
     free(state_dir);
-    attachments_load(s);
     ovs_list_init(&s->bg_patches);
     ovs_list_init(&s->conns);
     ovs_list_init(&s->in_flight);
@@ -333,278 +317,6 @@ cni_server_create(const char *path, const struct dpu_lease_watcher *lease,
     VLOG_INFO("CNI server listening on %s", path);
     *serverp = s;
     return NULL;
-}
-
-/* Attachments. */
-
-static uint32_t
-attachment_hash(const char *container_id, const char *ifname)
-{
-    return hash_string(ifname, hash_string(container_id, 0));
-}
-
-static struct attachment *
-attachment_find(const struct cni_server *s, const char *container_id,
-                const char *ifname)
-{
-    struct attachment *a;
-
-    HMAP_FOR_EACH_WITH_HASH (a, node, attachment_hash(container_id, ifname),
-                             &s->attachments) {
-        if (!strcmp(a->container_id, container_id)
-            && !strcmp(a->cfg.ifname, ifname)) {
-            return a;
-        }
-    }
-    return NULL;
-}
-
-/* The attachment that holds the VF named 'device_id' (its host netdev or
- * its PCI address), if any. */
-static struct attachment *
-attachment_find_device(const struct cni_server *s, const char *device_id)
-{
-    struct attachment *a;
-
-    HMAP_FOR_EACH (a, node, &s->attachments) {
-        if (!strcmp(a->cfg.host_name, device_id)
-            || (a->pci && !strcmp(a->pci, device_id))) {
-            return a;
-        }
-    }
-    return NULL;
-}
-
-static void
-attachment_free(struct attachment *a)
-{
-    free(a->container_id);
-    free(a->pod_namespace);
-    free(a->pod_name);
-    free(a->nad);
-    free(a->pci);
-    vf_netns_config_destroy(&a->cfg);
-    free(a);
-}
-
-static void
-attachment_destroy(struct cni_server *s, struct attachment *a)
-{
-    if (a) {
-        hmap_remove(&s->attachments, &a->node);
-        attachment_free(a);
-    }
-}
-
-/* The attachments are kept in a file next to the socket, so that a
- * restarted agent still knows which VF it put where: for DEL (the VF's
- * host name, MAC and MTU), CHECK and GC.  It is rewritten, atomically,
- * whenever an attachment comes or goes.  A file that does not parse is
- * set aside with a warning: the agent then knows what DEL's arguments and
- * the pods' annotations tell it, as if it had no file. */
-
-static struct json *
-attachment_to_json(const struct attachment *a)
-{
-    struct json *j = json_object_create();
-    const struct vf_netns_config *c = &a->cfg;
-
-    json_object_put_string(j, "containerID", a->container_id);
-    json_object_put_string(j, "namespace", a->pod_namespace);
-    json_object_put_string(j, "pod", a->pod_name);
-    json_object_put_string(j, "nad", a->nad);
-    if (a->pci) {
-        json_object_put_string(j, "pci", a->pci);
-    }
-    json_object_put_string(j, "netns", c->netns);
-    json_object_put_string(j, "hostName", c->host_name);
-    json_object_put_string(j, "ifname", c->ifname);
-    if (c->mac) {
-        json_object_put_string(j, "mac", c->mac);
-    }
-    json_object_put(j, "mtu", json_integer_create(c->mtu));
-    struct json *addrs = json_array_create_empty();
-    for (size_t i = 0; i < c->n_addrs; i++) {
-        json_array_add(addrs, json_string_create(c->addrs[i]));
-    }
-    json_object_put(j, "addrs", addrs);
-    struct json *routes = json_array_create_empty();
-    for (size_t i = 0; i < c->n_routes; i++) {
-        struct json *r = json_object_create();
-        json_object_put_string(r, "dst", c->routes[i].dest);
-        if (c->routes[i].gw) {
-            json_object_put_string(r, "gw", c->routes[i].gw);
-        }
-        json_array_add(routes, r);
-    }
-    json_object_put(j, "routes", routes);
-    json_object_put_string(j, "savedMac", a->saved.mac);
-    json_object_put(j, "savedMtu", json_integer_create(a->saved.mtu));
-    return j;
-}
-
-static const char *
-json_get_string(const struct json *j, const char *name)
-{
-    const struct json *v = shash_find_data(json_object(j), name);
-    return v && v->type == JSON_STRING ? json_string(v) : NULL;
-}
-
-static bool
-json_get_int(const struct json *j, const char *name, int max, int *value)
-{
-    const struct json *v = shash_find_data(json_object(j), name);
-    if (!v || v->type != JSON_INTEGER || json_integer(v) < 0
-        || json_integer(v) > max) {
-        return false;
-    }
-    *value = json_integer(v);
-    return true;
-}
-
-/* Returns the attachment in 'j', or NULL if 'j' is not one. */
-static struct attachment *
-attachment_from_json(const struct json *j)
-{
-    if (j->type != JSON_OBJECT) {
-        return NULL;
-    }
-
-    const char *id = json_get_string(j, "containerID");
-    const char *ns = json_get_string(j, "namespace");
-    const char *pod = json_get_string(j, "pod");
-    const char *nad = json_get_string(j, "nad");
-    const char *netns = json_get_string(j, "netns");
-    const char *host = json_get_string(j, "hostName");
-    const char *ifname = json_get_string(j, "ifname");
-    const char *saved_mac = json_get_string(j, "savedMac");
-    const struct json *addrs = shash_find_data(json_object(j), "addrs");
-    const struct json *routes = shash_find_data(json_object(j), "routes");
-    int mtu, saved_mtu;
-    char *bad;
-
-    if (!id || !ns || !pod || !nad || !netns || !host || !ifname
-        || !saved_mac || strlen(saved_mac) >= 18
-        || !json_get_int(j, "mtu", 65535, &mtu)
-        || !json_get_int(j, "savedMtu", 65535, &saved_mtu)
-        || !addrs || addrs->type != JSON_ARRAY
-        || !routes || routes->type != JSON_ARRAY) {
-        return NULL;
-    } else if ((bad = cni_check_ifname(host))
-               || (bad = cni_check_ifname(ifname))) {
-        free(bad);
-        return NULL;
-    }
-
-    struct attachment *a = xzalloc(sizeof *a);
-    a->container_id = xstrdup(id);
-    a->pod_namespace = xstrdup(ns);
-    a->pod_name = xstrdup(pod);
-    a->nad = xstrdup(nad);
-    a->pci = nullable_xstrdup(json_get_string(j, "pci"));
-    a->cfg.netns = xstrdup(netns);
-    a->cfg.host_name = xstrdup(host);
-    a->cfg.ifname = xstrdup(ifname);
-    a->cfg.mac = nullable_xstrdup(json_get_string(j, "mac"));
-    a->cfg.mtu = mtu;
-    a->cfg.addrs = xcalloc(MAX(json_array(addrs)->n, 1),
-                           sizeof *a->cfg.addrs);
-    for (size_t i = 0; i < json_array(addrs)->n; i++) {
-        const struct json *addr = json_array(addrs)->elems[i];
-        if (addr->type != JSON_STRING) {
-            attachment_free(a);
-            return NULL;
-        }
-        a->cfg.addrs[a->cfg.n_addrs++] = xstrdup(json_string(addr));
-    }
-    a->cfg.routes = xcalloc(MAX(json_array(routes)->n, 1),
-                            sizeof *a->cfg.routes);
-    for (size_t i = 0; i < json_array(routes)->n; i++) {
-        const struct json *r = json_array(routes)->elems[i];
-        const char *dst = (r->type == JSON_OBJECT
-                           ? json_get_string(r, "dst") : NULL);
-        if (!dst) {
-            attachment_free(a);
-            return NULL;
-        }
-        struct vf_netns_route *route = &a->cfg.routes[a->cfg.n_routes++];
-        route->dest = xstrdup(dst);
-        route->gw = nullable_xstrdup(json_get_string(r, "gw"));
-    }
-    ovs_strlcpy(a->saved.mac, saved_mac, sizeof a->saved.mac);
-    a->saved.mtu = saved_mtu;
-    return a;
-}
-
-static void
-attachments_save(const struct cni_server *s)
-{
-    struct json *list = json_array_create_empty();
-    const struct attachment *a;
-    HMAP_FOR_EACH (a, node, &s->attachments) {
-        json_array_add(list, attachment_to_json(a));
-    }
-    char *text = json_to_string(list, JSSF_SORT | JSSF_PRETTY);
-    json_destroy(list);
-
-    char *tmp = xasprintf("%s.tmp", s->state_path);
-    FILE *file = fopen(tmp, "w");
-    bool ok = (file
-               && fputs(text, file) >= 0 && fputc('\n', file) != EOF
-               && !fflush(file) && !fsync(fileno(file)));
-    int error = errno;
-    if (file && fclose(file)) {
-        ok = false;
-    }
-    if (ok && rename(tmp, s->state_path)) {
-        error = errno;
-        ok = false;
-    }
-    if (!ok) {
-        VLOG_ERR("%s: cannot save attachments: %s", s->state_path,
-                 ovs_strerror(error));
-        unlink(tmp);
-    }
-    free(tmp);
-    free(text);
-}
-
-static void
-attachments_load(struct cni_server *s)
-{
-    struct stat st;
-    if (stat(s->state_path, &st)) {
-        return;
-    }
-
-    struct json *list = json_from_file(s->state_path);
-    if (list->type != JSON_ARRAY) {
-        char *aside = xasprintf("%s.bad", s->state_path);
-        VLOG_WARN("%s: not a list of attachments (%s), moved aside to %s",
-                  s->state_path, list->type == JSON_STRING
-                  ? json_string(list) : "wrong type", aside);
-        rename(s->state_path, aside);
-        free(aside);
-        json_destroy(list);
-        return;
-    }
-
-    for (size_t i = 0; i < json_array(list)->n; i++) {
-        struct attachment *a
-            = attachment_from_json(json_array(list)->elems[i]);
-        if (!a) {
-            VLOG_WARN("%s: entry %"PRIuSIZE" is not an attachment, "
-                      "skipped", s->state_path, i);
-        } else if (attachment_find(s, a->container_id, a->cfg.ifname)) {
-            attachment_free(a);
-        } else {
-            hmap_insert(&s->attachments, &a->node,
-                        attachment_hash(a->container_id, a->cfg.ifname));
-        }
-    }
-    json_destroy(list);
-    VLOG_INFO("%s: %"PRIuSIZE" attachments known from before", s->state_path,
-              hmap_count(&s->attachments));
 }
 
 /* Edits of the connection details, and the ones left to finish in the
@@ -887,7 +599,8 @@ add_start(struct cni_server *s, struct cni_call *call)
                                 "another request for sandbox %s/%s is in "
                                 "progress", req->container_id, req->ifname);
     }
-    if (attachment_find(s, req->container_id, req->ifname)) {
+    if (vf_attachments_find(&s->attachments, req->container_id,
+                            req->ifname)) {
         return cni_error_create(CNI_ERR_TRY_AGAIN_LATER,
                                 "DEL it before adding it again",
                                 "sandbox %s/%s is already attached",
@@ -897,8 +610,8 @@ add_start(struct cni_server *s, struct cni_call *call)
     why = vf_device_resolve(req->device_id, s->settings.simulated,
                             s->settings.sysfs_root, &call->dev);
     if (why) {
-        const struct attachment *a = attachment_find_device(s,
-                                                            req->device_id);
+        const struct vf_attachment *a
+            = vf_attachments_find_device(&s->attachments, req->device_id);
         if (a) {
             error = cni_error_create(
                 CNI_ERR_INVALID_CONFIG, why,
@@ -937,7 +650,7 @@ add_configure(struct cni_server *s, struct cni_call *call,
               struct pod_network *net)
 {
     const struct cni_request *req = &call->req;
-    struct attachment *a = xzalloc(sizeof *a);
+    struct vf_attachment *a = xzalloc(sizeof *a);
 
     call->dpu_wait = time_msec() - call->wait_start;
 
@@ -972,9 +685,7 @@ add_configure(struct cni_server *s, struct cni_call *call,
         return;
     }
 
-    hmap_insert(&s->attachments, &a->node,
-                attachment_hash(a->container_id, a->cfg.ifname));
-    attachments_save(s);
+    vf_attachments_add(&s->attachments, a);
     cni_call_answer(s, call, NULL,
                     cni_pod_result(&a->cfg, req->cni_version, a->pci));
 }
@@ -1122,7 +833,7 @@ add_run(struct cni_server *s, struct cni_call *call)
  * deviceID itself. */
 static const char *
 del_host_name(const struct cni_server *s, const struct cni_call *call,
-              const struct attachment *a)
+              const struct vf_attachment *a)
 {
     int pf, vf;
 
@@ -1143,8 +854,9 @@ static struct cni_error *
 del_detach(struct cni_server *s, struct cni_call *call)
 {
     const struct cni_request *req = &call->req;
-    struct attachment *a = attachment_find(s, req->container_id,
-                                           req->ifname);
+    struct vf_attachment *a = vf_attachments_find(&s->attachments,
+                                                  req->container_id,
+                                                  req->ifname);
     const char *host_name = del_host_name(s, call, a);
     const char *netns = a ? a->cfg.netns : req->netns;
 
@@ -1153,15 +865,13 @@ del_detach(struct cni_server *s, struct cni_call *call)
     } else if (!a && netns) {
         /* An interface of that name in that namespace that another sandbox
          * of ours holds is not this sandbox's to take. */
-        struct attachment *other;
-        HMAP_FOR_EACH (other, node, &s->attachments) {
-            if (!strcmp(other->cfg.netns, netns)
-                && !strcmp(other->cfg.ifname, req->ifname)) {
-                VLOG_WARN("DEL sandbox %s/%s: %s in %s belongs to sandbox "
-                          "%s: leaving it", req->container_id, req->ifname,
-                          req->ifname, netns, other->container_id);
-                return NULL;
-            }
+        const struct vf_attachment *other = vf_attachments_find_iface(
+            &s->attachments, netns, req->ifname);
+        if (other) {
+            VLOG_WARN("DEL sandbox %s/%s: %s in %s belongs to sandbox %s: "
+                      "leaving it", req->container_id, req->ifname,
+                      req->ifname, netns, other->container_id);
+            return NULL;
         }
     }
     if (!host_name) {
@@ -1186,8 +896,7 @@ del_detach(struct cni_server *s, struct cni_call *call)
     VLOG_INFO("DEL sandbox %s/%s: VF %s: %s", req->container_id,
               req->ifname, host_name, what);
     if (a) {
-        attachment_destroy(s, a);
-        attachments_save(s);
+        vf_attachments_remove(&s->attachments, a);
     }
     call->detached = true;
     return NULL;
@@ -1250,8 +959,9 @@ del_start(struct cni_server *s, struct cni_call *call)
 
     /* When we know which VF it is, it goes back before anything else:
      * that needs neither the API server nor the DPU. */
-    struct attachment *a = attachment_find(s, req->container_id,
-                                           req->ifname);
+    struct vf_attachment *a = vf_attachments_find(&s->attachments,
+                                                  req->container_id,
+                                                  req->ifname);
     struct cni_error *early = NULL;
     if (del_host_name(s, call, a)) {
         early = del_detach(s, call);
@@ -1278,8 +988,9 @@ static struct cni_error *
 check_serve(struct cni_server *s, const struct cni_request *req)
 {
     struct cni_error *error = NULL;
-    const struct attachment *a = attachment_find(s, req->container_id,
-                                                 req->ifname);
+    const struct vf_attachment *a = vf_attachments_find(&s->attachments,
+                                                        req->container_id,
+                                                        req->ifname);
     if (!a) {
         return cni_error_create(CNI_ERR_TRY_AGAIN_LATER,
                                 "ovn-dpu-host tracks the attachments it "
@@ -1302,7 +1013,8 @@ check_serve(struct cni_server *s, const struct cni_request *req)
 }
 
 static bool
-is_valid_attachment(const struct cni_request *req, const struct attachment *a)
+is_valid_attachment(const struct cni_request *req,
+                    const struct vf_attachment *a)
 {
     for (size_t i = 0; i < req->n_valid_attachments; i++) {
         const struct cni_attachment *v = &req->valid_attachments[i];
@@ -1317,9 +1029,9 @@ is_valid_attachment(const struct cni_request *req, const struct attachment *a)
 static void
 gc_serve(struct cni_server *s, const struct cni_request *req)
 {
-    struct attachment *a;
+    struct vf_attachment *a;
 
-    HMAP_FOR_EACH_SAFE (a, node, &s->attachments) {
+    HMAP_FOR_EACH_SAFE (a, node, &s->attachments.map) {
         if (is_valid_attachment(req, a) || strcmp(a->nad, req->nad)) {
             continue;
         }
@@ -1348,8 +1060,7 @@ gc_serve(struct cni_server *s, const struct cni_request *req)
                                a->pod_name);
         bg_patch_add(s, desc, patch, edit);
         free(desc);
-        attachment_destroy(s, a);
-        attachments_save(s);
+        vf_attachments_remove(&s->attachments, a);
     }
 }
 
@@ -1645,11 +1356,7 @@ cni_server_destroy(struct cni_server *s)
 
     /* The VFs stay in their pods: a restarted agent must not take away
      * the network of pods that are running. */
-    struct attachment *a;
-    HMAP_FOR_EACH_SAFE (a, node, &s->attachments) {
-        attachment_destroy(s, a);
-    }
-    hmap_destroy(&s->attachments);
+    vf_attachments_destroy(&s->attachments);
     k8s_watch_destroy(s->pods);
 
     pstream_close(s->listener);
@@ -1658,7 +1365,6 @@ cni_server_destroy(struct cni_server *s)
     }
     free(CONST_CAST(char *, s->settings.node));
     free(CONST_CAST(char *, s->settings.sysfs_root));
-    free(s->state_path);
     free(s->last_status);
     free(s->path);
     free(s);
