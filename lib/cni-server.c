@@ -121,7 +121,8 @@ struct cni_call {
     /* The result, once answered. */
     int code;                   /* 0 for success, else the CNI error code. */
     char *msg;                  /* The error's message, or NULL. */
-    long long int dpu_wait;     /* ADD: ms spent waiting for the DPU. */
+    long long int dpu_wait;     /* ADD: ms spent waiting for the DPU, or
+                                 * -1. */
 
     /* While a request that takes more than one step is in flight. */
     enum call_state state;
@@ -133,7 +134,8 @@ struct cni_call {
     struct cni_pod_edit *edit;  /* The 'aux' of 'patch'. */
     struct pod_patch *patch;
     long long int wait_start;   /* ADD: when ADD_WAIT began. */
-    long long int deadline;     /* ADD: when ADD_WAIT gives up. */
+    long long int deadline;     /* ADD: when ADD_WAIT gives up.  DEL: when
+                                 * it stops waiting for the API server. */
     struct cni_error *error;    /* ADD: why it failed, during ADD_UNDO. */
     char *cancel;               /* Why to give up at the next step. */
     bool detached;              /* DEL: the VF is back on the host. */
