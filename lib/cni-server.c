@@ -6,15 +6,21 @@
 
 #include "cni-server.h"
 
+#include <ctype.h>
 #include <errno.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include <cjson/cJSON.h>
+
 #include "cni.h"
+#include "cni-pod.h"
 #include "dpu-lease-watcher.h"
 #include "jsonrpc.h"
+#include "k8s-watch.h"
+#include "openvswitch/hmap.h"
 #include "openvswitch/dynamic-string.h"
 #include "openvswitch/json.h"
 #include "openvswitch/list.h"
@@ -27,6 +33,10 @@
 #include "timeval.h"
 #include "unixctl.h"
 #include "util.h"
+#include "pod-patch.h"
+#include "vf-attachments.h"
+#include "vf-device.h"
+#include "vf-netns.h"
 
 VLOG_DEFINE_THIS_MODULE(cni_server);
 
@@ -36,11 +46,15 @@ VLOG_DEFINE_THIS_MODULE(cni_server);
 
 /* A connection on which no request arrives for this long, in ms, is
  * closed.  The plugin sends its request as soon as it connects, so only a
- * client that is stuck or not the plugin keeps one idle.  (Every request is
- * answered as soon as it arrives today.  Once a request can wait, e.g. an
- * ADD waiting for the DPU, this timer must not run while one is in flight
- * on the connection.) */
+ * client that is stuck or not the plugin keeps one idle.  The timer does
+ * not run while a request on the connection is in flight (an ADD waits
+ * for the DPU for up to --cni-add-timeout): it starts again once the
+ * request is answered. */
 #define CONN_IDLE_TIMEOUT 10000
+
+/* DEL waits this long, in ms, for the API server to remove the
+ * connection details before it answers anyway. */
+#define DEL_API_TIMEOUT 5000
 
 /* "cni/show" lists this many finished requests. */
 #define MAX_RECENT 50
@@ -50,8 +64,43 @@ struct cni_conn {
     struct ovs_list node;       /* In struct cni_server's 'conns'. */
     struct jsonrpc *rpc;
     long long int idle_deadline; /* Closed at this time_msec() if no
-                                  * request arrives before. */
+                                  * request arrives before, unless
+                                  * 'n_pending' is nonzero. */
+    size_t n_pending;           /* Requests in flight on it. */
 };
+
+/* Where a request that takes more than one step is.
+ *
+ *   ADD:  ADD_PATCH --> ADD_WAIT --> (VF configured) --> answered
+ *             |            |               |
+ *             |            +---------------+--> ADD_UNDO --> answered
+ *             +--> answered (nothing was written)
+ *
+ *   DEL:  DEL_PATCH --> (VF moved back, if not already) --> answered
+ */
+#define CALL_STATES                                                     \
+    CALL_STATE(NONE, "answered at once")                                \
+    CALL_STATE(ADD_PATCH, "writing connection details")                 \
+    CALL_STATE(ADD_WAIT, "waiting for the DPU")                         \
+    CALL_STATE(ADD_UNDO, "removing connection details after failure")   \
+    CALL_STATE(DEL_PATCH, "removing connection details")
+
+enum call_state {
+#define CALL_STATE(NAME, DESC) CALL_##NAME,
+    CALL_STATES
+#undef CALL_STATE
+};
+
+static const char *
+call_state_to_string(enum call_state state)
+{
+    switch (state) {
+#define CALL_STATE(NAME, DESC) case CALL_##NAME: return DESC;
+        CALL_STATES
+#undef CALL_STATE
+    }
+    return "<unknown>";
+}
 
 /* One CNI request, from the moment it arrives until it is answered, then
  * kept for a while for "cni/show". */
@@ -72,12 +121,36 @@ struct cni_call {
     /* The result, once answered. */
     int code;                   /* 0 for success, else the CNI error code. */
     char *msg;                  /* The error's message, or NULL. */
+    long long int dpu_wait;     /* ADD: ms spent waiting for the DPU, or
+                                 * -1. */
+
+    /* While a request that takes more than one step is in flight. */
+    enum call_state state;
+    struct cni_conn *conn;      /* NULL if the plugin hung up. */
+    struct json *id;            /* JSON-RPC id to answer. */
+    struct cni_request req;
+    char *pod_key;              /* "namespace/name". */
+    struct vf_device dev;       /* ADD: the resolved VF. */
+    struct cni_pod_edit *edit;  /* The 'aux' of 'patch'. */
+    struct pod_patch *patch;
+    long long int wait_start;   /* ADD: when ADD_WAIT began. */
+    long long int deadline;     /* ADD: when ADD_WAIT gives up.  DEL: when
+                                 * it stops waiting for the API server. */
+    struct cni_error *error;    /* ADD: why it failed, during ADD_UNDO. */
+    char *cancel;               /* Why to give up at the next step. */
+    bool detached;              /* DEL: the VF is back on the host. */
 };
 
 struct cni_server {
     char *path;                         /* Socket file name. */
     struct pstream *listener;
     const struct dpu_lease_watcher *lease;
+    struct cni_server_settings settings;
+    struct k8s_watch *pods;             /* This node's pods. */
+
+    struct vf_attachments attachments;  /* The VFs we put in pods. */
+
+    struct ovs_list bg_patches;         /* Contains struct bg_patch. */
 
     struct ovs_list conns;              /* Contains struct cni_conn. */
     size_t n_conns;
@@ -176,6 +249,7 @@ check_socket_path(const char *path)
 
 char *
 cni_server_create(const char *path, const struct dpu_lease_watcher *lease,
+                  const struct cni_server_settings *settings,
                   struct cni_server **serverp)
 {
     *serverp = NULL;
@@ -214,6 +288,21 @@ cni_server_create(const char *path, const struct dpu_lease_watcher *lease,
     s->path = xstrdup(path);
     s->listener = listener;
     s->lease = lease;
+    s->settings = *settings;
+    s->settings.node = xstrdup(settings->node);
+    s->settings.sysfs_root = xstrdup(settings->sysfs_root);
+    if (settings->k8s) {
+        char *selector = xasprintf("spec.nodeName=%s", settings->node);
+        s->pods = k8s_watch_create(settings->k8s, "/api/v1/pods", NULL,
+                                   selector);
+        free(selector);
+    }
+    char *state_dir = dir_name(path);
+    char *state_path = xasprintf("%s/attachments.json", state_dir);
+    vf_attachments_init(&s->attachments, state_path);
+    free(state_path);
+    free(state_dir);
+    ovs_list_init(&s->bg_patches);
     ovs_list_init(&s->conns);
     ovs_list_init(&s->in_flight);
     ovs_list_init(&s->recent);
@@ -232,6 +321,63 @@ cni_server_create(const char *path, const struct dpu_lease_watcher *lease,
     return NULL;
 }
 
+/* Edits of the connection details, and the ones left to finish in the
+ * background. */
+
+static struct cni_pod_edit *
+edit_create(const char *node, const char *nad, const char *sandbox)
+{
+    struct cni_pod_edit *edit = xzalloc(sizeof *edit);
+    edit->node = node;
+    edit->nad = xstrdup(nad);
+    edit->details.sandbox_id = xstrdup(sandbox);
+    for (char *p = edit->details.sandbox_id; *p; p++) {
+        *p = tolower((unsigned char) *p);
+    }
+    return edit;
+}
+
+static void
+edit_destroy(struct cni_pod_edit *edit)
+{
+    if (edit) {
+        free(CONST_CAST(char *, edit->nad));
+        free(edit->details.sandbox_id);
+        free(edit->details.vf_netdev_name);
+        cni_pod_edit_destroy(edit);
+        free(edit);
+    }
+}
+
+/* A removal of connection details that nobody waits for: GC's, and DEL's
+ * when the API server is slow.  Its outcome is logged. */
+struct bg_patch {
+    struct ovs_list node;       /* In struct cni_server's 'bg_patches'. */
+    char *what;                 /* For the log. */
+    struct pod_patch *patch;
+    struct cni_pod_edit *edit;
+};
+
+static void
+bg_patch_add(struct cni_server *s, const char *what, struct pod_patch *patch,
+             struct cni_pod_edit *edit)
+{
+    struct bg_patch *bg = xmalloc(sizeof *bg);
+    bg->what = xstrdup(what);
+    bg->patch = patch;
+    bg->edit = edit;
+    ovs_list_push_back(&s->bg_patches, &bg->node);
+}
+
+static void
+bg_patch_destroy(struct bg_patch *bg)
+{
+    pod_patch_destroy(bg->patch);
+    edit_destroy(bg->edit);
+    free(bg->what);
+    free(bg);
+}
+
 /* Requests. */
 
 static void
@@ -242,6 +388,14 @@ cni_call_destroy(struct cni_call *call)
         free(call->sandbox);
         free(call->ifname);
         free(call->msg);
+        json_destroy(call->id);
+        cni_request_destroy(&call->req);
+        free(call->pod_key);
+        vf_device_destroy(&call->dev);
+        pod_patch_destroy(call->patch);
+        edit_destroy(call->edit);
+        cni_error_destroy(call->error);
+        free(call->cancel);
         free(call);
     }
 }
@@ -253,6 +407,8 @@ cni_call_start(struct cni_server *s)
     call->start = time_msec();
     call->start_wall = time_wall_msec();
     call->command = CNI_N_COMMANDS;
+    call->req.command = CNI_N_COMMANDS;
+    call->dpu_wait = -1;
     ovs_list_push_back(&s->in_flight, &call->node);
     s->n_in_flight++;
     return call;
@@ -281,7 +437,12 @@ cni_call_format_result(const struct cni_call *call, struct ds *s)
     } else {
         ds_put_format(s, "failed: code %d: %s", call->code, call->msg);
     }
-    ds_put_format(s, " (%lld ms)", call->duration);
+    ds_put_format(s, " (%lld ms", call->duration);
+    if (call->dpu_wait >= 0) {
+        ds_put_format(s, ", %lld ms of it waiting for the DPU",
+                      call->dpu_wait);
+    }
+    ds_put_char(s, ')');
 }
 
 /* Records that 'call' was answered with 'error' (NULL for success), logs
@@ -320,6 +481,20 @@ cni_call_finish(struct cni_server *s, struct cni_call *call,
 
     ovs_list_remove(&call->node);
     s->n_in_flight--;
+
+    /* What only an in-flight request needs goes now. */
+    pod_patch_destroy(call->patch);
+    call->patch = NULL;
+    edit_destroy(call->edit);
+    call->edit = NULL;
+    vf_device_destroy(&call->dev);
+    memset(&call->dev, 0, sizeof call->dev);
+    cni_request_destroy(&call->req);
+    memset(&call->req, 0, sizeof call->req);
+    json_destroy(call->id);
+    call->id = NULL;
+    call->state = CALL_NONE;
+
     ovs_list_push_front(&s->recent, &call->node);
     if (++s->n_recent > MAX_RECENT) {
         struct cni_call *oldest = CONTAINER_OF(ovs_list_pop_back(&s->recent),
@@ -327,6 +502,38 @@ cni_call_finish(struct cni_server *s, struct cni_call *call,
         cni_call_destroy(oldest);
         s->n_recent--;
     }
+}
+
+/* Answers 'call' on its connection, if the plugin is still there, with
+ * 'error' or (if 'error' is NULL) 'output' (which may be NULL too), and
+ * finishes it.  Takes ownership of 'output', not of 'error'. */
+static void
+cni_call_answer(struct cni_server *s, struct cni_call *call,
+                const struct cni_error *error, struct json *output)
+{
+    if (call->conn) {
+        struct jsonrpc_msg *reply;
+        if (error) {
+            reply = jsonrpc_create_error(
+                cni_error_to_json(error, cni_request_version(&call->req)),
+                call->id);
+            json_destroy(output);
+        } else {
+            struct json *result = json_object_create();
+            if (output) {
+                json_object_put(result, "output", output);
+            }
+            reply = jsonrpc_create_reply(result, call->id);
+        }
+        jsonrpc_send(call->conn->rpc, reply);
+        if (!--call->conn->n_pending) {
+            call->conn->idle_deadline = time_msec() + CONN_IDLE_TIMEOUT;
+        }
+        call->conn = NULL;
+    } else {
+        json_destroy(output);
+    }
+    cni_call_finish(s, call, error);
 }
 
 static struct cni_error *
@@ -343,48 +550,579 @@ dpu_not_ready(const struct cni_server *s, int code)
     return error;
 }
 
-/* Serves the valid request 'req'.  Returns NULL and sets '*outputp' to
- * what to print, if anything, or returns an error. */
-static struct cni_error *
-cni_server_serve(struct cni_server *s, const struct cni_request *req,
-                 struct json **outputp)
+/* The in-flight ADD or DEL for the same sandbox and interface as 'req',
+ * other than 'self', if any. */
+static struct cni_call *
+find_in_flight(const struct cni_server *s, const struct cni_request *req,
+               const struct cni_call *self)
 {
-    struct cni_error *error;
+    struct cni_call *call;
 
+    LIST_FOR_EACH (call, node, &s->in_flight) {
+        if (call != self && call->state != CALL_NONE
+            && (call->req.command == CNI_ADD || call->req.command == CNI_DEL)
+            && !strcmp(call->req.container_id, req->container_id)
+            && !strcmp(call->req.ifname, req->ifname)) {
+            return call;
+        }
+    }
+    return NULL;
+}
+
+/* ADD. */
+
+static void add_fail(struct cni_server *, struct cni_call *,
+                     struct cni_error *);
+
+/* Starts the ADD in 'call'.  Returns an error if it failed at once
+ * (nothing was changed), otherwise NULL: 'call' is then in flight. */
+static struct cni_error *
+add_start(struct cni_server *s, struct cni_call *call)
+{
+    const struct cni_request *req = &call->req;
+    struct cni_error *error = dpu_not_ready(s, CNI_ERR_TRY_AGAIN_LATER);
+    if (error) {
+        return error;
+    }
+
+    char *why = pod_ann_check_hex_id(req->container_id);
+    if (why) {
+        error = cni_error_create(
+            CNI_ERR_INVALID_ENV, "the DPU side takes the sandbox id from "
+            "k8s.ovn.org/dpu.connection-details, where it is hexadecimal, "
+            "as container runtimes make them",
+            "CNI_CONTAINERID is not valid: %s", why);
+        free(why);
+        return error;
+    }
+
+    if (find_in_flight(s, req, call)) {
+        return cni_error_create(CNI_ERR_TRY_AGAIN_LATER, NULL,
+                                "another request for sandbox %s/%s is in "
+                                "progress", req->container_id, req->ifname);
+    }
+    if (vf_attachments_find(&s->attachments, req->container_id,
+                            req->ifname)) {
+        return cni_error_create(CNI_ERR_TRY_AGAIN_LATER,
+                                "DEL it before adding it again",
+                                "sandbox %s/%s is already attached",
+                                req->container_id, req->ifname);
+    }
+
+    why = vf_device_resolve(req->device_id, s->settings.simulated,
+                            s->settings.sysfs_root, &call->dev);
+    if (why) {
+        const struct vf_attachment *a
+            = vf_attachments_find_device(&s->attachments, req->device_id);
+        if (a) {
+            error = cni_error_create(
+                CNI_ERR_INVALID_CONFIG, why,
+                "deviceID %s is in use by sandbox %s/%s of pod %s/%s",
+                req->device_id, a->container_id, a->cfg.ifname,
+                a->pod_namespace, a->pod_name);
+        } else {
+            error = cni_error_create(CNI_ERR_INVALID_CONFIG, NULL, "%s",
+                                     why);
+        }
+        free(why);
+        return error;
+    }
+
+    why = vf_netns_check_netns(req->netns);
+    if (why) {
+        error = cni_error_create(CNI_ERR_INVALID_ENV, NULL, "%s", why);
+        free(why);
+        return error;
+    }
+
+    call->edit = edit_create(s->settings.node, req->nad, req->container_id);
+    call->edit->details.pf_id = call->dev.pf_id;
+    call->edit->details.vf_id = call->dev.vf_id;
+    call->edit->details.vf_netdev_name = xstrdup(call->dev.netdev);
+    call->patch = pod_patch_start(s->settings.k8s, req->pod_namespace,
+                                  req->pod_name, req->pod_uid,
+                                  cni_pod_put_details, call->edit);
+    call->state = CALL_ADD_PATCH;
+    return NULL;
+}
+
+/* The DPU side plugged the VF: moves it into the pod and answers. */
+static void
+add_configure(struct cni_server *s, struct cni_call *call,
+              struct pod_network *net)
+{
+    const struct cni_request *req = &call->req;
+    struct vf_attachment *a = xzalloc(sizeof *a);
+
+    call->dpu_wait = time_msec() - call->wait_start;
+
+    a->container_id = xstrdup(req->container_id);
+    a->pod_namespace = xstrdup(req->pod_namespace);
+    a->pod_name = xstrdup(req->pod_name);
+    a->nad = xstrdup(req->nad);
+    a->pci = nullable_xstrdup(call->dev.pci);
+    a->cfg.netns = xstrdup(req->netns);
+    a->cfg.host_name = xstrdup(call->dev.netdev);
+    a->cfg.ifname = xstrdup(req->ifname);
+    a->cfg.mtu = req->mtu;
+    cni_pod_build_config(net, req->nad, &a->cfg);
+
+    long long int t0 = time_msec();
+    char *why = vf_netns_attach(&a->cfg, &a->saved);
+    VLOG_DBG("pod %s sandbox %s/%s: VF %s %s in %lld ms", call->pod_key,
+             req->container_id, req->ifname, call->dev.netdev,
+             why ? "failed to configure" : "configured", time_msec() - t0);
+    if (why) {
+        vf_netns_config_destroy(&a->cfg);
+        free(a->container_id);
+        free(a->pod_namespace);
+        free(a->pod_name);
+        free(a->nad);
+        free(a->pci);
+        free(a);
+        add_fail(s, call, cni_error_create(CNI_ERR_TRY_AGAIN_LATER, why,
+                                           "failed to configure the VF: %s",
+                                           why));
+        free(why);
+        return;
+    }
+
+    vf_attachments_add(&s->attachments, a);
+    cni_call_answer(s, call, NULL,
+                    cni_pod_result(&a->cfg, req->cni_version, a->pci));
+}
+
+/* Fails 'call' with 'error' (taking ownership): if connection details may
+ * have been written, removes them first. */
+static void
+add_fail(struct cni_server *s, struct cni_call *call,
+         struct cni_error *error)
+{
+    if (call->dpu_wait < 0 && call->state == CALL_ADD_WAIT) {
+        call->dpu_wait = time_msec() - call->wait_start;
+    }
+    if (call->state == CALL_ADD_WAIT) {
+        cni_error_destroy(call->error);
+        call->error = error;
+        call->state = CALL_ADD_UNDO;
+        pod_patch_destroy(call->patch);
+        call->patch = pod_patch_start(s->settings.k8s,
+                                      call->req.pod_namespace,
+                                      call->req.pod_name, call->req.pod_uid,
+                                      cni_pod_remove_details, call->edit);
+    } else {
+        cni_call_answer(s, call, error, NULL);
+        cni_error_destroy(error);
+    }
+}
+
+/* Looks at 'pod' for the waiting ADD 'call'. */
+static void
+add_evaluate(struct cni_server *s, struct cni_call *call, const cJSON *pod)
+{
+    struct pod_network *net;
+    char *why;
+
+    if (call->cancel) {
+        /* Not even a Ready may bring back a sandbox given up on. */
+        add_fail(s, call, cni_error_create(CNI_ERR_TRY_AGAIN_LATER, NULL,
+                                           "%s", call->cancel));
+        return;
+    }
+
+    switch (cni_pod_evaluate(pod, call->req.nad, call->req.container_id,
+                             call->req.pod_uid, &net, &why)) {
+    case CNI_POD_WAIT:
+        break;
+    case CNI_POD_READY:
+        add_configure(s, call, net);
+        cni_pod_network_free(net);
+        break;
+    case CNI_POD_FAILED:
+        add_fail(s, call, cni_error_create(CNI_ERR_TRY_AGAIN_LATER, NULL,
+                                           "%s", why));
+        free(why);
+        break;
+    }
+}
+
+static void
+add_run(struct cni_server *s, struct cni_call *call)
+{
+    switch (call->state) {
+    case CALL_ADD_PATCH:
+        pod_patch_run(call->patch);
+        if (!pod_patch_is_done(call->patch)) {
+            return;
+        }
+        if (pod_patch_error(call->patch)) {
+            /* Nothing was written. */
+            add_fail(s, call, cni_error_create(
+                         CNI_ERR_TRY_AGAIN_LATER, NULL, "%s",
+                         pod_patch_error(call->patch)));
+            return;
+        }
+        call->state = CALL_ADD_WAIT;
+        call->wait_start = time_msec();
+        call->deadline = call->wait_start + s->settings.add_timeout * 1000LL;
+        if (call->cancel) {
+            add_fail(s, call, cni_error_create(CNI_ERR_TRY_AGAIN_LATER, NULL,
+                                               "%s", call->cancel));
+            return;
+        }
+        /* The DPU may have answered already, or may have answered an
+         * identical earlier write. */
+        add_evaluate(s, call, pod_patch_pod(call->patch));
+        if (call->state == CALL_ADD_WAIT) {
+            const cJSON *cached = k8s_watch_lookup(s->pods, call->pod_key);
+            if (cached) {
+                add_evaluate(s, call, cached);
+            }
+        }
+        return;
+
+    case CALL_ADD_WAIT: {
+        struct cni_error *error = dpu_not_ready(s, CNI_ERR_TRY_AGAIN_LATER);
+        if (error) {
+            add_fail(s, call, error);
+        } else if (call->cancel) {
+            add_fail(s, call, cni_error_create(CNI_ERR_TRY_AGAIN_LATER, NULL,
+                                               "%s", call->cancel));
+        } else if (time_msec() >= call->deadline) {
+            const char *watch_error = k8s_watch_get_error(s->pods);
+            char *details = xasprintf(
+                "the DPU side did not write "
+                "k8s.ovn.org/dpu.connection-status for this network "
+                "(see --cni-add-timeout)%s%s",
+                watch_error ? "; the watch of this node's pods failed: "
+                : "", watch_error ? watch_error : "");
+            add_fail(s, call, cni_error_create(
+                         CNI_ERR_TRY_AGAIN_LATER, details,
+                         "timed out after %d s waiting for the DPU to plug "
+                         "the VF of pod %s", s->settings.add_timeout,
+                         call->pod_key));
+            free(details);
+        }
+        return;
+    }
+
+    case CALL_ADD_UNDO:
+        pod_patch_run(call->patch);
+        if (pod_patch_is_done(call->patch)) {
+            const char *undo = pod_patch_error(call->patch);
+            if (undo && !pod_patch_pod_gone(call->patch)) {
+                VLOG_WARN("pod %s: removing connection details after a "
+                          "failed ADD failed: %s", call->pod_key, undo);
+            }
+            struct cni_error *error = call->error;
+            call->error = NULL;
+            cni_call_answer(s, call, error, NULL);
+            cni_error_destroy(error);
+        }
+        return;
+
+    case CALL_NONE:
+    case CALL_DEL_PATCH:
+    default:
+        OVS_NOT_REACHED();
+    }
+}
+
+/* DEL. */
+
+/* The VF's name on the host for the DEL in 'call', if known: what ADD
+ * recorded, what the pod's connection details said, or, simulated, the
+ * deviceID itself. */
+static const char *
+del_host_name(const struct cni_server *s, const struct cni_call *call,
+              const struct vf_attachment *a)
+{
+    int pf, vf;
+
+    if (a) {
+        return a->cfg.host_name;
+    } else if (call->edit && call->edit->vf_netdev_name) {
+        return call->edit->vf_netdev_name;
+    } else if (s->settings.simulated && call->req.device_id
+               && vf_device_parse_sim_name(call->req.device_id, &pf, &vf)) {
+        return call->req.device_id;
+    }
+    return NULL;
+}
+
+/* Moves the VF of the DEL in 'call' back to the host, if it can tell
+ * which VF that is.  Returns an error, or NULL. */
+static struct cni_error *
+del_detach(struct cni_server *s, struct cni_call *call)
+{
+    const struct cni_request *req = &call->req;
+    struct vf_attachment *a = vf_attachments_find(&s->attachments,
+                                                  req->container_id,
+                                                  req->ifname);
+    const char *host_name = del_host_name(s, call, a);
+    const char *netns = a ? a->cfg.netns : req->netns;
+
+    if (call->detached) {
+        return NULL;
+    } else if (!a && netns) {
+        /* An interface of that name in that namespace that another sandbox
+         * of ours holds is not this sandbox's to take. */
+        const struct vf_attachment *other = vf_attachments_find_iface(
+            &s->attachments, netns, req->ifname);
+        if (other) {
+            VLOG_WARN("DEL sandbox %s/%s: %s in %s belongs to sandbox %s: "
+                      "leaving it", req->container_id, req->ifname,
+                      req->ifname, netns, other->container_id);
+            return NULL;
+        }
+    }
+    if (!host_name) {
+        if (netns) {
+            VLOG_DBG("DEL sandbox %s/%s: no VF of ours is known there "
+                      "(if one is, the kernel returns it to the host with "
+                      "the namespace)", req->container_id, req->ifname);
+        }
+        return NULL;
+    }
+
+    const char *what;
+    char *why = vf_netns_detach(netns, req->ifname, host_name,
+                                a ? &a->saved : NULL, &what);
+    if (why) {
+        struct cni_error *error = cni_error_create(
+            CNI_ERR_TRY_AGAIN_LATER, why, "failed to move VF %s back to the "
+            "host: %s", host_name, why);
+        free(why);
+        return error;
+    }
+    VLOG_INFO("DEL sandbox %s/%s: VF %s: %s", req->container_id,
+              req->ifname, host_name, what);
+    if (a) {
+        vf_attachments_remove(&s->attachments, a);
+    }
+    call->detached = true;
+    return NULL;
+}
+
+static void
+del_run(struct cni_server *s, struct cni_call *call)
+{
+    pod_patch_run(call->patch);
+    if (!pod_patch_is_done(call->patch)) {
+        if (time_msec() < call->deadline) {
+            return;
+        }
+
+        /* The API server is slow: the VF matters more to the runtime than
+         * the annotation, which the next ADD of this pod replaces anyway.
+         * Finish the removal in the background. */
+        char *what = xasprintf("DEL pod %s sandbox %s/%s", call->pod_key,
+                               call->req.container_id, call->req.ifname);
+        VLOG_WARN("%s: the API server has not answered in %d ms, "
+                  "removing the connection details in the background",
+                  what, DEL_API_TIMEOUT);
+        struct cni_error *error = del_detach(s, call);
+        bg_patch_add(s, what, call->patch, call->edit);
+        free(what);
+        call->patch = NULL;
+        call->edit = NULL;
+        cni_call_answer(s, call, error, NULL);
+        cni_error_destroy(error);
+        return;
+    }
+
+    struct cni_error *error = del_detach(s, call);
+    const char *patch_error = pod_patch_error(call->patch);
+    if (!error && patch_error && !pod_patch_pod_gone(call->patch)) {
+        /* Not the runtime's problem: the VF is back, and the next ADD of
+         * this pod replaces the entry anyway. */
+        VLOG_WARN("DEL pod %s sandbox %s/%s: removing the connection "
+                  "details failed: %s", call->pod_key,
+                  call->req.container_id, call->req.ifname, patch_error);
+    }
+    cni_call_answer(s, call, error, NULL);
+    cni_error_destroy(error);
+}
+
+/* Starts the DEL in 'call', which is then in flight: the VF goes back to
+ * the host at once if we know which it is, and the connection details are
+ * removed next (del_run()). */
+static void
+del_start(struct cni_server *s, struct cni_call *call)
+{
+    const struct cni_request *req = &call->req;
+
+    /* An ADD of the same sandbox that is still waiting gives up: the
+     * runtime has given up on it. */
+    struct cni_call *add = find_in_flight(s, req, call);
+    if (add && add->req.command == CNI_ADD && !add->cancel) {
+        add->cancel = xstrdup("interrupted by DEL of the same sandbox");
+    }
+
+    /* When we know which VF it is, it goes back before anything else:
+     * that needs neither the API server nor the DPU. */
+    struct vf_attachment *a = vf_attachments_find(&s->attachments,
+                                                  req->container_id,
+                                                  req->ifname);
+    struct cni_error *early = NULL;
+    if (del_host_name(s, call, a)) {
+        early = del_detach(s, call);
+    }
+
+    call->edit = edit_create(s->settings.node, req->nad, req->container_id);
+    call->deadline = time_msec() + DEL_API_TIMEOUT;
+    call->patch = pod_patch_start(s->settings.k8s, req->pod_namespace,
+                                  req->pod_name, NULL,
+                                  cni_pod_remove_details, call->edit);
+    call->state = CALL_DEL_PATCH;
+    if (early) {
+        /* del_run() tries again once the details are removed, and
+         * reports the error if it fails again. */
+        VLOG_WARN("DEL sandbox %s/%s: %s", req->container_id, req->ifname,
+                  early->msg);
+        cni_error_destroy(early);
+    }
+}
+
+/* CHECK and GC. */
+
+static struct cni_error *
+check_serve(struct cni_server *s, const struct cni_request *req)
+{
+    struct cni_error *error = NULL;
+    const struct vf_attachment *a = vf_attachments_find(&s->attachments,
+                                                        req->container_id,
+                                                        req->ifname);
+    if (!a) {
+        return cni_error_create(CNI_ERR_TRY_AGAIN_LATER,
+                                "ovn-dpu-host tracks the attachments it "
+                                "made since it started",
+                                "sandbox %s/%s is not attached",
+                                req->container_id, req->ifname);
+    } else if (req->netns && strcmp(req->netns, a->cfg.netns)) {
+        return cni_error_create(CNI_ERR_TRY_AGAIN_LATER, NULL,
+                                "sandbox %s/%s was attached in %s, not %s",
+                                req->container_id, req->ifname,
+                                a->cfg.netns, req->netns);
+    }
+
+    char *why = vf_netns_verify(&a->cfg);
+    if (why) {
+        error = cni_error_create(CNI_ERR_TRY_AGAIN_LATER, NULL, "%s", why);
+        free(why);
+    }
+    return error;
+}
+
+static bool
+is_valid_attachment(const struct cni_request *req,
+                    const struct vf_attachment *a)
+{
+    for (size_t i = 0; i < req->n_valid_attachments; i++) {
+        const struct cni_attachment *v = &req->valid_attachments[i];
+        if (!strcmp(v->container_id, a->container_id)
+            && !strcmp(v->ifname, a->cfg.ifname)) {
+            return true;
+        }
+    }
+    return false;
+}
+
+static void
+gc_serve(struct cni_server *s, const struct cni_request *req)
+{
+    struct vf_attachment *a;
+
+    HMAP_FOR_EACH_SAFE (a, node, &s->attachments.map) {
+        if (is_valid_attachment(req, a) || strcmp(a->nad, req->nad)) {
+            continue;
+        }
+
+        VLOG_INFO("GC: sandbox %s/%s of pod %s/%s is no longer valid",
+                  a->container_id, a->cfg.ifname, a->pod_namespace,
+                  a->pod_name);
+        const char *what;
+        char *why = vf_netns_detach(a->cfg.netns, a->cfg.ifname,
+                                    a->cfg.host_name, &a->saved, &what);
+        if (why) {
+            VLOG_WARN("GC: sandbox %s/%s: %s", a->container_id,
+                      a->cfg.ifname, why);
+            free(why);
+            continue;
+        }
+
+        /* The removal of the connection details goes on in the
+         * background; its outcome is logged. */
+        struct cni_pod_edit *edit = edit_create(s->settings.node, a->nad,
+                                                a->container_id);
+        struct pod_patch *patch = pod_patch_start(
+            s->settings.k8s, a->pod_namespace, a->pod_name, NULL,
+            cni_pod_remove_details, edit);
+        char *desc = xasprintf("GC: pod %s/%s", a->pod_namespace,
+                               a->pod_name);
+        bg_patch_add(s, desc, patch, edit);
+        free(desc);
+        vf_attachments_remove(&s->attachments, a);
+    }
+}
+
+static void
+bg_patches_run(struct cni_server *s)
+{
+    struct bg_patch *bg;
+
+    LIST_FOR_EACH_SAFE (bg, node, &s->bg_patches) {
+        pod_patch_run(bg->patch);
+        if (pod_patch_is_done(bg->patch)) {
+            const char *error = pod_patch_error(bg->patch);
+            if (error && !pod_patch_pod_gone(bg->patch)) {
+                VLOG_WARN("%s: removing connection details failed: %s",
+                          bg->what, error);
+            } else {
+                VLOG_INFO("%s: connection details removed", bg->what);
+            }
+            ovs_list_remove(&bg->node);
+            bg_patch_destroy(bg);
+        }
+    }
+}
+
+/* Serving. */
+
+/* Serves the valid request in 'call'.  Returns true if it was answered
+ * (with '*errorp' and '*outputp'), false if it is now in flight. */
+static bool
+cni_server_serve(struct cni_server *s, struct cni_call *call,
+                 struct cni_error **errorp, struct json **outputp)
+{
+    const struct cni_request *req = &call->req;
+
+    *errorp = NULL;
     *outputp = NULL;
     switch (req->command) {
     case CNI_STATUS:
-        return dpu_not_ready(s, CNI_ERR_NOT_AVAILABLE);
+        *errorp = dpu_not_ready(s, CNI_ERR_NOT_AVAILABLE);
+        return true;
 
     case CNI_ADD:
-        error = dpu_not_ready(s, CNI_ERR_TRY_AGAIN_LATER);
-        if (!error) {
-            error = cni_error_create(
-                CNI_ERR_TRY_AGAIN_LATER,
-                "this ovn-dpu-host does not yet hand pods' VFs to the DPU",
-                "ADD is not implemented yet");
-        }
-        return error;
+        *errorp = add_start(s, call);
+        return *errorp != NULL;
 
     case CNI_DEL:
-        /* Nothing is tracked yet, so there is nothing to undo. */
-        return NULL;
+        del_start(s, call);
+        return false;
 
     case CNI_CHECK:
-        return cni_error_create(
-            CNI_ERR_TRY_AGAIN_LATER,
-            "this ovn-dpu-host does not yet configure pods' VFs",
-            "CHECK is not implemented yet");
+        *errorp = check_serve(s, req);
+        return true;
 
     case CNI_GC:
-        /* Nothing is tracked yet, so nothing can be garbage. */
-        VLOG_DBG("GC: %"PRIuSIZE" valid attachments, nothing to clean",
-                 req->n_valid_attachments);
-        return NULL;
+        gc_serve(s, req);
+        return true;
 
     case CNI_VERSION:
         *outputp = cni_version_result();
-        return NULL;
+        return true;
 
     case CNI_N_COMMANDS:
     default:
@@ -407,42 +1145,64 @@ cni_server_handle(struct cni_server *s, struct cni_conn *conn,
     struct cni_call *call = cni_call_start(s);
     struct smap env = SMAP_INITIALIZER(&env);
     const char *text;
-    struct cni_request req;
     struct cni_error *error;
     struct json *output = NULL;
 
-    memset(&req, 0, sizeof req);
+    call->conn = conn;
+    call->id = json_clone(msg->id);
+    conn->n_pending++;
+
     error = cni_request_from_jsonrpc(msg->params, &env, &text);
     if (!error) {
-        error = cni_request_parse(&req, &env, text);
-        call->command = req.command;
+        error = cni_request_parse(&call->req, &env, text);
+        call->command = call->req.command;
     }
+    bool answered = true;
     if (!error) {
-        if (req.pod_namespace && req.pod_name) {
-            call->pod = xasprintf("%s/%s", req.pod_namespace, req.pod_name);
+        const struct cni_request *req = &call->req;
+        if (req->pod_namespace && req->pod_name) {
+            call->pod = xasprintf("%s/%s", req->pod_namespace, req->pod_name);
+            call->pod_key = xstrdup(call->pod);
         }
-        call->sandbox = nullable_xstrdup(req.container_id);
-        call->ifname = nullable_xstrdup(req.ifname);
-        error = cni_server_serve(s, &req, &output);
+        call->sandbox = nullable_xstrdup(req->container_id);
+        call->ifname = nullable_xstrdup(req->ifname);
+        answered = cni_server_serve(s, call, &error, &output);
     }
-
-    struct jsonrpc_msg *reply;
-    if (error) {
-        reply = jsonrpc_create_error(
-            cni_error_to_json(error, cni_request_version(&req)), msg->id);
-    } else {
-        struct json *result = json_object_create();
-        if (output) {
-            json_object_put(result, "output", output);
-        }
-        reply = jsonrpc_create_reply(result, msg->id);
+    if (answered) {
+        cni_call_answer(s, call, error, output);
     }
-    jsonrpc_send(conn->rpc, reply);
-    cni_call_finish(s, call, error);
-
     cni_error_destroy(error);
-    cni_request_destroy(&req);
     smap_destroy(&env);
+}
+
+/* Feeds the pod watch's events to the ADDs waiting for the DPU. */
+static void
+cni_server_run_pods(struct cni_server *s)
+{
+    if (!s->pods) {
+        return;
+    }
+
+    k8s_watch_run(s->pods);
+    struct k8s_event *event;
+    while ((event = k8s_watch_next_event(s->pods)) != NULL) {
+        struct cni_call *call;
+        LIST_FOR_EACH_SAFE (call, node, &s->in_flight) {
+            if (call->state != CALL_ADD_WAIT
+                || strcmp(call->pod_key, event->key)) {
+                continue;
+            }
+            if (event->type == K8S_EVENT_DELETED) {
+                add_fail(s, call, cni_error_create(
+                             CNI_ERR_TRY_AGAIN_LATER, NULL,
+                             "pod %s was deleted while waiting for the DPU",
+                             call->pod_key));
+            } else {
+                add_evaluate(s, call, event->object);
+            }
+        }
+        k8s_event_destroy(event);
+    }
 }
 
 /* Connections. */
@@ -450,6 +1210,18 @@ cni_server_handle(struct cni_server *s, struct cni_conn *conn,
 static void
 cni_conn_destroy(struct cni_server *s, struct cni_conn *conn)
 {
+    /* Requests still in flight on it go on, unanswered; an ADD gives up
+     * at its next step, since nobody will configure the pod with it. */
+    struct cni_call *call;
+    LIST_FOR_EACH (call, node, &s->in_flight) {
+        if (call->conn == conn) {
+            call->conn = NULL;
+            if (call->req.command == CNI_ADD && !call->cancel) {
+                call->cancel = xstrdup("the plugin hung up");
+            }
+        }
+    }
+
     ovs_list_remove(&conn->node);
     s->n_conns--;
     jsonrpc_close(conn->rpc);
@@ -495,12 +1267,32 @@ cni_server_run(struct cni_server *s)
         jsonrpc_run(conn->rpc);
         if (jsonrpc_get_status(conn->rpc)) {
             cni_conn_destroy(s, conn);
-        } else if (time_msec() >= conn->idle_deadline) {
+        } else if (!conn->n_pending && time_msec() >= conn->idle_deadline) {
             VLOG_INFO("%s: closing connection idle for %d ms",
                       jsonrpc_get_name(conn->rpc), CONN_IDLE_TIMEOUT);
             cni_conn_destroy(s, conn);
         }
     }
+
+    cni_server_run_pods(s);
+
+    struct cni_call *call;
+    LIST_FOR_EACH_SAFE (call, node, &s->in_flight) {
+        switch (call->state) {
+        case CALL_ADD_PATCH:
+        case CALL_ADD_WAIT:
+        case CALL_ADD_UNDO:
+            add_run(s, call);
+            break;
+        case CALL_DEL_PATCH:
+            del_run(s, call);
+            break;
+        case CALL_NONE:
+        default:
+            break;
+        }
+    }
+    bg_patches_run(s);
 }
 
 void
@@ -514,7 +1306,29 @@ cni_server_wait(struct cni_server *s)
     LIST_FOR_EACH (conn, node, &s->conns) {
         jsonrpc_wait(conn->rpc);
         jsonrpc_recv_wait(conn->rpc);
-        poll_timer_wait_until(conn->idle_deadline);
+        if (!conn->n_pending) {
+            poll_timer_wait_until(conn->idle_deadline);
+        }
+    }
+
+    if (s->pods) {
+        k8s_watch_wait(s->pods);
+    }
+    struct cni_call *call;
+    LIST_FOR_EACH (call, node, &s->in_flight) {
+        if (call->patch) {
+            pod_patch_wait(call->patch);
+        }
+        if (call->state == CALL_ADD_WAIT || call->state == CALL_DEL_PATCH) {
+            poll_timer_wait_until(call->deadline);
+            if (call->cancel) {
+                poll_immediate_wake();
+            }
+        }
+    }
+    struct bg_patch *bg;
+    LIST_FOR_EACH (bg, node, &s->bg_patches) {
+        pod_patch_wait(bg->patch);
     }
 }
 
@@ -537,11 +1351,22 @@ cni_server_destroy(struct cni_server *s)
     LIST_FOR_EACH_POP (call, node, &s->recent) {
         cni_call_destroy(call);
     }
+    struct bg_patch *bg;
+    LIST_FOR_EACH_POP (bg, node, &s->bg_patches) {
+        bg_patch_destroy(bg);
+    }
+
+    /* The VFs stay in their pods: a restarted agent must not take away
+     * the network of pods that are running. */
+    vf_attachments_destroy(&s->attachments);
+    k8s_watch_destroy(s->pods);
 
     pstream_close(s->listener);
     if (the_server == s) {
         the_server = NULL;
     }
+    free(CONST_CAST(char *, s->settings.node));
+    free(CONST_CAST(char *, s->settings.sysfs_root));
     free(s->last_status);
     free(s->path);
     free(s);
@@ -607,6 +1432,7 @@ cni_server_to_json(const struct cni_server *s)
         struct json *c = cni_call_to_json(call);
         json_object_put(c, "elapsed_ms",
                         json_integer_create(now - call->start));
+        json_object_put_string(c, "state", call_state_to_string(call->state));
         json_array_add(in_flight, c);
     }
     json_object_put(json, "in_flight", in_flight);
@@ -615,6 +1441,10 @@ cni_server_to_json(const struct cni_server *s)
     LIST_FOR_EACH (call, node, &s->recent) {
         struct json *c = cni_call_to_json(call);
         json_object_put(c, "duration_ms", json_integer_create(call->duration));
+        if (call->dpu_wait >= 0) {
+            json_object_put(c, "dpu_wait_ms",
+                            json_integer_create(call->dpu_wait));
+        }
         json_object_put(c, "code", json_integer_create(call->code));
         if (call->msg) {
             json_object_put_string(c, "msg", call->msg);
@@ -658,7 +1488,11 @@ cni_server_format(const struct cni_server *s, bool json, struct ds *out)
         format_time(call->start_wall, out);
         ds_put_char(out, ' ');
         cni_call_describe(call, out);
-        ds_put_format(out, ": for %lld ms\n", now - call->start);
+        ds_put_format(out, ": for %lld ms", now - call->start);
+        if (call->state != CALL_NONE) {
+            ds_put_format(out, ", %s", call_state_to_string(call->state));
+        }
+        ds_put_char(out, '\n');
     }
 
     ds_put_format(out, "recent (newest first, at most %d): %"PRIuSIZE"\n",

@@ -276,6 +276,23 @@ is_clean_absolute_path(const char *path)
     return true;
 }
 
+/* A NAD key as Multus gives it: "namespace/name", a DNS-1123 label and a
+ * DNS-1123 subdomain. */
+static bool
+is_nad_key(const char *s)
+{
+    const char *slash = strchr(s, '/');
+    if (!slash || slash - s > MAX_NAMESPACE_LEN) {
+        return false;
+    }
+
+    char *ns = xmemdup0(s, slash - s);
+    bool ok = (is_dns1123(ns, MAX_NAMESPACE_LEN, false)
+               && is_dns1123(slash + 1, MAX_POD_NAME_LEN, true));
+    free(ns);
+    return ok;
+}
+
 /* Parsing. */
 
 static const char *
@@ -590,6 +607,29 @@ parse_config(struct cni_request *req)
     }
     req->timeout = timeout ? json_integer(timeout) : CNI_DEFAULT_TIMEOUT;
 
+    const struct json *nad = get_member(config, "netAttachDefName",
+                                        JSON_STRING, &error);
+    if (error) {
+        return error;
+    } else if (nad && !is_nad_key(json_string(nad))) {
+        return invalid(CNI_ERR_INVALID_CONFIG, json_string(nad),
+                       "it is the NetworkAttachmentDefinition's "
+                       "\"namespace/name\"", "network configuration: "
+                       "\"netAttachDefName\" is not valid:");
+    }
+    req->nad = xstrdup(nad ? json_string(nad) : "default");
+
+    const struct json *mtu = get_member(config, "mtu", JSON_INTEGER, &error);
+    if (error) {
+        return error;
+    } else if (mtu && (json_integer(mtu) < 68
+                       || json_integer(mtu) > 65535)) {
+        return invalid(CNI_ERR_INVALID_CONFIG, NULL, NULL,
+                       "network configuration: \"mtu\" must be between "
+                       "68 and 65535");
+    }
+    req->mtu = mtu ? json_integer(mtu) : 0;
+
     /* Members that we do not use yet must still have the right shape. */
     get_member(config, "runtimeConfig", JSON_OBJECT, &error);
     if (!error) {
@@ -716,6 +756,7 @@ cni_request_destroy(struct cni_request *req)
         free(req->type);
         free(req->device_id);
         free(req->socket);
+        free(req->nad);
         for (size_t i = 0; i < req->n_valid_attachments; i++) {
             free(req->valid_attachments[i].container_id);
             free(req->valid_attachments[i].ifname);

@@ -136,6 +136,10 @@ struct cni_request {
     char *device_id;            /* "deviceID", or NULL (required for ADD). */
     char *socket;               /* "socket", or CNI_DEFAULT_SOCKET. */
     int timeout;                /* "timeout" in seconds, or the default. */
+    char *nad;                  /* "netAttachDefName" ("namespace/name",
+                                 * as Multus passes it), or "default". */
+    int mtu;                    /* "mtu" for the pod's interface, or 0 to
+                                 * leave the VF's as it is. */
 
     /* For GC only: "cni.dev/valid-attachments". */
     struct cni_attachment *valid_attachments;

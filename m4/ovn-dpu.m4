@@ -64,7 +64,8 @@ AC_DEFUN([OVN_DPU_CHECK_OVS], [
 dnl OVN_DPU_CHECK_LIBS
 dnl
 dnl libcurl talks HTTPS to the Kubernetes API server, cJSON parses and
-dnl builds its bodies, libyaml reads kubeconfig files.
+dnl builds its bodies, libyaml reads kubeconfig files, libnl-route moves
+dnl and configures a pod's VF through rtnetlink.
 AC_DEFUN([OVN_DPU_CHECK_LIBS], [
   PKG_CHECK_MODULES([CURL], [libcurl >= 7.71.0], [],
     [AC_MSG_ERROR([libcurl 7.71 or later is required (Debian: apt-get install libcurl4-openssl-dev)])])
@@ -72,6 +73,8 @@ AC_DEFUN([OVN_DPU_CHECK_LIBS], [
     [AC_MSG_ERROR([cJSON is required (Debian: apt-get install libcjson-dev)])])
   PKG_CHECK_MODULES([YAML], [yaml-0.1], [],
     [AC_MSG_ERROR([libyaml is required to read kubeconfig files (Debian: apt-get install libyaml-dev)])])
+  PKG_CHECK_MODULES([LIBNL], [libnl-route-3.0 >= 3.2], [],
+    [AC_MSG_ERROR([libnl-route 3.2 or later is required to configure pods' VFs (Debian: apt-get install libnl-route-3-dev)])])
   if test "$OVS_HAVE_OPENSSL" != 0; then
     PKG_CHECK_MODULES([OPENSSL], [openssl], [],
       [AC_MSG_ERROR([Open vSwitch was built with OpenSSL, so its headers and libraries are required (Debian: apt-get install libssl-dev)])])

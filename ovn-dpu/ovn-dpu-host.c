@@ -39,6 +39,9 @@ VLOG_DEFINE_THIS_MODULE(ovn_dpu_host);
 static char *node_name;
 static struct dpu_lease_config lease_config;
 static char *cni_socket;         /* --cni-socket. */
+static bool simulate_dpu;        /* --simulate-dpu. */
+static char *sysfs_root;         /* --sysfs-root. */
+static int cni_add_timeout = CNI_DEFAULT_ADD_TIMEOUT; /* --cni-add-timeout. */
 
 static unixctl_cb_func ovn_dpu_host_exit;
 static unixctl_cb_func lease_status;
@@ -74,7 +77,14 @@ main(int argc, char *argv[])
     unixctl_command_register("lease/status", "[--format=text|json]", 0, 2,
                              lease_status, lease);
     struct cni_server *cni;
-    char *error = cni_server_create(cni_socket, lease, &cni);
+    struct cni_server_settings cni_settings = {
+        .k8s = k8s,
+        .node = node_name,
+        .simulated = simulate_dpu,
+        .sysfs_root = sysfs_root,
+        .add_timeout = cni_add_timeout,
+    };
+    char *error = cni_server_create(cni_socket, lease, &cni_settings, &cni);
     if (error) {
         ovs_fatal(0, "%s", error);
     }
@@ -123,6 +133,7 @@ main(int argc, char *argv[])
     free(unixctl_path);
     free(node_name);
     free(cni_socket);
+    free(sysfs_root);
     return 0;
 }
 
@@ -132,6 +143,9 @@ parse_options(int argc, char *argv[])
     enum {
         OPT_UNIXCTL = UCHAR_MAX + 1,
         OPT_CNI_SOCKET,
+        OPT_CNI_ADD_TIMEOUT,
+        OPT_SIMULATE_DPU,
+        OPT_SYSFS_ROOT,
         OVN_DPU_NODE_NAME_OPTION_ENUM,
         VLOG_OPTION_ENUMS,
         DAEMON_OPTION_ENUMS,
@@ -143,6 +157,9 @@ parse_options(int argc, char *argv[])
         {"version", no_argument, NULL, 'V'},
         {"unixctl", required_argument, NULL, OPT_UNIXCTL},
         {"cni-socket", required_argument, NULL, OPT_CNI_SOCKET},
+        {"cni-add-timeout", required_argument, NULL, OPT_CNI_ADD_TIMEOUT},
+        {"simulate-dpu", no_argument, NULL, OPT_SIMULATE_DPU},
+        {"sysfs-root", required_argument, NULL, OPT_SYSFS_ROOT},
         OVN_DPU_NODE_NAME_LONG_OPTION,
         VLOG_LONG_OPTIONS,
         DAEMON_LONG_OPTIONS,
@@ -181,6 +198,27 @@ parse_options(int argc, char *argv[])
             cni_socket = xstrdup(optarg);
             break;
 
+        case OPT_CNI_ADD_TIMEOUT:
+            if (!str_to_int(optarg, 10, &cni_add_timeout)
+                || cni_add_timeout < 1 || cni_add_timeout > 3600) {
+                ovs_fatal(0, "--cni-add-timeout: \"%s\" is not a number of "
+                          "seconds between 1 and 3600", optarg);
+            }
+            break;
+
+        case OPT_SIMULATE_DPU:
+            simulate_dpu = true;
+            break;
+
+        case OPT_SYSFS_ROOT:
+            if (optarg[0] != '/') {
+                ovs_fatal(0, "--sysfs-root: \"%s\" is not an absolute "
+                          "file name", optarg);
+            }
+            free(sysfs_root);
+            sysfs_root = xstrdup(optarg);
+            break;
+
         case OPT_NODE_NAME:
             free(node_name);
             node_name = xstrdup(optarg);
@@ -211,6 +249,9 @@ parse_options(int argc, char *argv[])
     if (!cni_socket) {
         cni_socket = xstrdup(CNI_DEFAULT_SOCKET);
     }
+    if (!sysfs_root) {
+        sysfs_root = xstrdup("/sys");
+    }
 
     char *error = dpu_lease_config_validate(&lease_config);
     if (error) {
@@ -232,8 +273,18 @@ usage(void)
            "  --cni-socket=PATH       where the ovn-dpu-cni plugin reaches "
            "this agent\n"
            "                          (default: %s)\n"
+           "  --cni-add-timeout=SECS  how long ADD waits for the DPU to plug "
+           "a VF\n"
+           "                          (default: %d)\n"
+           "  --simulate-dpu          VFs are veths named eth<pf>-<vf>, and "
+           "deviceID\n"
+           "                          is that name (dpu-simulator "
+           "convention)\n"
+           "  --sysfs-root=DIR        where to find VFs' PCI devices "
+           "(default: /sys)\n"
            "\nKubernetes options (the host cluster's API server):\n",
-           program_name, program_name, CNI_DEFAULT_SOCKET);
+           program_name, program_name, CNI_DEFAULT_SOCKET,
+           CNI_DEFAULT_ADD_TIMEOUT);
     k8s_options_usage();
     dpu_lease_options_usage();
     daemon_usage();

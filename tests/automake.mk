@@ -18,8 +18,10 @@ TESTSUITE_AT = \
 	tests/k8s-client.at \
 	tests/dpu-lease.at \
 	tests/dpu-lease-k8s.at \
-	tests/deploy.at \
-	tests/cni.at
+	tests/cni.at \
+	tests/cni-add.at \
+	tests/pod-annotations.at \
+	tests/deploy.at
 
 TESTSUITE = $(srcdir)/tests/testsuite
 DISTCLEANFILES += tests/atconfig tests/atlocal
@@ -71,5 +73,7 @@ tests_ovn_dpu_test_SOURCES = \
 	tests/ovn-dpu-test.h \
 	tests/test-dpu-lease.c \
 	tests/test-kubeconfig.c \
-	tests/test-k8s-client.c
+	tests/test-k8s-client.c \
+	tests/test-pod-annotations.c \
+	tests/test-vf-device.c
 tests_ovn_dpu_test_LDADD = $(OVN_DPU_LIBS)

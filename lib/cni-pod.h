@@ -1,0 +1,88 @@
+/*
+ * What CNI ADD and DEL read from and write to the pod: the pieces of the
+ * CNI server that know the annotations (BRIEF 3.3), kept apart from the
+ * server's I/O so that each is small and can be read on its own.
+ *
+ *   - The edits of k8s.ovn.org/dpu.connection-details that ADD and DEL
+ *     make, as pod_patch functions (see pod-patch.h): ADD puts this
+ *     network's entry; DEL removes it, but only if it is this sandbox's.
+ *
+ *   - The verdict on a pod for an ADD waiting for the DPU side: wait on,
+ *     go ahead (with the pod's addresses from k8s.ovn.org/pod-networks), or
+ *     fail, and why.
+ *
+ *   - The pod's interface configuration from its pod-networks entry, and
+ *     the CNI result that describes it, in the shape of the requested
+ *     cniVersion.
+ *
+ * Pure functions, except that they log what a reader of the log would
+ * want to know (e.g. a malformed annotation replaced).
+ */
+
+#ifndef CNI_POD_H
+#define CNI_POD_H 1
+
+#include <stdbool.h>
+
+#include "openvswitch/compiler.h"
+#include "pod-annotations.h"
+
+struct cJSON;
+struct json;
+struct vf_netns_config;
+
+/* The 'aux' of cni_pod_put_details() and cni_pod_remove_details(). */
+struct cni_pod_edit {
+    /* In. */
+    const char *node;           /* The pod must be on this node (ADD). */
+    const char *nad;            /* NAD key. */
+    struct dpu_conn_details details;  /* ADD: the entry to put.  DEL: only
+                                       * 'sandbox_id' is used. */
+
+    /* Out, from the last attempt. */
+    char *vf_netdev_name;       /* DEL: the removed entry's vfNetdevName. */
+    bool changed;               /* Whether a patch was needed. */
+};
+
+void cni_pod_edit_destroy(struct cni_pod_edit *);
+
+/* pod_patch functions. */
+char *cni_pod_put_details(const struct cJSON *pod, void *edit,
+                          struct cJSON **annotationsp);
+char *cni_pod_remove_details(const struct cJSON *pod, void *edit,
+                             struct cJSON **annotationsp);
+
+enum cni_pod_verdict {
+    CNI_POD_WAIT,               /* The DPU side has not answered yet. */
+    CNI_POD_READY,              /* Plugged: go ahead. */
+    CNI_POD_FAILED,             /* Give up: '*errorp' says why. */
+};
+
+/* Looks at 'pod' for the ADD of 'sandbox' on network 'nad'.  A pod
+ * version that does not carry this sandbox's connection details predates
+ * our write and says nothing about it, so it means "wait".  On
+ * CNI_POD_READY, sets '*netp' to the pod's network (free it with
+ * pod_networks_clear() on a one-entry shash, or cni_pod_network_free()).
+ * On CNI_POD_FAILED, sets '*errorp' to a message to free(). */
+enum cni_pod_verdict cni_pod_evaluate(const struct cJSON *pod,
+                                      const char *nad, const char *sandbox,
+                                      const char *uid,
+                                      struct pod_network **netp,
+                                      char **errorp);
+void cni_pod_network_free(struct pod_network *);
+
+/* Fills in the addresses, routes and MAC of 'cfg' from 'net'.  A primary
+ * network (the default network, or role "primary") gets a default route
+ * through each family's first gateway. */
+void cni_pod_build_config(const struct pod_network *net, const char *nad,
+                          struct vf_netns_config *cfg);
+
+/* The CNI result for 'cfg', in the shape of 'cni_version'.  'pci' is the
+ * VF's PCI address or NULL. */
+struct json *cni_pod_result(const struct vf_netns_config *cfg,
+                            const char *cni_version, const char *pci);
+
+/* True if 'pod''s metadata says it is being deleted. */
+bool cni_pod_is_deleting(const struct cJSON *pod);
+
+#endif /* cni-pod.h */

@@ -1,0 +1,292 @@
+/*
+ * Finding a pod's VF on the host from the CNI "deviceID".  See vf-device.h.
+ */
+
+#include <config.h>
+
+#include "vf-device.h"
+
+#include <ctype.h>
+#include <dirent.h>
+#include <errno.h>
+#include <limits.h>
+#include <net/if.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include "cni.h"
+#include "util.h"
+
+/* Largest PF and VF numbers we accept from a simulated name, as in
+ * pod-annotations.h. */
+#define MAX_PF_ID 255
+#define MAX_VF_ID 65535
+
+void
+vf_device_destroy(struct vf_device *dev)
+{
+    if (dev) {
+        free(dev->netdev);
+        free(dev->pci);
+    }
+}
+
+/* Parses the decimal number at '*s' (no sign, no leading zero unless it is
+ * "0") up to 'max', advancing '*s'. */
+static bool
+parse_decimal(const char **s, int max, int *value)
+{
+    const char *p = *s;
+    long long int v = 0;
+
+    if (!isdigit((unsigned char) *p) || (p[0] == '0' && isdigit(p[1]))) {
+        return false;
+    }
+    for (; isdigit((unsigned char) *p); p++) {
+        v = v * 10 + (*p - '0');
+        if (v > max) {
+            return false;
+        }
+    }
+    *value = v;
+    *s = p;
+    return true;
+}
+
+bool
+vf_device_parse_sim_name(const char *name, int *pf, int *vf)
+{
+    const char *p = name;
+
+    return (!strncmp(p, "eth", 3)
+            && (p += 3, parse_decimal(&p, MAX_PF_ID, pf))
+            && *p++ == '-'
+            && parse_decimal(&p, MAX_VF_ID, vf)
+            && !*p);
+}
+
+/* True if 's' is a PCI address in the canonical sysfs form
+ * "dddd:bb:ss.f" (hex, lowercase as the kernel names them).  Sets
+ * '*function' to its function number. */
+static bool
+is_pci_address(const char *s, int *function)
+{
+    static const char pattern[] = "xxxx:xx:xx.x";
+
+    if (strlen(s) != sizeof pattern - 1) {
+        return false;
+    }
+    for (size_t i = 0; pattern[i]; i++) {
+        if (pattern[i] == 'x'
+            ? !isxdigit((unsigned char) s[i]) || isupper((unsigned char) s[i])
+            : s[i] != pattern[i]) {
+            return false;
+        }
+    }
+    *function = s[11] - '0';
+    return *function >= 0 && *function <= 7;
+}
+
+/* Returns the last component of the target of symlink 'path', or NULL with
+ * errno set. */
+static char *
+link_target_name(const char *path)
+{
+    char buf[PATH_MAX];
+    ssize_t n = readlink(path, buf, sizeof buf - 1);
+
+    if (n < 0) {
+        return NULL;
+    }
+    buf[n] = '\0';
+    while (n > 1 && buf[n - 1] == '/') {
+        buf[--n] = '\0';
+    }
+    const char *slash = strrchr(buf, '/');
+    return xstrdup(slash ? slash + 1 : buf);
+}
+
+/* Finds the VF index of 'vf' among 'pf_dir''s "virtfnN" links. */
+static char *
+find_vf_index(const char *pf_dir, const char *pf, const char *vf, int *vf_id)
+{
+    DIR *dir = opendir(pf_dir);
+    if (!dir) {
+        return xasprintf("PF %s of VF %s: %s: %s", pf, vf, pf_dir,
+                         ovs_strerror(errno));
+    }
+
+    char *error = NULL;
+    struct dirent *de;
+    *vf_id = -1;
+    while ((de = readdir(dir)) != NULL) {
+        const char *p = de->d_name;
+        int n;
+
+        if (strncmp(p, "virtfn", 6)) {
+            continue;
+        }
+        p += 6;
+        if (!parse_decimal(&p, MAX_VF_ID, &n) || *p) {
+            continue;
+        }
+
+        char *path = xasprintf("%s/%s", pf_dir, de->d_name);
+        char *target = link_target_name(path);
+        free(path);
+        if (target && !strcmp(target, vf)) {
+            *vf_id = n;
+            free(target);
+            break;
+        }
+        free(target);
+    }
+    closedir(dir);
+
+    if (*vf_id < 0) {
+        error = xasprintf("deviceID %s: its PF %s has no virtfnN link to it",
+                          vf, pf);
+    }
+    return error;
+}
+
+/* Finds the single netdev of the PCI device in 'dev_dir'. */
+static char *
+find_netdev(const char *dev_dir, const char *pci, char **netdevp)
+{
+    char *net_dir = xasprintf("%s/net", dev_dir);
+    DIR *dir = opendir(net_dir);
+    free(net_dir);
+    if (!dir) {
+        return xasprintf("deviceID %s: the VF has no netdev (%s; is it "
+                         "bound to a network driver?)", pci,
+                         ovs_strerror(errno));
+    }
+
+    char *netdev = NULL;
+    char *error = NULL;
+    struct dirent *de;
+    while ((de = readdir(dir)) != NULL) {
+        if (de->d_name[0] == '.') {
+            continue;
+        }
+        if (netdev) {
+            bool in_order = strcmp(netdev, de->d_name) < 0;
+            error = xasprintf("deviceID %s: the VF has more than one netdev "
+                              "(%s, %s)", pci,
+                              in_order ? netdev : de->d_name,
+                              in_order ? de->d_name : netdev);
+            break;
+        }
+        netdev = xstrdup(de->d_name);
+    }
+    closedir(dir);
+
+    if (!error && !netdev) {
+        error = xasprintf("deviceID %s: the VF has no netdev (is it bound "
+                          "to a network driver?)", pci);
+    } else if (!error) {
+        char *why = cni_check_ifname(netdev);
+        if (why) {
+            error = xasprintf("deviceID %s: netdev name is not valid: %s",
+                              pci, why);
+            free(why);
+        }
+    }
+    if (error) {
+        free(netdev);
+        return error;
+    }
+    *netdevp = netdev;
+    return NULL;
+}
+
+static char *
+resolve_switchdev(const char *device_id, const char *sysfs_root,
+                  struct vf_device *dev)
+{
+    int vf_function;
+    if (!is_pci_address(device_id, &vf_function)) {
+        return xasprintf("deviceID \"%s\" is not a PCI address of the form "
+                         "0000:03:00.2", device_id);
+    }
+
+    char *error = NULL;
+    char *vf_dir = xasprintf("%s/bus/pci/devices/%s", sysfs_root, device_id);
+    char *physfn = xasprintf("%s/physfn", vf_dir);
+    char *pf = NULL;
+    char *pf_dir = NULL;
+    struct stat st;
+    int pf_function;
+
+    if (stat(vf_dir, &st)) {
+        error = xasprintf("deviceID %s: no such PCI device (%s)",
+                          device_id, ovs_strerror(errno));
+        goto out;
+    }
+    pf = link_target_name(physfn);
+    if (!pf) {
+        error = (errno == ENOENT
+                 ? xasprintf("deviceID %s is not a VF (it has no physfn)",
+                             device_id)
+                 : xasprintf("deviceID %s: %s: %s", device_id, physfn,
+                             ovs_strerror(errno)));
+        goto out;
+    }
+    if (!is_pci_address(pf, &pf_function)) {
+        error = xasprintf("deviceID %s: its physfn points at \"%s\", which "
+                          "is not a PCI address", device_id, pf);
+        goto out;
+    }
+
+    pf_dir = xasprintf("%s/bus/pci/devices/%s", sysfs_root, pf);
+    error = find_vf_index(pf_dir, pf, device_id, &dev->vf_id);
+    if (!error) {
+        error = find_netdev(vf_dir, device_id, &dev->netdev);
+    }
+    if (!error) {
+        dev->pf_id = pf_function;
+        dev->pci = xstrdup(device_id);
+    }
+
+out:
+    free(pf_dir);
+    free(pf);
+    free(physfn);
+    free(vf_dir);
+    return error;
+}
+
+static char *
+resolve_simulated(const char *device_id, struct vf_device *dev)
+{
+    if (!vf_device_parse_sim_name(device_id, &dev->pf_id, &dev->vf_id)) {
+        return xasprintf("deviceID \"%s\" is not a simulated VF: with "
+                         "--simulate-dpu it is the VF netdev's name, "
+                         "eth<pf>-<vf>", device_id);
+    }
+    if (!if_nametoindex(device_id)) {
+        return xasprintf("deviceID %s: no such network device on the host "
+                         "(%s)", device_id, ovs_strerror(errno));
+    }
+    dev->netdev = xstrdup(device_id);
+    return NULL;
+}
+
+char *
+vf_device_resolve(const char *device_id, bool simulated,
+                  const char *sysfs_root, struct vf_device *dev)
+{
+    memset(dev, 0, sizeof *dev);
+    char *error = (simulated
+                   ? resolve_simulated(device_id, dev)
+                   : resolve_switchdev(device_id, sysfs_root, dev));
+    if (error) {
+        vf_device_destroy(dev);
+        memset(dev, 0, sizeof *dev);
+    }
+    return error;
+}

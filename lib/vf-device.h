@@ -1,0 +1,52 @@
+/*
+ * Finding a pod's VF on the host: the CNI "deviceID" resolved to the PF
+ * index, the VF index and the VF's netdev, which is what the host writes
+ * into k8s.ovn.org/dpu.connection-details for the DPU side.
+ *
+ * Two ways, as BRIEF 3.5 describes them:
+ *
+ *   - Switchdev hardware: "deviceID" is the VF's PCI address, as the SR-IOV
+ *     device plugin gives it (e.g. "0000:03:00.2").  Under the sysfs root
+ *     (normally "/sys"; tests build a tree of their own):
+ *
+ *         bus/pci/devices/<vf>/physfn     -> the PF
+ *         bus/pci/devices/<pf>/virtfnN    -> the VF, for VF index N
+ *         bus/pci/devices/<vf>/net/<dev>  the VF's netdev, exactly one
+ *
+ *     and the PF index is the PF's PCI function number.
+ *
+ *   - Simulated DPU (the ovn-kubernetes dpu-simulator convention):
+ *     "deviceID" is the VF netdev name itself, "eth<p>-<v>", which must
+ *     exist in the host's network namespace.
+ *
+ * This module only reads sysfs (and, in simulated mode, asks the kernel
+ * whether the netdev exists); it changes nothing.
+ */
+
+#ifndef VF_DEVICE_H
+#define VF_DEVICE_H 1
+
+#include <stdbool.h>
+
+#include "openvswitch/compiler.h"
+
+struct vf_device {
+    int pf_id;                  /* PF index on the host. */
+    int vf_id;                  /* VF index within the PF. */
+    char *netdev;               /* The VF's netdev name on the host. */
+    char *pci;                  /* PCI address, or NULL in simulated mode. */
+};
+
+/* Resolves 'device_id'.  In switchdev mode ('simulated' false) looks under
+ * 'sysfs_root'.  Returns NULL and fills in '*dev' (which the caller must
+ * free with vf_device_destroy()) if successful, otherwise an error message
+ * that names the device and says what is wrong, for the caller to free. */
+char *vf_device_resolve(const char *device_id, bool simulated,
+                        const char *sysfs_root, struct vf_device *dev)
+    OVS_WARN_UNUSED_RESULT;
+void vf_device_destroy(struct vf_device *);
+
+/* Parses a simulated VF netdev name "eth<p>-<v>" into '*pf' and '*vf'. */
+bool vf_device_parse_sim_name(const char *name, int *pf, int *vf);
+
+#endif /* vf-device.h */

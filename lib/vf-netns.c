@@ -1,0 +1,611 @@
+/*
+ * Moving a pod's VF into the pod's network namespace and configuring it
+ * through rtnetlink (libnl-route).  See vf-netns.h.
+ */
+
+#include <config.h>
+
+#include "vf-netns.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <linux/nsfs.h>
+#include <net/if.h>
+#include <sched.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/ioctl.h>
+#include <unistd.h>
+
+#include <netlink/netlink.h>
+#include <netlink/route/addr.h>
+#include <netlink/route/link.h>
+#include <netlink/route/route.h>
+
+#include "openvswitch/dynamic-string.h"
+#include "openvswitch/vlog.h"
+#include "util.h"
+
+VLOG_DEFINE_THIS_MODULE(vf_netns);
+
+void
+vf_netns_config_destroy(struct vf_netns_config *cfg)
+{
+    if (cfg) {
+        free(cfg->netns);
+        free(cfg->host_name);
+        free(cfg->ifname);
+        free(cfg->mac);
+        for (size_t i = 0; i < cfg->n_addrs; i++) {
+            free(cfg->addrs[i]);
+        }
+        free(cfg->addrs);
+        for (size_t i = 0; i < cfg->n_routes; i++) {
+            free(cfg->routes[i].dest);
+            free(cfg->routes[i].gw);
+        }
+        free(cfg->routes);
+        memset(cfg, 0, sizeof *cfg);
+    }
+}
+
+/* Namespaces and sockets. */
+
+/* The daemon's own network namespace, opened once. */
+static int
+host_netns_fd(void)
+{
+    static int fd = -1;
+
+    if (fd < 0) {
+        fd = open("/proc/self/ns/net", O_RDONLY | O_CLOEXEC);
+        if (fd < 0) {
+            ovs_fatal(errno, "/proc/self/ns/net: cannot open");
+        }
+    }
+    return fd;
+}
+
+/* Opens the network namespace 'path'.  Returns an fd, or a negative errno
+ * value with '*errorp' set to a message (ENOENT: it does not exist). */
+static int
+open_netns(const char *path, char **errorp)
+{
+    *errorp = NULL;
+    int fd = open(path, O_RDONLY | O_CLOEXEC);
+    if (fd < 0) {
+        int error = errno;
+        *errorp = xasprintf("CNI_NETNS %s: %s", path, ovs_strerror(error));
+        return -error;
+    }
+
+    int type = ioctl(fd, NS_GET_NSTYPE);
+    if (type != CLONE_NEWNET) {
+        *errorp = xasprintf("CNI_NETNS %s is not a network namespace", path);
+        close(fd);
+        return -EINVAL;
+    }
+    return fd;
+}
+
+char *
+vf_netns_check_netns(const char *path)
+{
+    char *error;
+    int fd = open_netns(path, &error);
+    if (fd >= 0) {
+        close(fd);
+    }
+    return error;
+}
+
+/* libnl folds many kernel errors into "Unspecific failure", so we keep
+ * the kernel's own errno from the last error message. */
+static int kernel_errno;
+
+static int
+record_errno(struct sockaddr_nl *nla OVS_UNUSED, struct nlmsgerr *e,
+             void *aux OVS_UNUSED)
+{
+    kernel_errno = -e->error;
+    return NL_STOP;
+}
+
+/* Describes libnl error 'err', preferring the kernel's errno. */
+static const char *
+describe(int err)
+{
+    int error = kernel_errno;
+
+    kernel_errno = 0;
+    return error > 0 ? ovs_strerror(error) : nl_geterror(err);
+}
+
+static char *
+nl_error(const char *what, int err)
+{
+    return xasprintf("%s: %s", what, describe(err));
+}
+
+/* Creates a route netlink socket in the namespace 'ns_fd' (-1 for the
+ * host's). */
+static char *
+open_socket(int ns_fd, struct nl_sock **sockp)
+{
+    *sockp = NULL;
+
+    /* Opened before we leave it, or it would be the pod's. */
+    int host_fd = host_netns_fd();
+    if (ns_fd >= 0 && setns(ns_fd, CLONE_NEWNET)) {
+        return xasprintf("cannot enter the pod's network namespace: %s",
+                         ovs_strerror(errno));
+    }
+
+    struct nl_sock *sock = nl_socket_alloc();
+    int err = sock ? nl_connect(sock, NETLINK_ROUTE) : -NLE_NOMEM;
+
+    if (ns_fd >= 0 && setns(host_fd, CLONE_NEWNET)) {
+        /* We would go on in the pod's namespace: better to stop. */
+        ovs_fatal(errno, "cannot return to the host's network namespace");
+    }
+    if (err) {
+        nl_socket_free(sock);
+        return nl_error("netlink socket", err);
+    }
+    nl_socket_modify_err_cb(sock, NL_CB_CUSTOM, record_errno, NULL);
+    *sockp = sock;
+    return NULL;
+}
+
+/* Links. */
+
+static int
+get_link(struct nl_sock *sock, const char *name, struct rtnl_link **linkp)
+{
+    *linkp = NULL;
+    kernel_errno = 0;
+    return rtnl_link_get_kernel(sock, 0, name, linkp);
+}
+
+static bool
+is_no_device(int err)
+{
+    return err == -NLE_NODEV || err == -NLE_OBJ_NOTFOUND;
+}
+
+/* Applies 'change' to 'link'. */
+static int
+change_link(struct nl_sock *sock, struct rtnl_link *link,
+            struct rtnl_link *change)
+{
+    kernel_errno = 0;
+    return rtnl_link_change(sock, link, change, 0);
+}
+
+static void
+format_mac(const struct rtnl_link *link, char mac[18])
+{
+    struct nl_addr *addr = rtnl_link_get_addr((struct rtnl_link *) link);
+
+    mac[0] = '\0';
+    if (addr && nl_addr_get_len(addr) == 6) {
+        const uint8_t *b = nl_addr_get_binary_addr(addr);
+        snprintf(mac, 18, "%02x:%02x:%02x:%02x:%02x:%02x",
+                 b[0], b[1], b[2], b[3], b[4], b[5]);
+    }
+}
+
+/* Sets 'link' (in the namespace of 'sock') down, renames it 'name', sets
+ * 'mac' and 'mtu' if nonnull/nonzero and moves it to namespace 'ns_fd' if
+ * nonnegative.  A link must be down to be renamed. */
+static char *
+reshape_link(struct nl_sock *sock, struct rtnl_link *link, const char *name,
+             const char *mac, int mtu, int ns_fd)
+{
+    struct rtnl_link *change = rtnl_link_alloc();
+    char *error = NULL;
+    int err;
+
+    rtnl_link_unset_flags(change, IFF_UP);
+    err = change_link(sock, link, change);
+    if (err) {
+        error = nl_error("set down", err);
+        goto out;
+    }
+
+    rtnl_link_put(change);
+    change = rtnl_link_alloc();
+    if (strcmp(rtnl_link_get_name(link), name)) {
+        rtnl_link_set_name(change, name);
+    }
+    if (mac && mac[0]) {
+        struct nl_addr *addr;
+        err = nl_addr_parse(mac, AF_LLC, &addr);
+        if (err) {
+            error = xasprintf("MAC %s: %s", mac, describe(err));
+            goto out;
+        }
+        rtnl_link_set_addr(change, addr);
+        nl_addr_put(addr);
+    }
+    if (mtu) {
+        rtnl_link_set_mtu(change, mtu);
+    }
+    err = change_link(sock, link, change);
+    if (err) {
+        struct ds what = DS_EMPTY_INITIALIZER;
+        ds_put_format(&what, "set name %s", name);
+        if (mac && mac[0]) {
+            ds_put_format(&what, ", MAC %s", mac);
+        }
+        if (mtu) {
+            ds_put_format(&what, ", MTU %d", mtu);
+        }
+        error = nl_error(ds_cstr(&what), err);
+        ds_destroy(&what);
+        goto out;
+    }
+
+    if (ns_fd >= 0) {
+        rtnl_link_put(change);
+        change = rtnl_link_alloc();
+        rtnl_link_set_ns_fd(change, ns_fd);
+        err = change_link(sock, link, change);
+        if (err) {
+            error = nl_error("move to another network namespace", err);
+        }
+    }
+
+out:
+    rtnl_link_put(change);
+    return error;
+}
+
+/* Addresses and routes. */
+
+static char *
+add_address(struct nl_sock *sock, int ifindex, const char *cidr)
+{
+    struct nl_addr *local;
+    int err = nl_addr_parse(cidr, AF_UNSPEC, &local);
+    if (err) {
+        return xasprintf("address %s: %s", cidr, describe(err));
+    }
+
+    struct rtnl_addr *addr = rtnl_addr_alloc();
+    rtnl_addr_set_ifindex(addr, ifindex);
+    rtnl_addr_set_local(addr, local);
+    if (nl_addr_get_family(local) == AF_INET6) {
+        /* OVN answers for the address: duplicate detection would only
+         * delay the pod's first packets. */
+        rtnl_addr_set_flags(addr, IFA_F_NODAD);
+    }
+    kernel_errno = 0;
+    err = rtnl_addr_add(sock, addr, 0);
+    rtnl_addr_put(addr);
+    nl_addr_put(local);
+    return err ? xasprintf("address %s: %s", cidr, describe(err)) : NULL;
+}
+
+static char *
+add_route(struct nl_sock *sock, int ifindex, const struct vf_netns_route *r)
+{
+    struct nl_addr *dst = NULL, *gw = NULL;
+    struct rtnl_route *route = NULL;
+    char *error = NULL;
+    int err;
+
+    err = nl_addr_parse(r->dest, AF_UNSPEC, &dst);
+    if (!err && r->gw) {
+        err = nl_addr_parse(r->gw, nl_addr_get_family(dst), &gw);
+    }
+    if (err) {
+        error = xasprintf("route %s: %s", r->dest, describe(err));
+        goto out;
+    }
+
+    route = rtnl_route_alloc();
+    rtnl_route_set_family(route, nl_addr_get_family(dst));
+    rtnl_route_set_dst(route, dst);
+    rtnl_route_set_table(route, RT_TABLE_MAIN);
+    rtnl_route_set_protocol(route, RTPROT_BOOT);
+    rtnl_route_set_scope(route, gw ? RT_SCOPE_UNIVERSE : RT_SCOPE_LINK);
+
+    struct rtnl_nexthop *nh = rtnl_route_nh_alloc();
+    rtnl_route_nh_set_ifindex(nh, ifindex);
+    if (gw) {
+        rtnl_route_nh_set_gateway(nh, gw);
+    }
+    rtnl_route_add_nexthop(route, nh);
+
+    kernel_errno = 0;
+    err = rtnl_route_add(sock, route, NLM_F_REPLACE);
+    if (err) {
+        error = xasprintf("route %s%s%s: %s", r->dest, r->gw ? " via " : "",
+                          r->gw ? r->gw : "", describe(err));
+    }
+
+out:
+    if (route) {
+        rtnl_route_put(route);
+    }
+    nl_addr_put(dst);
+    nl_addr_put(gw);
+    return error;
+}
+
+/* Attaching. */
+
+/* In the pod's namespace (socket 'pod'), gives 'link' its name, MAC and
+ * MTU, brings it up, adds the addresses and routes. */
+static char *
+configure(struct nl_sock *pod, struct rtnl_link *link,
+          const struct vf_netns_config *cfg)
+{
+    char *error = reshape_link(pod, link, cfg->ifname, cfg->mac, cfg->mtu,
+                               -1);
+    if (error) {
+        return error;
+    }
+
+    struct rtnl_link *change = rtnl_link_alloc();
+    rtnl_link_set_flags(change, IFF_UP);
+    int err = change_link(pod, link, change);
+    rtnl_link_put(change);
+    if (err) {
+        return nl_error("set up", err);
+    }
+
+    int ifindex = rtnl_link_get_ifindex(link);
+    for (size_t i = 0; i < cfg->n_addrs && !error; i++) {
+        error = add_address(pod, ifindex, cfg->addrs[i]);
+    }
+    for (size_t i = 0; i < cfg->n_routes && !error; i++) {
+        error = add_route(pod, ifindex, &cfg->routes[i]);
+    }
+    return error;
+}
+
+char *
+vf_netns_attach(const struct vf_netns_config *cfg,
+                struct vf_netns_saved *saved)
+{
+    struct nl_sock *host = NULL, *pod = NULL;
+    struct rtnl_link *link = NULL;
+    char *error = NULL;
+    int err;
+
+    memset(saved, 0, sizeof *saved);
+
+    int ns_fd = open_netns(cfg->netns, &error);
+    if (ns_fd < 0) {
+        return error;
+    }
+    error = open_socket(-1, &host);
+    if (!error) {
+        error = open_socket(ns_fd, &pod);
+    }
+    if (error) {
+        goto out;
+    }
+
+    /* The name must be free in the pod, or the move would fail half way
+     * or, worse, the rename would. */
+    err = get_link(pod, cfg->ifname, &link);
+    if (!err) {
+        error = xasprintf("CNI_NETNS %s already has an interface %s",
+                          cfg->netns, cfg->ifname);
+        goto out;
+    }
+    rtnl_link_put(link);
+    link = NULL;
+
+    err = get_link(host, cfg->host_name, &link);
+    if (err) {
+        error = xasprintf("VF netdev %s: %s", cfg->host_name,
+                          is_no_device(err) ? "no such device on the host"
+                          : describe(err));
+        goto out;
+    }
+    format_mac(link, saved->mac);
+    saved->mtu = rtnl_link_get_mtu(link);
+
+    char *step = reshape_link(host, link, cfg->host_name, NULL, 0, ns_fd);
+    if (step) {
+        error = xasprintf("VF netdev %s: %s", cfg->host_name, step);
+        free(step);
+        goto out;
+    }
+    rtnl_link_put(link);
+    link = NULL;
+
+    /* The VF is in the pod now; from here on, failure means moving it
+     * back. */
+    err = get_link(pod, cfg->host_name, &link);
+    if (err) {
+        error = xasprintf("VF netdev %s vanished after the move to %s: %s",
+                          cfg->host_name, cfg->netns, describe(err));
+        goto out;
+    }
+    step = configure(pod, link, cfg);
+    if (step) {
+        error = xasprintf("%s in %s: %s", cfg->ifname, cfg->netns, step);
+        free(step);
+
+        rtnl_link_put(link);
+        link = NULL;
+        const char *what;
+        char *undo = vf_netns_detach(cfg->netns, cfg->ifname,
+                                     cfg->host_name, saved, &what);
+        if (undo) {
+            undo = xasprintf("%s; moving VF %s back to the host failed "
+                             "too: %s", error, cfg->host_name, undo);
+            VLOG_ERR("%s", undo);
+            free(error);
+            error = undo;
+        }
+    }
+
+out:
+    if (link) {
+        rtnl_link_put(link);
+    }
+    nl_socket_free(pod);
+    nl_socket_free(host);
+    close(ns_fd);
+    return error;
+}
+
+/* Detaching. */
+
+char *
+vf_netns_detach(const char *netns, const char *ifname, const char *host_name,
+                const struct vf_netns_saved *saved, const char **what)
+{
+    struct nl_sock *host = NULL, *pod = NULL;
+    struct rtnl_link *link = NULL;
+    char *error = NULL;
+    int err;
+
+    *what = "moved back to the host";
+    int ns_fd = netns ? open_netns(netns, &error) : -ENOENT;
+    if (ns_fd == -ENOENT) {
+        free(error);
+        *what = "network namespace already gone";
+        return NULL;
+    } else if (ns_fd < 0) {
+        return error;
+    }
+
+    error = open_socket(-1, &host);
+    if (!error) {
+        error = open_socket(ns_fd, &pod);
+    }
+    if (error) {
+        goto out;
+    }
+
+    err = get_link(pod, ifname, &link);
+    if (is_no_device(err)) {
+        struct rtnl_link *on_host = NULL;
+        *what = (!get_link(host, host_name, &on_host)
+                 ? "VF already on the host" : "interface already gone");
+        if (on_host) {
+            rtnl_link_put(on_host);
+        }
+        goto out;
+    } else if (err) {
+        error = xasprintf("%s in %s: %s", ifname, netns, describe(err));
+        goto out;
+    }
+
+    /* Renamed first, in the pod, since the host has its own "eth0". */
+    char *step = reshape_link(pod, link, host_name,
+                              saved && saved->mac[0] ? saved->mac : NULL,
+                              saved ? saved->mtu : 0, host_netns_fd());
+    if (step) {
+        error = xasprintf("%s in %s: moving back to the host as %s: %s",
+                          ifname, netns, host_name, step);
+        free(step);
+    }
+
+out:
+    if (link) {
+        rtnl_link_put(link);
+    }
+    nl_socket_free(pod);
+    nl_socket_free(host);
+    close(ns_fd);
+    return error;
+}
+
+/* Checking. */
+
+/* Callback data for collecting the addresses of one interface. */
+struct addr_collect {
+    int ifindex;
+    struct ds *out;             /* "CIDR " for each. */
+};
+
+static void
+collect_addr(struct nl_object *obj, void *aux_)
+{
+    struct addr_collect *aux = aux_;
+    struct rtnl_addr *addr = (struct rtnl_addr *) obj;
+
+    if (rtnl_addr_get_ifindex(addr) == aux->ifindex) {
+        char buf[128];
+        nl_addr2str(rtnl_addr_get_local(addr), buf, sizeof buf);
+        ds_put_format(aux->out, " %s ", buf);
+    }
+}
+
+char *
+vf_netns_verify(const struct vf_netns_config *cfg)
+{
+    struct nl_sock *pod = NULL;
+    struct rtnl_link *link = NULL;
+    struct nl_cache *addrs = NULL;
+    struct ds have = DS_EMPTY_INITIALIZER;
+    char *error = NULL;
+    int err;
+
+    int ns_fd = open_netns(cfg->netns, &error);
+    if (ns_fd < 0) {
+        return error;
+    }
+    error = open_socket(ns_fd, &pod);
+    if (error) {
+        goto out;
+    }
+
+    err = get_link(pod, cfg->ifname, &link);
+    if (err) {
+        error = xasprintf("%s in %s: %s", cfg->ifname, cfg->netns,
+                          is_no_device(err) ? "no such interface"
+                          : describe(err));
+        goto out;
+    }
+
+    char mac[18];
+    format_mac(link, mac);
+    if (cfg->mac && strcasecmp(mac, cfg->mac)) {
+        error = xasprintf("%s in %s has MAC %s, not %s", cfg->ifname,
+                          cfg->netns, mac, cfg->mac);
+        goto out;
+    }
+    if (!(rtnl_link_get_flags(link) & IFF_UP)) {
+        error = xasprintf("%s in %s is down", cfg->ifname, cfg->netns);
+        goto out;
+    }
+
+    err = rtnl_addr_alloc_cache(pod, &addrs);
+    if (err) {
+        error = nl_error("reading addresses", err);
+        goto out;
+    }
+    struct addr_collect aux = { rtnl_link_get_ifindex(link), &have };
+    nl_cache_foreach(addrs, collect_addr, &aux);
+    for (size_t i = 0; i < cfg->n_addrs; i++) {
+        char *want = xasprintf(" %s ", cfg->addrs[i]);
+        bool found = strstr(ds_cstr(&have), want) != NULL;
+        free(want);
+        if (!found) {
+            error = xasprintf("%s in %s lacks address %s", cfg->ifname,
+                              cfg->netns, cfg->addrs[i]);
+            break;
+        }
+    }
+
+out:
+    if (addrs) {
+        nl_cache_free(addrs);
+    }
+    if (link) {
+        rtnl_link_put(link);
+    }
+    ds_destroy(&have);
+    nl_socket_free(pod);
+    close(ns_fd);
+    return error;
+}
