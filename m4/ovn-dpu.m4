@@ -106,3 +106,26 @@ AC_DEFUN([OVN_DPU_CHECK_CC_OPTION], [
   AS_VAR_IF([ovn_dpu_cv], [yes], [WARNING_FLAGS="$WARNING_FLAGS $1"])
   AS_VAR_POPDEF([ovn_dpu_cv])
 ])
+
+dnl OVN_DPU_ENABLE_SANITIZERS
+dnl
+dnl --enable-sanitizers builds ovn-dpu (not the Open vSwitch library it links,
+dnl which is built separately) with AddressSanitizer, LeakSanitizer and
+dnl UndefinedBehaviorSanitizer, any report being fatal, for "make check".
+AC_DEFUN([OVN_DPU_ENABLE_SANITIZERS], [
+  AC_ARG_ENABLE([sanitizers],
+    [AS_HELP_STRING([--enable-sanitizers],
+                    [build with AddressSanitizer and UndefinedBehaviorSanitizer])],
+    [], [enable_sanitizers=no])
+  if test "X$enable_sanitizers" = Xyes; then
+    SANITIZER_FLAGS="-fsanitize=address,undefined -fno-sanitize-recover=all -fno-omit-frame-pointer"
+    save_CFLAGS=$CFLAGS
+    CFLAGS="$CFLAGS $SANITIZER_FLAGS"
+    save_LDFLAGS=$LDFLAGS
+    LDFLAGS="$LDFLAGS $SANITIZER_FLAGS"
+    AC_MSG_CHECKING([whether $CC supports $SANITIZER_FLAGS])
+    AC_LINK_IFELSE([AC_LANG_PROGRAM([], [])], [AC_MSG_RESULT([yes])],
+      [AC_MSG_RESULT([no])
+       AC_MSG_ERROR([--enable-sanitizers: $CC cannot build with $SANITIZER_FLAGS])])
+  fi
+])
