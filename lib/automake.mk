@@ -19,6 +19,8 @@ lib_libovndpu_la_SOURCES = \
 	lib/k8s-client.h \
 	lib/k8s-config.c \
 	lib/k8s-config.h \
+	lib/k8s-names.c \
+	lib/k8s-names.h \
 	lib/k8s-watch.c \
 	lib/k8s-watch.h \
 	lib/dpu-lease.c \

@@ -14,6 +14,7 @@
 #include <string.h>
 
 #include "jsonrpc.h"
+#include "k8s-names.h"
 #include "openvswitch/dynamic-string.h"
 #include "openvswitch/json.h"
 #include "openvswitch/shash.h"
@@ -34,7 +35,6 @@ const size_t cni_n_env_vars = ARRAY_SIZE(cni_env_vars);
 #define MAX_CONTAINER_ID_LEN 255
 #define MAX_IFNAME_LEN 15       /* IFNAMSIZ - 1. */
 #define MAX_NAMESPACE_LEN 63
-#define MAX_POD_NAME_LEN 253
 #define MAX_POD_UID_LEN 128
 #define MAX_DEVICE_ID_LEN 64
 #define MAX_TIMEOUT 3600
@@ -181,12 +181,6 @@ is_alnum(char c)
     return isascii((unsigned char) c) && isalnum((unsigned char) c);
 }
 
-static bool
-is_lower_alnum(char c)
-{
-    return (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9');
-}
-
 /* The CNI specification's rule for container ids and network names: a
  * letter or digit, then letters, digits, '_', '.' and '-'. */
 static bool
@@ -199,25 +193,6 @@ is_cni_identifier(const char *s, size_t max_len)
     }
     for (size_t i = 1; i < len; i++) {
         if (!is_alnum(s[i]) && !strchr("_.-", s[i])) {
-            return false;
-        }
-    }
-    return true;
-}
-
-/* Kubernetes DNS-1123 labels (namespaces, 'dots' false) and subdomains
- * (pod names, 'dots' true). */
-static bool
-is_dns1123(const char *s, size_t max_len, bool dots)
-{
-    size_t len = strlen(s);
-
-    if (!len || len > max_len
-        || !is_lower_alnum(s[0]) || !is_lower_alnum(s[len - 1])) {
-        return false;
-    }
-    for (size_t i = 0; i < len; i++) {
-        if (!is_lower_alnum(s[i]) && s[i] != '-' && (!dots || s[i] != '.')) {
             return false;
         }
     }
@@ -287,8 +262,8 @@ is_nad_key(const char *s)
     }
 
     char *ns = xmemdup0(s, slash - s);
-    bool ok = (is_dns1123(ns, MAX_NAMESPACE_LEN, false)
-               && is_dns1123(slash + 1, MAX_POD_NAME_LEN, true));
+    bool ok = (k8s_is_dns1123_label(ns)
+               && k8s_is_dns1123_subdomain(slash + 1));
     free(ns);
     return ok;
 }
@@ -348,13 +323,13 @@ parse_cni_args(struct cni_request *req)
     }
 
     if (req->pod_namespace
-        && !is_dns1123(req->pod_namespace, MAX_NAMESPACE_LEN, false)) {
+        && !k8s_is_dns1123_label(req->pod_namespace)) {
         return invalid(CNI_ERR_INVALID_ENV, req->pod_namespace,
                        "a namespace is a DNS-1123 label: at most 63 "
                        "lowercase letters, digits and '-'",
                        "CNI_ARGS: K8S_POD_NAMESPACE is not valid:");
     }
-    if (req->pod_name && !is_dns1123(req->pod_name, MAX_POD_NAME_LEN, true)) {
+    if (req->pod_name && !k8s_is_dns1123_subdomain(req->pod_name)) {
         return invalid(CNI_ERR_INVALID_ENV, req->pod_name,
                        "a pod name is a DNS-1123 subdomain: at most 253 "
                        "lowercase letters, digits, '-' and '.'",

@@ -15,6 +15,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "k8s-names.h"
 #include "openvswitch/dynamic-string.h"
 #include "util.h"
 
@@ -92,27 +93,6 @@ parse_seconds(const char *name, const char *value, int min, int *secondsp)
     return NULL;
 }
 
-/* Returns true if 's' is a DNS-1123 label, as Kubernetes requires of a
- * namespace name: 1 to 63 lowercase letters, digits and '-', starting and
- * ending with a letter or digit. */
-static bool
-is_dns1123_label(const char *s)
-{
-    size_t n = strlen(s);
-
-    if (n < 1 || n > 63 || s[0] == '-' || s[n - 1] == '-') {
-        return false;
-    }
-    for (size_t i = 0; i < n; i++) {
-        char c = s[i];
-        if (!((c >= 'a' && c <= 'z') || (c >= '0' && c <= '9')
-              || c == '-')) {
-            return false;
-        }
-    }
-    return true;
-}
-
 char *
 dpu_lease_config_set(struct dpu_lease_config *config, const char *name,
                      const char *value)
@@ -122,7 +102,7 @@ dpu_lease_config_set(struct dpu_lease_config *config, const char *name,
     } else if (!strcmp(name, "dpu-node-lease-duration")) {
         return parse_seconds(name, value, 1, &config->duration);
     } else if (!strcmp(name, "dpu-lease-namespace")) {
-        if (!is_dns1123_label(value)) {
+        if (!k8s_is_dns1123_label(value)) {
             return xasprintf("--%s: \"%s\" is not a valid namespace name "
                              "(at most 63 lowercase letters, digits and "
                              "'-', starting and ending with a letter or "

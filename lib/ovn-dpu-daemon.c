@@ -17,6 +17,7 @@
 
 #include "k8s-client.h"
 #include "k8s-config.h"
+#include "k8s-names.h"
 #include "openvswitch/dynamic-string.h"
 #include "openvswitch/vlog.h"
 #include "unixctl.h"
@@ -57,15 +58,7 @@ ovn_dpu_k8s_connect(const struct k8s_config *config)
 void
 ovn_dpu_check_node_name(const char *name)
 {
-    size_t len = strlen(name);
-    bool ok = len > 0 && len <= 253;
-
-    for (size_t i = 0; ok && i < len; i++) {
-        unsigned char c = name[i];
-        ok = (islower(c) || isdigit(c)
-              || ((c == '-' || c == '.') && i > 0 && i < len - 1));
-    }
-    if (!ok) {
+    if (!k8s_is_dns1123_subdomain(name)) {
         ovs_fatal(0, "--node-name: \"%s\" is not a valid Kubernetes node "
                   "name (lowercase letters, digits, '-' and '.')", name);
     }
