@@ -21,7 +21,8 @@ TESTSUITE_AT = \
 	tests/cni.at \
 	tests/cni-add.at \
 	tests/pod-annotations.at \
-	tests/deploy.at
+	tests/deploy.at \
+	tests/lease-faults.at
 
 TESTSUITE = $(srcdir)/tests/testsuite
 DISTCLEANFILES += tests/atconfig tests/atlocal
