@@ -1,7 +1,8 @@
 # libovndpu: the code both agents share.  The Kubernetes client (k8s-*),
 # the DPU health lease (dpu-lease*: the state machines, the Lease object,
 # the DPU side's keeper and the host side's watcher) and what both daemons
-# do alike (ovn-dpu-daemon).
+# do alike (ovn-dpu-daemon), and the codecs of the pod annotations both
+# sides exchange (pod-annotations).
 
 noinst_LTLIBRARIES += lib/libovndpu.la
 lib_libovndpu_la_SOURCES = \
@@ -20,4 +21,6 @@ lib_libovndpu_la_SOURCES = \
 	lib/dpu-lease-watcher.c \
 	lib/dpu-lease-watcher.h \
 	lib/ovn-dpu-daemon.c \
-	lib/ovn-dpu-daemon.h
+	lib/ovn-dpu-daemon.h \
+	lib/pod-annotations.c \
+	lib/pod-annotations.h

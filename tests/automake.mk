@@ -17,7 +17,8 @@ TESTSUITE_AT = \
 	tests/kubeconfig.at \
 	tests/k8s-client.at \
 	tests/dpu-lease.at \
-	tests/dpu-lease-k8s.at
+	tests/dpu-lease-k8s.at \
+	tests/pod-annotations.at
 
 TESTSUITE = $(srcdir)/tests/testsuite
 DISTCLEANFILES += tests/atconfig tests/atlocal
@@ -69,5 +70,6 @@ tests_ovn_dpu_test_SOURCES = \
 	tests/ovn-dpu-test.h \
 	tests/test-dpu-lease.c \
 	tests/test-kubeconfig.c \
-	tests/test-k8s-client.c
+	tests/test-k8s-client.c \
+	tests/test-pod-annotations.c
 tests_ovn_dpu_test_LDADD = $(OVN_DPU_LIBS)

@@ -23,6 +23,8 @@ static const struct test_command commands[] = {
       "run Kubernetes API requests and print the results" },
     { "dpu-lease", test_dpu_lease_main,
       "drive the DPU lease state machines from a script" },
+    { "pod-annotations", test_pod_annotations_main,
+      "parse and format the DPU pod annotations" },
 };
 
 static void
@@ -30,7 +32,7 @@ usage(void)
 {
     printf("usage: ovn-dpu-test COMMAND [ARG...]\ncommands:\n");
     for (size_t i = 0; i < ARRAY_SIZE(commands); i++) {
-        printf("  %-12s %s\n", commands[i].name, commands[i].help);
+        printf("  %-16s %s\n", commands[i].name, commands[i].help);
     }
 }
 

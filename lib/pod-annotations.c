@@ -1,0 +1,871 @@
+/*
+ * Codecs for the DPU pod annotations.  See pod-annotations.h.
+ */
+
+#include <config.h>
+
+#include "pod-annotations.h"
+
+#include <arpa/inet.h>
+#include <cjson/cJSON.h>
+#include <ctype.h>
+#include <errno.h>
+#include <limits.h>
+#include <net/if.h>
+#include <stdarg.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "openvswitch/dynamic-string.h"
+#include "util.h"
+
+/* JSON helpers.
+ * ============= */
+
+/* Returns a string that describes the JSON type of 'item', for messages. */
+static const char *
+json_type_name(const cJSON *item)
+{
+    return (cJSON_IsString(item) ? "a string"
+            : cJSON_IsNumber(item) ? "a number"
+            : cJSON_IsBool(item) ? "a boolean"
+            : cJSON_IsNull(item) ? "null"
+            : cJSON_IsArray(item) ? "an array"
+            : cJSON_IsObject(item) ? "an object"
+            : "invalid");
+}
+
+/* Parses 'text' as a JSON object.  Returns it, or NULL with '*errorp' set
+ * to a message prefixed by 'annotation'. */
+static cJSON *
+parse_object(const char *annotation, const char *text, char **errorp)
+{
+    const char *end = NULL;
+    cJSON *json = text ? cJSON_ParseWithOpts(text, &end, true) : NULL;
+
+    if (!json) {
+        if (!text) {
+            *errorp = xasprintf("%s: missing", annotation);
+        } else {
+            *errorp = xasprintf("%s: invalid JSON at offset %td",
+                                annotation, end ? end - text : (ptrdiff_t) 0);
+        }
+        return NULL;
+    }
+    if (!cJSON_IsObject(json)) {
+        *errorp = xasprintf("%s: expected a JSON object, not %s",
+                            annotation, json_type_name(json));
+        cJSON_Delete(json);
+        return NULL;
+    }
+    *errorp = NULL;
+    return json;
+}
+
+/* Returns an error message if 'object' has a member name twice, since the
+ * meaning of such an object depends on the reader. */
+static char *
+check_duplicates(const cJSON *object)
+{
+    for (const cJSON *a = object->child; a; a = a->next) {
+        for (const cJSON *b = a->next; b; b = b->next) {
+            if (a->string && b->string && !strcmp(a->string, b->string)) {
+                return xasprintf("duplicate member \"%s\"", a->string);
+            }
+        }
+    }
+    return NULL;
+}
+
+/* Finds string member 'name' of 'object'.  Returns NULL and sets '*valuep'
+ * to its value, or to NULL if it is absent (or null) and not 'required';
+ * otherwise returns an error message that names 'name'. */
+static char *
+get_string(const cJSON *object, const char *name, bool required,
+           const char **valuep)
+{
+    const cJSON *item = cJSON_GetObjectItemCaseSensitive(object, name);
+
+    *valuep = NULL;
+    if (!item || cJSON_IsNull(item)) {
+        return required ? xasprintf("%s: missing", name) : NULL;
+    }
+    if (!cJSON_IsString(item)) {
+        return xasprintf("%s: expected a string, not %s",
+                         name, json_type_name(item));
+    }
+    *valuep = item->valuestring;
+    return NULL;
+}
+
+/* Like get_string(), for a member that is a list of strings: sets '*arrayp'
+ * to the array, or to NULL if absent or null. */
+static char *
+get_string_array(const cJSON *object, const char *name, const cJSON **arrayp)
+{
+    const cJSON *item = cJSON_GetObjectItemCaseSensitive(object, name);
+
+    *arrayp = NULL;
+    if (!item || cJSON_IsNull(item)) {
+        return NULL;
+    }
+    if (!cJSON_IsArray(item)) {
+        return xasprintf("%s: expected an array of strings, not %s",
+                         name, json_type_name(item));
+    }
+    int i = 0;
+    for (const cJSON *elem = item->child; elem; elem = elem->next, i++) {
+        if (!cJSON_IsString(elem)) {
+            return xasprintf("%s[%d]: expected a string, not %s",
+                             name, i, json_type_name(elem));
+        }
+    }
+    *arrayp = item;
+    return NULL;
+}
+
+/* Prints 'json' compactly into a malloc()ed string and frees 'json'. */
+static char *
+print_and_delete(cJSON *json)
+{
+    char *text = cJSON_PrintUnformatted(json);
+    char *copy = xstrdup(text);
+
+    cJSON_free(text);
+    cJSON_Delete(json);
+    return copy;
+}
+
+/* Validators.
+ * =========== */
+
+char *
+pod_ann_check_ifname(const char *name)
+{
+    if (!name[0]) {
+        return xstrdup("empty interface name");
+    }
+    if (strlen(name) >= IFNAMSIZ) {
+        return xasprintf("\"%s\" is longer than %d characters",
+                         name, IFNAMSIZ - 1);
+    }
+    if (!strcmp(name, ".") || !strcmp(name, "..")) {
+        return xasprintf("\"%s\" is not a valid interface name", name);
+    }
+    for (const char *p = name; *p; p++) {
+        if (*p == '/' || *p == ':' || isspace((unsigned char) *p)
+            || !isprint((unsigned char) *p)) {
+            return xasprintf("\"%s\" contains a character not allowed in an "
+                             "interface name", name);
+        }
+    }
+    return NULL;
+}
+
+char *
+pod_ann_check_hex_id(const char *id)
+{
+    size_t len = strlen(id);
+
+    if (!len) {
+        return xstrdup("empty");
+    }
+    if (len > POD_ANN_MAX_SANDBOX_LEN) {
+        return xasprintf("longer than %d characters",
+                         POD_ANN_MAX_SANDBOX_LEN);
+    }
+    for (const char *p = id; *p; p++) {
+        if (!isxdigit((unsigned char) *p)) {
+            return xasprintf("\"%s\" is not hexadecimal", id);
+        }
+    }
+    return NULL;
+}
+
+/* Parses 'text' as an IPv4 or IPv6 address without a prefix, into 'family'
+ * and 'addr'. */
+static bool
+parse_ip(const char *text, int *family, struct in6_addr *addr)
+{
+    if (inet_pton(AF_INET, text, addr) == 1) {
+        *family = AF_INET;
+        return true;
+    } else if (inet_pton(AF_INET6, text, addr) == 1) {
+        *family = AF_INET6;
+        return true;
+    }
+    return false;
+}
+
+char *
+pod_ann_check_ip(const char *ip)
+{
+    struct in6_addr addr;
+    int family;
+
+    return (parse_ip(ip, &family, &addr)
+            ? NULL
+            : xasprintf("\"%s\" is not an IP address", ip));
+}
+
+char *
+pod_ann_check_cidr(const char *cidr)
+{
+    const char *slash = strchr(cidr, '/');
+    if (!slash) {
+        return xasprintf("\"%s\" is not a CIDR (no prefix length)", cidr);
+    }
+
+    char *ip = xmemdup0(cidr, slash - cidr);
+    struct in6_addr addr;
+    int family;
+    bool ok = parse_ip(ip, &family, &addr);
+    free(ip);
+    if (!ok) {
+        return xasprintf("\"%s\" is not a CIDR (bad address)", cidr);
+    }
+
+    const char *plen_s = slash + 1;
+    int max = family == AF_INET ? 32 : 128;
+    int plen = 0;
+    if (!plen_s[0] || strlen(plen_s) > 3) {
+        return xasprintf("\"%s\" is not a CIDR (bad prefix length)", cidr);
+    }
+    for (const char *p = plen_s; *p; p++) {
+        if (!isdigit((unsigned char) *p)) {
+            return xasprintf("\"%s\" is not a CIDR (bad prefix length)",
+                             cidr);
+        }
+        plen = plen * 10 + (*p - '0');
+    }
+    if (plen > max) {
+        return xasprintf("\"%s\" is not a CIDR (prefix length over %d)",
+                         cidr, max);
+    }
+    return NULL;
+}
+
+char *
+pod_ann_check_mac(const char *mac)
+{
+    /* Exactly "xx:xx:xx:xx:xx:xx", as Go's net.ParseMAC gives for the
+     * 48-bit addresses that ovnkube writes. */
+    bool ok = strlen(mac) == 17;
+    for (int i = 0; ok && i < 17; i++) {
+        ok = (i % 3 == 2
+              ? mac[i] == ':' || mac[i] == '-'
+              : isxdigit((unsigned char) mac[i]));
+    }
+    return ok ? NULL : xasprintf("\"%s\" is not a MAC address", mac);
+}
+
+/* Parses 'text', a decimal number in a JSON string, into '*valuep', which
+ * must be between 0 and 'max'. */
+static char *
+parse_index(const char *field, const char *text, int max, int *valuep)
+{
+    long long int value = 0;
+
+    if (!text[0]) {
+        return xasprintf("%s: \"%s\" is not a decimal number", field, text);
+    }
+    for (const char *p = text; *p; p++) {
+        if (!isdigit((unsigned char) *p)) {
+            return xasprintf("%s: \"%s\" is not a decimal number",
+                             field, text);
+        }
+        value = MIN(value * 10 + (*p - '0'), (long long int) INT_MAX + 1);
+    }
+    if (value > max) {
+        return xasprintf("%s: %s is out of range (0 to %d)",
+                         field, text, max);
+    }
+    *valuep = value;
+    return NULL;
+}
+
+/* Returns "<annotation>: "<nad>": <error>", freeing 'error'. */
+static char *
+entry_error(const char *annotation, const char *nad, char *error)
+{
+    char *full = xasprintf("%s: \"%s\": %s", annotation, nad, error);
+    free(error);
+    return full;
+}
+
+/* Checks a NAD key: "default" or "<namespace>/<name>". */
+static char *
+check_nad_key(const char *annotation, const char *nad)
+{
+    if (!nad[0]) {
+        return xasprintf("%s: empty network (NAD) key", annotation);
+    }
+    if (strcmp(nad, POD_ANN_DEFAULT_NAD)) {
+        const char *slash = strchr(nad, '/');
+        if (!slash || slash == nad || !slash[1] || strchr(slash + 1, '/')) {
+            return xasprintf("%s: \"%s\": network key is neither \"%s\" nor "
+                             "\"<namespace>/<name>\"",
+                             annotation, nad, POD_ANN_DEFAULT_NAD);
+        }
+    }
+    return NULL;
+}
+
+/* Walks the members of annotation 'json', parsing each with 'parse_entry'
+ * into 'map'.  If 'legacy_member' names a member that only the bare inner
+ * object has, such an object is parsed as the default network's entry. */
+static char *
+parse_map(const char *annotation, const char *text,
+          const char *const *legacy_members,
+          char *(*parse_entry)(const cJSON *, const void *aux, void **entryp),
+          const void *aux, void (*clear)(struct shash *), struct shash *map)
+{
+    char *error;
+    cJSON *json = parse_object(annotation, text, &error);
+    if (!json) {
+        return error;
+    }
+
+    error = check_duplicates(json);
+    if (error) {
+        char *full = xasprintf("%s: %s", annotation, error);
+        free(error);
+        cJSON_Delete(json);
+        return full;
+    }
+
+    bool legacy = false;
+    for (const char *const *m = legacy_members; *m; m++) {
+        if (cJSON_GetObjectItemCaseSensitive(json, *m)) {
+            legacy = true;
+            break;
+        }
+    }
+
+    if (legacy) {
+        void *entry;
+        error = parse_entry(json, aux, &entry);
+        if (error) {
+            error = entry_error(annotation, POD_ANN_DEFAULT_NAD, error);
+        } else {
+            shash_add(map, POD_ANN_DEFAULT_NAD, entry);
+        }
+    } else {
+        for (const cJSON *m = json->child; m && !error; m = m->next) {
+            error = check_nad_key(annotation, m->string);
+            if (error) {
+                break;
+            }
+            if (!cJSON_IsObject(m)) {
+                error = xasprintf("%s: \"%s\": expected an object, not %s",
+                                  annotation, m->string, json_type_name(m));
+                break;
+            }
+            error = check_duplicates(m);
+            if (!error) {
+                void *entry;
+                error = parse_entry(m, aux, &entry);
+                if (!error) {
+                    shash_add(map, m->string, entry);
+                }
+            }
+            if (error) {
+                error = entry_error(annotation, m->string, error);
+            }
+        }
+    }
+    cJSON_Delete(json);
+    if (error) {
+        clear(map);
+    }
+    return error;
+}
+
+/* Connection details.
+ * =================== */
+
+static const char *const conn_details_legacy[] = {
+    "pfId", "vfId", "sandboxId", "vfNetdevName", NULL
+};
+
+static void
+conn_details_free(struct dpu_conn_details *d)
+{
+    if (d) {
+        free(d->sandbox_id);
+        free(d->vf_netdev_name);
+        free(d);
+    }
+}
+
+static char *
+conn_details_parse_entry(const cJSON *object, const void *aux_,
+                         void **entryp)
+{
+    const enum pod_ann_mode *mode = aux_;
+    const char *pf, *vf, *sandbox, *netdev;
+    char *error;
+
+    *entryp = NULL;
+    if ((error = get_string(object, "pfId", true, &pf))
+        || (error = get_string(object, "vfId", true, &vf))
+        || (error = get_string(object, "sandboxId", true, &sandbox))
+        || (error = get_string(object, "vfNetdevName", false, &netdev))) {
+        return error;
+    }
+
+    int pf_id, vf_id;
+    if ((error = parse_index("pfId", pf, POD_ANN_MAX_PF_ID, &pf_id))
+        || (error = parse_index("vfId", vf, POD_ANN_MAX_VF_ID, &vf_id))) {
+        return error;
+    }
+    if (*mode == POD_ANN_SWITCHDEV && pf_id > 1) {
+        /* A BlueField-class DPU exposes two host PFs. */
+        return xasprintf("pfId: %s is not 0 or 1 (switchdev mode)", pf);
+    }
+    error = pod_ann_check_hex_id(sandbox);
+    if (error) {
+        char *full = xasprintf("sandboxId: %s", error);
+        free(error);
+        return full;
+    }
+    if (netdev) {
+        error = pod_ann_check_ifname(netdev);
+        if (error) {
+            char *full = xasprintf("vfNetdevName: %s", error);
+            free(error);
+            return full;
+        }
+    }
+
+    struct dpu_conn_details *d = xzalloc(sizeof *d);
+    d->pf_id = pf_id;
+    d->vf_id = vf_id;
+    d->sandbox_id = xstrdup(sandbox);
+    for (char *p = d->sandbox_id; *p; p++) {
+        *p = tolower((unsigned char) *p);
+    }
+    d->vf_netdev_name = nullable_xstrdup(netdev);
+    *entryp = d;
+    return NULL;
+}
+
+char *
+dpu_conn_details_parse(const char *json, enum pod_ann_mode mode,
+                       struct shash *details)
+{
+    return parse_map(POD_ANN_CONNECTION_DETAILS, json, conn_details_legacy,
+                     conn_details_parse_entry, &mode,
+                     dpu_conn_details_clear, details);
+}
+
+char *
+dpu_conn_details_format(const struct shash *details)
+{
+    const struct shash_node **nodes = shash_sort(details);
+    cJSON *json = cJSON_CreateObject();
+
+    for (size_t i = 0; i < shash_count(details); i++) {
+        const struct dpu_conn_details *d = nodes[i]->data;
+        cJSON *entry = cJSON_AddObjectToObject(json, nodes[i]->name);
+        char number[16];
+
+        snprintf(number, sizeof number, "%d", d->pf_id);
+        cJSON_AddStringToObject(entry, "pfId", number);
+        snprintf(number, sizeof number, "%d", d->vf_id);
+        cJSON_AddStringToObject(entry, "vfId", number);
+        cJSON_AddStringToObject(entry, "sandboxId", d->sandbox_id);
+        if (d->vf_netdev_name) {
+            cJSON_AddStringToObject(entry, "vfNetdevName",
+                                    d->vf_netdev_name);
+        }
+    }
+    free(nodes);
+    return print_and_delete(json);
+}
+
+void
+dpu_conn_details_clear(struct shash *details)
+{
+    struct shash_node *node;
+
+    SHASH_FOR_EACH_SAFE (node, details) {
+        conn_details_free(node->data);
+        shash_delete(details, node);
+    }
+}
+
+bool
+dpu_conn_details_equal(const struct dpu_conn_details *a,
+                       const struct dpu_conn_details *b)
+{
+    return (a->pf_id == b->pf_id
+            && a->vf_id == b->vf_id
+            && !strcmp(a->sandbox_id, b->sandbox_id)
+            && nullable_string_is_equal(a->vf_netdev_name,
+                                        b->vf_netdev_name));
+}
+
+void
+dpu_conn_details_put(struct shash *details, const char *nad,
+                     const struct dpu_conn_details *entry)
+{
+    struct dpu_conn_details *d = xzalloc(sizeof *d);
+
+    d->pf_id = entry->pf_id;
+    d->vf_id = entry->vf_id;
+    d->sandbox_id = xstrdup(entry->sandbox_id);
+    d->vf_netdev_name = nullable_xstrdup(entry->vf_netdev_name);
+    conn_details_free(shash_replace(details, nad, d));
+}
+
+/* Connection status.
+ * ================== */
+
+static const char *const conn_status_legacy[] = { "Status", "Reason", NULL };
+
+static void
+conn_status_free(struct dpu_conn_status *s)
+{
+    if (s) {
+        free(s->reason);
+        free(s);
+    }
+}
+
+static char *
+conn_status_parse_entry(const cJSON *object, const void *aux OVS_UNUSED,
+                        void **entryp)
+{
+    const char *status, *reason;
+    char *error;
+
+    *entryp = NULL;
+    if ((error = get_string(object, "Status", true, &status))
+        || (error = get_string(object, "Reason", false, &reason))) {
+        return error;
+    }
+
+    enum dpu_conn_state state;
+    if (!strcmp(status, "Ready")) {
+        state = DPU_CONN_READY;
+    } else if (!strcmp(status, "Error")) {
+        state = DPU_CONN_ERROR;
+    } else {
+        return xasprintf("Status: \"%s\" is neither \"Ready\" nor \"Error\"",
+                         status);
+    }
+
+    struct dpu_conn_status *s = xzalloc(sizeof *s);
+    s->state = state;
+    s->reason = reason && reason[0] ? xstrdup(reason) : NULL;
+    *entryp = s;
+    return NULL;
+}
+
+char *
+dpu_conn_status_parse(const char *json, struct shash *statuses)
+{
+    return parse_map(POD_ANN_CONNECTION_STATUS, json, conn_status_legacy,
+                     conn_status_parse_entry, NULL,
+                     dpu_conn_status_clear, statuses);
+}
+
+char *
+dpu_conn_status_format(const struct shash *statuses)
+{
+    const struct shash_node **nodes = shash_sort(statuses);
+    cJSON *json = cJSON_CreateObject();
+
+    for (size_t i = 0; i < shash_count(statuses); i++) {
+        const struct dpu_conn_status *s = nodes[i]->data;
+        cJSON *entry = cJSON_AddObjectToObject(json, nodes[i]->name);
+
+        cJSON_AddStringToObject(entry, "Status",
+                                s->state == DPU_CONN_READY ? "Ready"
+                                : "Error");
+        if (s->reason) {
+            cJSON_AddStringToObject(entry, "Reason", s->reason);
+        }
+    }
+    free(nodes);
+    return print_and_delete(json);
+}
+
+void
+dpu_conn_status_clear(struct shash *statuses)
+{
+    struct shash_node *node;
+
+    SHASH_FOR_EACH_SAFE (node, statuses) {
+        conn_status_free(node->data);
+        shash_delete(statuses, node);
+    }
+}
+
+void
+dpu_conn_status_put(struct shash *statuses, const char *nad,
+                    enum dpu_conn_state state, const char *reason)
+{
+    struct dpu_conn_status *s = xzalloc(sizeof *s);
+
+    s->state = state;
+    s->reason = reason && reason[0] ? xstrdup(reason) : NULL;
+    conn_status_free(shash_replace(statuses, nad, s));
+}
+
+/* Pod networks.
+ * ============= */
+
+/* The pod-networks annotation has no legacy bare form. */
+static const char *const pod_networks_legacy[] = { NULL };
+
+static void
+pod_network_free(struct pod_network *net)
+{
+    if (!net) {
+        return;
+    }
+    for (size_t i = 0; i < net->n_ip_addresses; i++) {
+        free(net->ip_addresses[i]);
+    }
+    free(net->ip_addresses);
+    free(net->mac_address);
+    for (size_t i = 0; i < net->n_gateway_ips; i++) {
+        free(net->gateway_ips[i]);
+    }
+    free(net->gateway_ips);
+    for (size_t i = 0; i < net->n_routes; i++) {
+        free(net->routes[i].dest);
+        free(net->routes[i].next_hop);
+    }
+    free(net->routes);
+    free(net->role);
+    free(net);
+}
+
+/* Parses the list member 'list_name' of 'object', or if that is absent or
+ * empty its older single-string form 'single_name', into '*valuesp' and
+ * '*n', checking each with 'check'. */
+static char *
+parse_addresses(const cJSON *object, const char *list_name,
+                const char *single_name, char *(*check)(const char *),
+                char ***valuesp, size_t *n)
+{
+    const cJSON *array;
+    const char *single;
+    char *error;
+
+    if ((error = get_string_array(object, list_name, &array))
+        || (error = get_string(object, single_name, false, &single))) {
+        return error;
+    }
+
+    int size = array ? cJSON_GetArraySize(array) : 0;
+    if (size) {
+        int i = 0;
+        for (const cJSON *e = array->child; e; e = e->next, i++) {
+            error = check(e->valuestring);
+            if (error) {
+                char *full = xasprintf("%s[%d]: %s", list_name, i, error);
+                free(error);
+                return full;
+            }
+        }
+        *valuesp = xcalloc(size, sizeof **valuesp);
+        for (const cJSON *e = array->child; e; e = e->next) {
+            (*valuesp)[(*n)++] = xstrdup(e->valuestring);
+        }
+    } else if (single && single[0]) {
+        error = check(single);
+        if (error) {
+            char *full = xasprintf("%s: %s", single_name, error);
+            free(error);
+            return full;
+        }
+        *valuesp = xmalloc(sizeof **valuesp);
+        (*valuesp)[(*n)++] = xstrdup(single);
+    }
+    return NULL;
+}
+
+static char *
+parse_routes(const cJSON *object, struct pod_network *net)
+{
+    const cJSON *routes = cJSON_GetObjectItemCaseSensitive(object, "routes");
+
+    if (!routes || cJSON_IsNull(routes)) {
+        return NULL;
+    }
+    if (!cJSON_IsArray(routes)) {
+        return xasprintf("routes: expected an array of objects, not %s",
+                         json_type_name(routes));
+    }
+
+    int size = cJSON_GetArraySize(routes);
+    net->routes = xcalloc(MAX(size, 1), sizeof *net->routes);
+    int i = 0;
+    for (const cJSON *r = routes->child; r; r = r->next, i++) {
+        const char *dest, *next_hop;
+        char *error;
+
+        if (!cJSON_IsObject(r)) {
+            return xasprintf("routes[%d]: expected an object, not %s",
+                             i, json_type_name(r));
+        }
+        if ((error = check_duplicates(r))
+            || (error = get_string(r, "dest", true, &dest))
+            || (error = get_string(r, "nextHop", false, &next_hop))) {
+            char *full = xasprintf("routes[%d]: %s", i, error);
+            free(error);
+            return full;
+        }
+        if ((error = pod_ann_check_cidr(dest))) {
+            char *full = xasprintf("routes[%d]: dest: %s", i, error);
+            free(error);
+            return full;
+        }
+        if (next_hop && next_hop[0] && (error = pod_ann_check_ip(next_hop))) {
+            char *full = xasprintf("routes[%d]: nextHop: %s", i, error);
+            free(error);
+            return full;
+        }
+        struct pod_route *route = &net->routes[net->n_routes++];
+        route->dest = xstrdup(dest);
+        route->next_hop = next_hop && next_hop[0] ? xstrdup(next_hop) : NULL;
+    }
+    return NULL;
+}
+
+static char *
+pod_network_parse_entry(const cJSON *object, const void *aux OVS_UNUSED,
+                        void **entryp)
+{
+    struct pod_network *net = xzalloc(sizeof *net);
+    const char *mac, *role;
+    char *error;
+
+    *entryp = NULL;
+    if ((error = parse_addresses(object, "ip_addresses", "ip_address",
+                                 pod_ann_check_cidr, &net->ip_addresses,
+                                 &net->n_ip_addresses))
+        || (error = get_string(object, "mac_address", true, &mac))
+        || (error = parse_addresses(object, "gateway_ips", "gateway_ip",
+                                    pod_ann_check_ip, &net->gateway_ips,
+                                    &net->n_gateway_ips))
+        || (error = parse_routes(object, net))
+        || (error = get_string(object, "role", false, &role))) {
+        pod_network_free(net);
+        return error;
+    }
+    error = pod_ann_check_mac(mac);
+    if (error) {
+        char *full = xasprintf("mac_address: %s", error);
+        free(error);
+        pod_network_free(net);
+        return full;
+    }
+
+    const cJSON *tunnel_id = cJSON_GetObjectItemCaseSensitive(object,
+                                                              "tunnel_id");
+    if (tunnel_id && !cJSON_IsNull(tunnel_id)) {
+        double v = tunnel_id->valuedouble;
+        if (!cJSON_IsNumber(tunnel_id) || v < 0 || v > UINT32_MAX
+            || v != (long long int) v) {
+            pod_network_free(net);
+            return xstrdup("tunnel_id: expected a non-negative integer");
+        }
+        net->tunnel_id = v;
+    }
+
+    net->mac_address = xstrdup(mac);
+    for (char *p = net->mac_address; *p; p++) {
+        *p = *p == '-' ? ':' : tolower((unsigned char) *p);
+    }
+    net->role = role && role[0] ? xstrdup(role) : NULL;
+    *entryp = net;
+    return NULL;
+}
+
+char *
+pod_networks_parse(const char *json, struct shash *networks)
+{
+    return parse_map(POD_ANN_POD_NETWORKS, json, pod_networks_legacy,
+                     pod_network_parse_entry, NULL,
+                     pod_networks_clear, networks);
+}
+
+static void
+add_string_array(cJSON *object, const char *name, char **values, size_t n)
+{
+    cJSON *array = cJSON_AddArrayToObject(object, name);
+
+    for (size_t i = 0; i < n; i++) {
+        cJSON_AddItemToArray(array, cJSON_CreateString(values[i]));
+    }
+}
+
+char *
+pod_networks_format(const struct shash *networks)
+{
+    const struct shash_node **nodes = shash_sort(networks);
+    cJSON *json = cJSON_CreateObject();
+
+    for (size_t i = 0; i < shash_count(networks); i++) {
+        const struct pod_network *net = nodes[i]->data;
+        cJSON *entry = cJSON_AddObjectToObject(json, nodes[i]->name);
+
+        add_string_array(entry, "ip_addresses", net->ip_addresses,
+                         net->n_ip_addresses);
+        cJSON_AddStringToObject(entry, "mac_address", net->mac_address);
+        if (net->n_gateway_ips) {
+            add_string_array(entry, "gateway_ips", net->gateway_ips,
+                             net->n_gateway_ips);
+        }
+        if (net->n_routes) {
+            cJSON *routes = cJSON_AddArrayToObject(entry, "routes");
+            for (size_t j = 0; j < net->n_routes; j++) {
+                cJSON *r = cJSON_CreateObject();
+                cJSON_AddStringToObject(r, "dest", net->routes[j].dest);
+                if (net->routes[j].next_hop) {
+                    cJSON_AddStringToObject(r, "nextHop",
+                                            net->routes[j].next_hop);
+                }
+                cJSON_AddItemToArray(routes, r);
+            }
+        }
+        if (net->tunnel_id) {
+            cJSON_AddNumberToObject(entry, "tunnel_id", net->tunnel_id);
+        }
+        if (net->role) {
+            cJSON_AddStringToObject(entry, "role", net->role);
+        }
+    }
+    free(nodes);
+    return print_and_delete(json);
+}
+
+void
+pod_networks_clear(struct shash *networks)
+{
+    struct shash_node *node;
+
+    SHASH_FOR_EACH_SAFE (node, networks) {
+        pod_network_free(node->data);
+        shash_delete(networks, node);
+    }
+}
+
+char *
+pod_network_ip_list(const struct pod_network *net)
+{
+    struct ds s = DS_EMPTY_INITIALIZER;
+
+    for (size_t i = 0; i < net->n_ip_addresses; i++) {
+        if (i) {
+            ds_put_char(&s, ',');
+        }
+        ds_put_cstr(&s, net->ip_addresses[i]);
+    }
+    return ds_steal_cstr(&s);
+}

@@ -1,0 +1,156 @@
+/*
+ * Codecs for the pod annotations through which the host and the DPU sides
+ * of OVN-Kubernetes DPU offload meet:
+ *
+ *   k8s.ovn.org/dpu.connection-details  written by the host on CNI ADD:
+ *       {"<nad>": {"pfId": "0", "vfId": "3", "sandboxId": "<hex>",
+ *                  "vfNetdevName": "<host VF netdev>"}}
+ *       The legacy form, the bare inner object, means the default network.
+ *
+ *   k8s.ovn.org/dpu.connection-status   written by the DPU side:
+ *       {"<nad>": {"Status": "Ready"}} or
+ *       {"<nad>": {"Status": "Error", "Reason": "..."}}
+ *       The legacy bare inner object means the default network.
+ *
+ *   k8s.ovn.org/pod-networks            written by ovnkube-controller:
+ *       {"<nad>": {"ip_addresses": ["10.244.1.5/24"],
+ *                  "mac_address": "0a:58:0a:f4:01:05",
+ *                  "gateway_ips": ["10.244.1.1"],
+ *                  "routes": [{"dest": "10.96.0.0/16",
+ *                              "nextHop": "10.244.1.1"}],
+ *                  "role": "primary"}}
+ *       Older writers set "ip_address" / "gateway_ip" (one string each)
+ *       instead of the lists.
+ *
+ * "<nad>" is the NAD key: "default" for the default network, otherwise
+ * "<namespace>/<name>" of the NetworkAttachmentDefinition.
+ *
+ * These are pure functions: no I/O, no logging.  Each parser takes the
+ * annotation's value (a JSON text), fills a map from NAD key to a parsed
+ * entry, and returns NULL, or on failure an error message that the caller
+ * must free() and an empty map.  Messages name the annotation, the NAD key
+ * and the field, e.g.
+ *
+ *   k8s.ovn.org/dpu.connection-details: "default": pfId: "2" is not 0 or 1
+ *
+ * so that a pod's Status: Error can carry them as they are.  Formatters
+ * return a malloc()ed compact JSON text with the NAD keys in sorted order.
+ */
+
+#ifndef POD_ANNOTATIONS_H
+#define POD_ANNOTATIONS_H 1
+
+#include <stdbool.h>
+#include <stddef.h>
+
+#include "openvswitch/compiler.h"
+#include "openvswitch/shash.h"
+
+#define POD_ANN_CONNECTION_DETAILS "k8s.ovn.org/dpu.connection-details"
+#define POD_ANN_CONNECTION_STATUS "k8s.ovn.org/dpu.connection-status"
+#define POD_ANN_POD_NETWORKS "k8s.ovn.org/pod-networks"
+
+/* The NAD key of the default network. */
+#define POD_ANN_DEFAULT_NAD "default"
+
+/* Connection details: how the host plugged a pod's VF.
+ * ===================================================== */
+
+/* How device numbers are checked.  On switchdev hardware the host has two
+ * PFs, so pfId must be 0 or 1; the simulated DPU (rep<p>-<v> veths) allows
+ * any PF number. */
+enum pod_ann_mode {
+    POD_ANN_SWITCHDEV,
+    POD_ANN_SIMULATED,
+};
+
+/* Largest PF and VF numbers accepted in any mode. */
+#define POD_ANN_MAX_PF_ID 255
+#define POD_ANN_MAX_VF_ID 65535
+
+/* Longest sandbox (container) id accepted, in hex digits. */
+#define POD_ANN_MAX_SANDBOX_LEN 128
+
+struct dpu_conn_details {
+    int pf_id;                  /* PF index on the host. */
+    int vf_id;                  /* VF index within the PF. */
+    char *sandbox_id;           /* Container (sandbox) id, lowercase hex. */
+    char *vf_netdev_name;       /* Host VF netdev, or NULL if not given. */
+};
+
+char *dpu_conn_details_parse(const char *json, enum pod_ann_mode,
+                             struct shash *details)
+    OVS_WARN_UNUSED_RESULT;
+char *dpu_conn_details_format(const struct shash *details);
+void dpu_conn_details_clear(struct shash *details);
+bool dpu_conn_details_equal(const struct dpu_conn_details *,
+                            const struct dpu_conn_details *);
+
+/* Adds a copy of 'entry' to 'details' under 'nad', replacing any entry
+ * already there. */
+void dpu_conn_details_put(struct shash *details, const char *nad,
+                          const struct dpu_conn_details *entry);
+
+/* Connection status: what the DPU side reports.
+ * ============================================= */
+
+enum dpu_conn_state {
+    DPU_CONN_READY,
+    DPU_CONN_ERROR,
+};
+
+struct dpu_conn_status {
+    enum dpu_conn_state state;
+    char *reason;               /* NULL if none. */
+};
+
+char *dpu_conn_status_parse(const char *json, struct shash *statuses)
+    OVS_WARN_UNUSED_RESULT;
+char *dpu_conn_status_format(const struct shash *statuses);
+void dpu_conn_status_clear(struct shash *statuses);
+
+/* Adds a status for 'nad' to 'statuses', replacing any already there.
+ * 'reason' may be NULL. */
+void dpu_conn_status_put(struct shash *statuses, const char *nad,
+                         enum dpu_conn_state, const char *reason);
+
+/* Pod networks: addresses that ovnkube-controller allocated.
+ * ========================================================== */
+
+struct pod_route {
+    char *dest;                 /* CIDR, e.g. "10.96.0.0/16". */
+    char *next_hop;             /* IP address, or NULL if none. */
+};
+
+struct pod_network {
+    char **ip_addresses;        /* CIDRs, e.g. "10.244.1.5/24". */
+    size_t n_ip_addresses;
+    char *mac_address;          /* "0a:58:0a:f4:01:05", lowercase. */
+    char **gateway_ips;         /* IP addresses. */
+    size_t n_gateway_ips;
+    struct pod_route *routes;
+    size_t n_routes;
+    char *role;                 /* "primary", "secondary", ..., or NULL. */
+    long long int tunnel_id;    /* 0 if none. */
+};
+
+char *pod_networks_parse(const char *json, struct shash *networks)
+    OVS_WARN_UNUSED_RESULT;
+char *pod_networks_format(const struct shash *networks);
+void pod_networks_clear(struct shash *networks);
+
+/* Returns 'network''s IP addresses as a comma-separated list, the form of
+ * the "ip_addresses" external id on an OVS Interface.  The caller must
+ * free() it. */
+char *pod_network_ip_list(const struct pod_network *);
+
+/* Validators the codecs use, for other modules that take the same values
+ * from elsewhere.  Each returns NULL or an error message to free(), which
+ * does not name the field: callers prefix it. */
+char *pod_ann_check_ifname(const char *name) OVS_WARN_UNUSED_RESULT;
+char *pod_ann_check_hex_id(const char *id) OVS_WARN_UNUSED_RESULT;
+char *pod_ann_check_cidr(const char *cidr) OVS_WARN_UNUSED_RESULT;
+char *pod_ann_check_ip(const char *ip) OVS_WARN_UNUSED_RESULT;
+char *pod_ann_check_mac(const char *mac) OVS_WARN_UNUSED_RESULT;
+
+#endif /* pod-annotations.h */

@@ -1,0 +1,182 @@
+/*
+ * "ovn-dpu-test pod-annotations": drives lib/pod-annotations.c for
+ * tests/pod-annotations.at.
+ *
+ *   pod-annotations details [--simulated] JSON...
+ *   pod-annotations status JSON...
+ *   pod-annotations networks JSON...
+ *       Parse each JSON text as the named annotation.  For each, print
+ *       either "error: MESSAGE", or one line per network (NAD key order)
+ *       followed by the annotation formatted back.
+ *
+ *   pod-annotations put-status [NAD STATE [REASON]]...
+ *       Build a connection-status annotation, STATE being "Ready" or
+ *       "Error", REASON "-" for none, and print it.
+ */
+
+#include <config.h>
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "openvswitch/dynamic-string.h"
+#include "ovn-dpu-test.h"
+#include "pod-annotations.h"
+#include "util.h"
+
+static void
+print_details(const struct shash *details)
+{
+    const struct shash_node **nodes = shash_sort(details);
+
+    for (size_t i = 0; i < shash_count(details); i++) {
+        const struct dpu_conn_details *d = nodes[i]->data;
+        printf("%s: pf %d vf %d sandbox %s vf-netdev %s\n", nodes[i]->name,
+               d->pf_id, d->vf_id, d->sandbox_id,
+               d->vf_netdev_name ? d->vf_netdev_name : "(none)");
+    }
+    free(nodes);
+}
+
+static void
+print_statuses(const struct shash *statuses)
+{
+    const struct shash_node **nodes = shash_sort(statuses);
+
+    for (size_t i = 0; i < shash_count(statuses); i++) {
+        const struct dpu_conn_status *s = nodes[i]->data;
+        printf("%s: %s%s%s\n", nodes[i]->name,
+               s->state == DPU_CONN_READY ? "Ready" : "Error",
+               s->reason ? ": " : "", s->reason ? s->reason : "");
+    }
+    free(nodes);
+}
+
+static void
+print_list(struct ds *s, const char *name, char **values, size_t n)
+{
+    ds_put_format(s, " %s ", name);
+    for (size_t i = 0; i < n; i++) {
+        ds_put_format(s, "%s%s", i ? "," : "", values[i]);
+    }
+    if (!n) {
+        ds_put_cstr(s, "(none)");
+    }
+}
+
+static void
+print_networks(const struct shash *networks)
+{
+    const struct shash_node **nodes = shash_sort(networks);
+
+    for (size_t i = 0; i < shash_count(networks); i++) {
+        const struct pod_network *net = nodes[i]->data;
+        struct ds s = DS_EMPTY_INITIALIZER;
+        char *ips = pod_network_ip_list(net);
+
+        ds_put_format(&s, "%s: mac %s ip_addresses \"%s\"", nodes[i]->name,
+                      net->mac_address, ips);
+        free(ips);
+        print_list(&s, "gateways", net->gateway_ips, net->n_gateway_ips);
+        for (size_t j = 0; j < net->n_routes; j++) {
+            ds_put_format(&s, " route %s", net->routes[j].dest);
+            if (net->routes[j].next_hop) {
+                ds_put_format(&s, " via %s", net->routes[j].next_hop);
+            }
+        }
+        if (net->role) {
+            ds_put_format(&s, " role %s", net->role);
+        }
+        if (net->tunnel_id) {
+            ds_put_format(&s, " tunnel_id %lld", net->tunnel_id);
+        }
+        puts(ds_cstr(&s));
+        ds_destroy(&s);
+    }
+    free(nodes);
+}
+
+static void
+test_put_status(int argc, char *argv[])
+{
+    struct shash statuses = SHASH_INITIALIZER(&statuses);
+
+    for (int i = 0; i + 1 < argc; i += 3) {
+        const char *reason = i + 2 < argc ? argv[i + 2] : "-";
+        if (!strcmp(argv[i + 1], "Ready")) {
+            dpu_conn_status_put(&statuses, argv[i], DPU_CONN_READY,
+                                strcmp(reason, "-") ? reason : NULL);
+        } else {
+            dpu_conn_status_put(&statuses, argv[i], DPU_CONN_ERROR,
+                                strcmp(reason, "-") ? reason : NULL);
+        }
+    }
+    char *text = dpu_conn_status_format(&statuses);
+    puts(text);
+    free(text);
+    dpu_conn_status_clear(&statuses);
+    shash_destroy(&statuses);
+}
+
+void
+test_pod_annotations_main(int argc, char *argv[])
+{
+    if (argc < 2) {
+        ovs_fatal(0, "usage: pod-annotations details|status|networks|"
+                  "put-status ARG...");
+    }
+
+    const char *what = argv[1];
+    enum pod_ann_mode mode = POD_ANN_SWITCHDEV;
+    int i = 2;
+
+    if (!strcmp(what, "put-status")) {
+        test_put_status(argc - 2, argv + 2);
+        return;
+    }
+    if (i < argc && !strcmp(argv[i], "--simulated")) {
+        mode = POD_ANN_SIMULATED;
+        i++;
+    }
+
+    for (; i < argc; i++) {
+        struct shash map = SHASH_INITIALIZER(&map);
+        char *error, *text = NULL;
+
+        if (!strcmp(what, "details")) {
+            error = dpu_conn_details_parse(argv[i], mode, &map);
+            if (!error) {
+                print_details(&map);
+                text = dpu_conn_details_format(&map);
+            }
+            dpu_conn_details_clear(&map);
+        } else if (!strcmp(what, "status")) {
+            error = dpu_conn_status_parse(argv[i], &map);
+            if (!error) {
+                print_statuses(&map);
+                text = dpu_conn_status_format(&map);
+            }
+            dpu_conn_status_clear(&map);
+        } else if (!strcmp(what, "networks")) {
+            error = pod_networks_parse(argv[i], &map);
+            if (!error) {
+                print_networks(&map);
+                text = pod_networks_format(&map);
+            }
+            pod_networks_clear(&map);
+        } else {
+            ovs_fatal(0, "unknown annotation \"%s\"", what);
+        }
+
+        if (error) {
+            ovs_assert(shash_is_empty(&map));
+            printf("error: %s\n", error);
+            free(error);
+        } else {
+            printf("%s\n", text);
+            free(text);
+        }
+        shash_destroy(&map);
+    }
+}
