@@ -18,7 +18,8 @@ TESTSUITE_AT = \
 	tests/k8s-client.at \
 	tests/dpu-lease.at \
 	tests/dpu-lease-k8s.at \
-	tests/pod-annotations.at
+	tests/pod-annotations.at \
+	tests/dpu-bind.at
 
 TESTSUITE = $(srcdir)/tests/testsuite
 DISTCLEANFILES += tests/atconfig tests/atlocal
@@ -71,5 +72,6 @@ tests_ovn_dpu_test_SOURCES = \
 	tests/test-dpu-lease.c \
 	tests/test-kubeconfig.c \
 	tests/test-k8s-client.c \
-	tests/test-pod-annotations.c
-tests_ovn_dpu_test_LDADD = $(OVN_DPU_LIBS)
+	tests/test-pod-annotations.c \
+	tests/test-dpu-bind.c
+tests_ovn_dpu_test_LDADD = vswitchd-ext/libovndpu-vswitchd.la $(OVN_DPU_LIBS)

@@ -25,6 +25,8 @@ static const struct test_command commands[] = {
       "drive the DPU lease state machines from a script" },
     { "pod-annotations", test_pod_annotations_main,
       "parse and format the DPU pod annotations" },
+    { "dpu-bind", test_dpu_bind_main,
+      "bind representors to br-int ports from a script" },
 };
 
 static void

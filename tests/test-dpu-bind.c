@@ -1,0 +1,367 @@
+/*
+ * "ovn-dpu-test dpu-bind": drives vswitchd-ext/dpu-binding.c against a
+ * real ovsdb-server for tests/dpu-bind.at, and representor lookups for
+ * tests/representor.at.
+ *
+ *   dpu-bind [OPTION]... < SCRIPT
+ *       Connects an Open_vSwitch IDL to the database and runs SCRIPT, one
+ *       command per line.  Each command is echoed; what the binding module
+ *       did follows, indented (its journal).  Options:
+ *         --db=REMOTE          database (default unix:db.sock)
+ *         --bridge=NAME        integration bridge (default br-int)
+ *         --sysfs-root=DIR     for representor lookups (default /sys)
+ *         --simulated          representors are rep<p>-<v>
+ *         --link-state         bring representors up and down
+ *         --install-timeout=MS wait for ovn-installed (default 60000)
+ *         --retry=MS           representor lookup retry interval
+ *         --max-wait=MS        give up a "settle" or "wait" after MS
+ *                              (default 20000) with exit status 1
+ *
+ *   Commands:
+ *     bind IFACE-ID [KEY=VALUE]...
+ *         want IFACE-ID bound; KEYs: pod, nad, network, pf, vf, sandbox,
+ *         ver (pod uid), mac, ips, vf-netdev, pod-if, mtu
+ *     unbind IFACE-ID
+ *     complete                the desired set is complete
+ *     recompute               dpu_bindings_recompute()
+ *     settle                  run until every binding is settled and no
+ *                             transaction is in flight
+ *     wait IFACE-ID STATE     run until IFACE-ID is in STATE ("gone" once
+ *                             it no longer exists)
+ *     exec COMMAND...         run a shell command (e.g. ovs-vsctl)
+ *     show                    dpu_bindings_format(), without times
+ *
+ *   dpu-bind find [--simulated] [--sysfs-root=DIR] PF VF
+ *       Print the representor of PF, VF or the error.
+ *
+ *   dpu-bind link NAME up|down
+ *       representor_set_up().
+ */
+
+#include <config.h>
+
+#include <errno.h>
+#include <getopt.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "command-line.h"
+#include "openvswitch/dynamic-string.h"
+#include "openvswitch/poll-loop.h"
+#include "openvswitch/vlog.h"
+#include "ovn-dpu-test.h"
+#include "ovsdb-idl.h"
+#include "sset.h"
+#include "svec.h"
+#include "timeval.h"
+#include "util.h"
+#include "vswitch-idl.h"
+#include "vswitchd-ext/dpu-binding.h"
+#include "vswitchd-ext/representor.h"
+
+struct driver {
+    struct ovsdb_idl_loop loop;
+    struct dpu_bindings *bs;
+    long long int max_wait;
+};
+
+static void
+print_journal(struct driver *d)
+{
+    struct svec lines = SVEC_EMPTY_INITIALIZER;
+    struct sset changes = SSET_INITIALIZER(&changes);
+
+    dpu_bindings_take_journal(d->bs, &lines);
+    dpu_bindings_take_changes(d->bs, &changes);
+    for (size_t i = 0; i < lines.n; i++) {
+        printf("  %s\n", lines.names[i]);
+    }
+    svec_destroy(&lines);
+    sset_destroy(&changes);
+    fflush(stdout);
+}
+
+/* One main-loop iteration.  Returns true if no transaction is in flight
+ * afterward. */
+static void
+iterate(struct driver *d, long long int deadline)
+{
+    struct ovsdb_idl_txn *txn = ovsdb_idl_loop_run(&d->loop);
+
+    dpu_bindings_run(d->bs, txn, time_msec());
+    ovsdb_idl_loop_commit_and_wait(&d->loop);
+    dpu_bindings_wait(d->bs, time_msec());
+    poll_timer_wait_until(deadline);
+    poll_block();
+}
+
+static bool
+is_idle(const struct driver *d)
+{
+    return (ovsdb_idl_has_ever_connected(d->loop.idl)
+            && !d->loop.committing_txn
+            && dpu_bindings_is_settled(d->bs));
+}
+
+/* Runs the loop until 'done' returns true, at least once. */
+static void
+run_until(struct driver *d, bool (*done)(const struct driver *,
+                                          const void *aux),
+          const void *aux, const char *what)
+{
+    long long int deadline = time_msec() + d->max_wait;
+
+    do {
+        if (time_msec() >= deadline) {
+            print_journal(d);
+            printf("timed out waiting for %s\n", what);
+            exit(EXIT_FAILURE);
+        }
+        iterate(d, deadline);
+    } while (!done(d, aux));
+}
+
+static bool
+settled(const struct driver *d, const void *aux OVS_UNUSED)
+{
+    return is_idle(d);
+}
+
+struct wait_for {
+    const char *iface_id;
+    const char *state;
+};
+
+static bool
+reached(const struct driver *d, const void *aux)
+{
+    const struct wait_for *w = aux;
+    enum dpu_binding_state state;
+
+    if (!dpu_bindings_get(d->bs, w->iface_id, &state, NULL, NULL)) {
+        return !strcmp(w->state, "gone") && !d->loop.committing_txn;
+    }
+    return !strcmp(w->state, dpu_binding_state_name(state));
+}
+
+static void
+do_bind(struct driver *d, int argc, char *argv[])
+{
+    struct dpu_binding_spec spec = {
+        .iface_id = argv[1],
+        .nad = "default",
+    };
+
+    for (int i = 2; i < argc; i++) {
+        char *value = strchr(argv[i], '=');
+        if (!value) {
+            ovs_fatal(0, "bind: %s: expected KEY=VALUE", argv[i]);
+        }
+        *value++ = '\0';
+
+        const char *key = argv[i];
+        if (!strcmp(key, "pod")) {
+            spec.pod = value;
+        } else if (!strcmp(key, "nad")) {
+            spec.nad = value;
+        } else if (!strcmp(key, "network")) {
+            spec.network = value;
+        } else if (!strcmp(key, "pf")) {
+            spec.pf_id = atoi(value);
+        } else if (!strcmp(key, "vf")) {
+            spec.vf_id = atoi(value);
+        } else if (!strcmp(key, "sandbox")) {
+            spec.sandbox = value;
+        } else if (!strcmp(key, "ver")) {
+            spec.iface_id_ver = value;
+        } else if (!strcmp(key, "mac")) {
+            spec.attached_mac = value;
+        } else if (!strcmp(key, "ips")) {
+            spec.ip_addresses = value;
+        } else if (!strcmp(key, "vf-netdev")) {
+            spec.vf_netdev_name = value;
+        } else if (!strcmp(key, "pod-if")) {
+            spec.pod_if_name = value;
+        } else if (!strcmp(key, "mtu")) {
+            spec.mtu = atoi(value);
+        } else {
+            ovs_fatal(0, "bind: unknown key %s", key);
+        }
+    }
+    dpu_bindings_set(d->bs, &spec);
+}
+
+static void
+run_script(struct driver *d, FILE *stream)
+{
+    struct ds line = DS_EMPTY_INITIALIZER;
+
+    while (!ds_get_line(&line, stream)) {
+        struct svec words = SVEC_EMPTY_INITIALIZER;
+        const char *cmd;
+
+        svec_parse_words(&words, ds_cstr(&line));
+        if (!words.n || words.names[0][0] == '#') {
+            svec_destroy(&words);
+            continue;
+        }
+        printf("%s\n", ds_cstr(&line));
+        fflush(stdout);
+
+        cmd = words.names[0];
+        if (!strcmp(cmd, "bind") && words.n >= 2) {
+            do_bind(d, words.n, words.names);
+        } else if (!strcmp(cmd, "unbind") && words.n == 2) {
+            if (!dpu_bindings_unset(d->bs, words.names[1])) {
+                printf("  no binding %s\n", words.names[1]);
+            }
+        } else if (!strcmp(cmd, "complete")) {
+            dpu_bindings_set_complete(d->bs, true);
+        } else if (!strcmp(cmd, "recompute")) {
+            dpu_bindings_recompute(d->bs);
+        } else if (!strcmp(cmd, "settle")) {
+            run_until(d, settled, NULL, "the bindings to settle");
+        } else if (!strcmp(cmd, "wait") && words.n == 3) {
+            struct wait_for w = { words.names[1], words.names[2] };
+            char *what = xasprintf("%s to be %s", w.iface_id, w.state);
+            run_until(d, reached, &w, what);
+            free(what);
+        } else if (!strcmp(cmd, "exec") && words.n >= 2) {
+            const char *shell = strchr(ds_cstr(&line), ' ') + 1;
+            int status = system(shell);
+            if (status) {
+                printf("  exit status %d\n", status);
+            }
+        } else if (!strcmp(cmd, "show")) {
+            struct ds s = DS_EMPTY_INITIALIZER;
+            dpu_bindings_format(d->bs, -1, &s);
+            fputs(ds_cstr(&s), stdout);
+            ds_destroy(&s);
+        } else {
+            ovs_fatal(0, "bad command: %s", ds_cstr(&line));
+        }
+        print_journal(d);
+        svec_destroy(&words);
+    }
+    ds_destroy(&line);
+}
+
+static void
+test_find(int argc, char *argv[])
+{
+    const char *sysfs = NULL;
+    bool simulated = false;
+    int i;
+
+    for (i = 1; i < argc && argv[i][0] == '-'; i++) {
+        if (!strcmp(argv[i], "--simulated")) {
+            simulated = true;
+        } else if (!strncmp(argv[i], "--sysfs-root=", 13)) {
+            sysfs = argv[i] + 13;
+        } else {
+            ovs_fatal(0, "find: unknown option %s", argv[i]);
+        }
+    }
+    if (argc - i != 2) {
+        ovs_fatal(0, "usage: dpu-bind find [--simulated] "
+                  "[--sysfs-root=DIR] PF VF");
+    }
+
+    char *name;
+    char *error = representor_find(sysfs, simulated, atoi(argv[i]),
+                                   atoi(argv[i + 1]), &name);
+    if (error) {
+        printf("error: %s\n", error);
+        free(error);
+    } else {
+        printf("%s\n", name);
+        free(name);
+    }
+}
+
+void
+test_dpu_bind_main(int argc, char *argv[])
+{
+    enum {
+        OPT_DB = UCHAR_MAX + 1, OPT_BRIDGE, OPT_SYSFS, OPT_SIMULATED,
+        OPT_LINK, OPT_TIMEOUT, OPT_RETRY, OPT_MAX_WAIT,
+    };
+    static const struct option long_options[] = {
+        {"db", required_argument, NULL, OPT_DB},
+        {"bridge", required_argument, NULL, OPT_BRIDGE},
+        {"sysfs-root", required_argument, NULL, OPT_SYSFS},
+        {"simulated", no_argument, NULL, OPT_SIMULATED},
+        {"link-state", no_argument, NULL, OPT_LINK},
+        {"install-timeout", required_argument, NULL, OPT_TIMEOUT},
+        {"retry", required_argument, NULL, OPT_RETRY},
+        {"max-wait", required_argument, NULL, OPT_MAX_WAIT},
+        {NULL, 0, NULL, 0},
+    };
+
+    if (argc >= 2 && !strcmp(argv[1], "find")) {
+        test_find(argc - 1, argv + 1);
+        return;
+    }
+    if (argc == 4 && !strcmp(argv[1], "link")) {
+        int error = representor_set_up(argv[2], !strcmp(argv[3], "up"));
+        if (error) {
+            ovs_fatal(error, "%s", argv[2]);
+        }
+        return;
+    }
+
+    struct dpu_bindings_config cfg = { .bridge = NULL };
+    const char *db = "unix:db.sock";
+    long long int max_wait = 20000;
+
+    optind = 1;
+    for (;;) {
+        int c = getopt_long(argc, argv, "", long_options, NULL);
+        if (c == -1) {
+            break;
+        }
+        switch (c) {
+        case OPT_DB:
+            db = optarg;
+            break;
+        case OPT_BRIDGE:
+            cfg.bridge = optarg;
+            break;
+        case OPT_SYSFS:
+            cfg.sysfs_root = optarg;
+            break;
+        case OPT_SIMULATED:
+            cfg.simulated = true;
+            break;
+        case OPT_LINK:
+            cfg.set_link_state = true;
+            break;
+        case OPT_TIMEOUT:
+            cfg.install_timeout_ms = atoll(optarg);
+            break;
+        case OPT_RETRY:
+            cfg.retry_ms = atoll(optarg);
+            break;
+        case OPT_MAX_WAIT:
+            max_wait = atoll(optarg);
+            break;
+        default:
+            exit(EXIT_FAILURE);
+        }
+    }
+
+    vlog_set_levels(NULL, VLF_CONSOLE, VLL_OFF);
+
+    struct driver d = {
+        .loop = OVSDB_IDL_LOOP_INITIALIZER(
+            ovsdb_idl_create(db, &ovsrec_idl_class, true, true)),
+        .max_wait = max_wait,
+    };
+    d.bs = dpu_bindings_create(d.loop.idl, &cfg);
+
+    run_script(&d, stdin);
+
+    dpu_bindings_destroy(d.bs);
+    ovsdb_idl_loop_destroy(&d.loop);
+}
