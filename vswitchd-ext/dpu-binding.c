@@ -113,6 +113,7 @@ struct binding {
     long long int resolve_at;   /* Retry a failed lookup then. */
     char *error;                /* In ERROR: why. */
     bool timed_out;             /* In ERROR: only ovn-installed missing. */
+    bool link_up;               /* Representor brought up already. */
 };
 
 struct dpu_bindings {
@@ -341,6 +342,23 @@ set_error(struct dpu_bindings *bs, struct binding *b, long long int now,
 
 /* Wanting and not wanting. */
 
+/* Moves 'b' back to NEW, to be evaluated afresh at the next run. */
+static void
+restart_binding(struct dpu_bindings *bs, struct binding *b, const char *why)
+{
+    if (b->state != DPU_BINDING_NEW) {
+        journal(bs, "%s: %s -> new: %s", b->spec.iface_id,
+                dpu_binding_state_name(b->state), why);
+        b->state = DPU_BINDING_NEW;
+        b->state_since = -1;
+        sset_add(&bs->changes, b->spec.iface_id);
+    }
+    free(b->error);
+    b->error = NULL;
+    b->timed_out = false;
+    b->link_up = false;
+}
+
 void
 dpu_bindings_set(struct dpu_bindings *bs, const struct dpu_binding_spec *s)
 {
@@ -370,15 +388,7 @@ dpu_bindings_set(struct dpu_bindings *bs, const struct dpu_binding_spec *s)
         journal(bs, "%s: wanted: pf %d vf %d sandbox %s", s->iface_id,
                 s->pf_id, s->vf_id, s->sandbox ? s->sandbox : "(none)");
         b->need_resolve = true;
-        if (b->state != DPU_BINDING_NEW) {
-            free(b->error);
-            b->error = NULL;
-            b->timed_out = false;
-            journal(bs, "%s: %s -> new: device or sandbox changed",
-                    s->iface_id, dpu_binding_state_name(b->state));
-            b->state = DPU_BINDING_NEW;
-            sset_add(&bs->changes, s->iface_id);
-        }
+        restart_binding(bs, b, "device or sandbox changed");
     }
 }
 
@@ -394,6 +404,7 @@ dpu_bindings_unset(struct dpu_bindings *bs, const char *iface_id)
         journal(bs, "%s: %s -> removing", iface_id,
                 dpu_binding_state_name(b->state));
         b->state = DPU_BINDING_REMOVING;
+        b->state_since = -1;
         free(b->error);
         b->error = NULL;
         sset_add(&bs->changes, iface_id);
@@ -417,8 +428,7 @@ dpu_bindings_recompute(struct dpu_bindings *bs)
         if (b->state != DPU_BINDING_REMOVING) {
             b->need_resolve = true;
             if (b->state == DPU_BINDING_ERROR && !b->timed_out) {
-                set_state(bs, b, DPU_BINDING_NEW, b->state_since,
-                          "recompute");
+                restart_binding(bs, b, "recompute");
             }
         }
     }
@@ -493,6 +503,10 @@ delete_port(struct dpu_bindings *bs, struct view *v,
                               info->port->name);
     ovsrec_bridge_update_ports_delvalue(info->br, info->port);
     ovsrec_port_delete(info->port);
+
+    /* Down now, before the transaction commits: ovs-vswitchd changes the
+     * netdev's flags itself when it drops the port, but only after it sees
+     * the commit, so its read-modify-write then cannot undo ours. */
     if (link_down && bs->set_link_state) {
         int error = representor_set_up(info->iface->name, false);
         if (error && error != ENODEV) {
@@ -689,6 +703,24 @@ check_conflicts(const struct dpu_bindings *bs, const struct binding *b,
     return NULL;
 }
 
+/* Brings the representor of 'b' up, once, if so configured.  Returns false
+ * if that failed, after moving 'b' to ERROR. */
+static bool
+ensure_link_up(struct dpu_bindings *bs, struct binding *b, long long int now)
+{
+    if (bs->set_link_state && !b->link_up) {
+        int error = representor_set_up(b->rep, true);
+        if (error) {
+            set_error(bs, b, now,
+                      xasprintf("cannot bring representor %s up (%s)",
+                                b->rep, ovs_strerror(error)));
+            return false;
+        }
+        b->link_up = true;
+    }
+    return true;
+}
+
 /* Makes progress on binding 'b', which is not REMOVING. */
 static void
 binding_run(struct dpu_bindings *bs, struct binding *b, struct view *v,
@@ -723,6 +755,9 @@ binding_run(struct dpu_bindings *bs, struct binding *b, struct view *v,
         && iface_is_right(&b->spec, cur->iface)) {
         bool installed = smap_get_bool(&cur->iface->external_ids,
                                        DPU_EXT_OVN_INSTALLED, false);
+        if (!ensure_link_up(bs, b, now)) {
+            return;
+        }
         if (installed) {
             set_state(bs, b, DPU_BINDING_INSTALLED, now,
                       (b->state == DPU_BINDING_NEW
@@ -737,15 +772,6 @@ binding_run(struct dpu_bindings *bs, struct binding *b, struct view *v,
                 b->timed_out = true;
             }
         } else if (b->state != DPU_BINDING_ERROR || !b->timed_out) {
-            if (bs->set_link_state) {
-                int err = representor_set_up(b->rep, true);
-                if (err) {
-                    set_error(bs, b, now,
-                              xasprintf("cannot bring representor %s up "
-                                        "(%s)", b->rep, ovs_strerror(err)));
-                    return;
-                }
-            }
             set_state(bs, b, DPU_BINDING_WAIT_INSTALLED, now,
                       (b->state == DPU_BINDING_NEW
                        ? "port already right in OVSDB"
@@ -773,6 +799,11 @@ binding_run(struct dpu_bindings *bs, struct binding *b, struct view *v,
         return;                 /* Wait for the transaction in flight. */
     }
 
+    /* Up before ovs-vswitchd opens it, as ovn-kubernetes does, so that we
+     * never race with its own changes to the netdev's flags. */
+    if (!ensure_link_up(bs, b, now)) {
+        return;
+    }
     if (!cur) {
         add_port(bs, b, v->bridge, txn);
     } else if (hmapx_contains(&v->deleted, cur->port)) {
