@@ -421,10 +421,10 @@ dpu_bindings_set_complete(struct dpu_bindings *bs, bool complete)
 void
 dpu_bindings_recompute(struct dpu_bindings *bs)
 {
-    struct shash_node *node;
+    const struct shash_node **nodes = shash_sort(&bs->bindings);
 
-    SHASH_FOR_EACH (node, &bs->bindings) {
-        struct binding *b = node->data;
+    for (size_t i = 0; i < shash_count(&bs->bindings); i++) {
+        struct binding *b = nodes[i]->data;
         if (b->state != DPU_BINDING_REMOVING) {
             b->need_resolve = true;
             if (b->state == DPU_BINDING_ERROR && !b->timed_out) {
@@ -432,6 +432,7 @@ dpu_bindings_recompute(struct dpu_bindings *bs)
             }
         }
     }
+    free(nodes);
 }
 
 /* The view of the replica. */
@@ -624,14 +625,14 @@ update_port(struct dpu_bindings *bs, const struct binding *b,
     ds_destroy(&changed);
 }
 
-/* Looks up the representor of every binding that needs it. */
+/* Looks up the representor of every binding in 'nodes' (all of them,
+ * sorted) that needs it. */
 static void
-resolve_representors(struct dpu_bindings *bs, long long int now)
+resolve_representors(struct dpu_bindings *bs,
+                     const struct shash_node **nodes, long long int now)
 {
-    struct shash_node *node;
-
-    SHASH_FOR_EACH (node, &bs->bindings) {
-        struct binding *b = node->data;
+    for (size_t i = 0; i < shash_count(&bs->bindings); i++) {
+        struct binding *b = nodes[i]->data;
 
         if (b->state == DPU_BINDING_REMOVING
             || !(b->need_resolve || (!b->rep && now >= b->resolve_at))) {
@@ -858,12 +859,15 @@ dpu_bindings_run(struct dpu_bindings *bs, struct ovsdb_idl_txn *txn,
     struct view v;
     view_init(&v, bs);
 
-    resolve_representors(bs, now);
+    /* Bindings are handled in iface-id order, so that what happens does
+     * not depend on hash order. */
+    const struct shash_node **nodes = shash_sort(&bs->bindings);
+    size_t n = shash_count(&bs->bindings);
+
+    resolve_representors(bs, nodes, now);
 
     /* Which binding gets each representor: the one whose port is there
      * already, else the first by iface-id. */
-    const struct shash_node **nodes = shash_sort(&bs->bindings);
-    size_t n = shash_count(&bs->bindings);
     struct shash owners = SHASH_INITIALIZER(&owners);
     for (int pass = 0; pass < 2; pass++) {
         for (size_t i = 0; i < n; i++) {
