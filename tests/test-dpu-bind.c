@@ -47,6 +47,7 @@
 #include <string.h>
 
 #include "command-line.h"
+#include "fatal-signal.h"
 #include "openvswitch/dynamic-string.h"
 #include "openvswitch/poll-loop.h"
 #include "openvswitch/vlog.h"
@@ -358,6 +359,7 @@ test_dpu_bind_main(int argc, char *argv[])
     }
 
     vlog_set_levels(NULL, VLF_CONSOLE, VLL_OFF);
+    fatal_ignore_sigpipe();     /* As the daemons do: ovsdb-server may go. */
 
     struct driver d = {
         .loop = OVSDB_IDL_LOOP_INITIALIZER(

@@ -852,7 +852,10 @@ void
 dpu_bindings_run(struct dpu_bindings *bs, struct ovsdb_idl_txn *txn,
                  long long int now)
 {
-    if (!ovsdb_idl_has_ever_connected(bs->idl)) {
+    if (!ovsdb_idl_has_ever_connected(bs->idl)
+        || !ovsdb_idl_is_connected(bs->idl)) {
+        /* Nothing to go by yet, or nothing a transaction could change
+         * now: the IDL wakes us when it (re)connects. */
         return;
     }
 
@@ -925,7 +928,8 @@ dpu_bindings_wait(const struct dpu_bindings *bs, long long int now)
     long long int next = LLONG_MAX;
     struct shash_node *node;
 
-    if (!ovsdb_idl_has_ever_connected(bs->idl)) {
+    if (!ovsdb_idl_has_ever_connected(bs->idl)
+        || !ovsdb_idl_is_connected(bs->idl)) {
         return;                 /* The IDL wakes us when it connects. */
     }
     SHASH_FOR_EACH (node, &bs->bindings) {
