@@ -29,6 +29,9 @@
  *     wait IFACE-ID STATE     run until IFACE-ID is in STATE ("gone" once
  *                             it no longer exists)
  *     exec COMMAND...         run a shell command (e.g. ovs-vsctl)
+ *     changes                 the iface-ids whose state changed since the
+ *                             last "changes" (dpu_bindings_take_changes()),
+ *                             with their state now
  *     show                    dpu_bindings_format(), without times
  *
  *   dpu-bind find [--simulated] [--sysfs-root=DIR] PF VF
@@ -71,16 +74,38 @@ static void
 print_journal(struct driver *d)
 {
     struct svec lines = SVEC_EMPTY_INITIALIZER;
-    struct sset changes = SSET_INITIALIZER(&changes);
 
     dpu_bindings_take_journal(d->bs, &lines);
-    dpu_bindings_take_changes(d->bs, &changes);
     for (size_t i = 0; i < lines.n; i++) {
         printf("  %s\n", lines.names[i]);
     }
     svec_destroy(&lines);
-    sset_destroy(&changes);
     fflush(stdout);
+}
+
+/* Prints the iface-ids whose state changed since the last "changes", as
+ * a caller that reports status would take them, with their state now. */
+static void
+print_changes(struct driver *d)
+{
+    struct sset changes = SSET_INITIALIZER(&changes);
+    const char **names;
+
+    dpu_bindings_take_changes(d->bs, &changes);
+    names = sset_sort(&changes);
+    for (size_t i = 0; i < sset_count(&changes); i++) {
+        enum dpu_binding_state state;
+        const char *error, *rep;
+
+        if (dpu_bindings_get(d->bs, names[i], &state, &error, &rep)) {
+            printf("%s: %s%s%s\n", names[i], dpu_binding_state_name(state),
+                   error ? ": " : "", error ? error : "");
+        } else {
+            printf("%s: gone\n", names[i]);
+        }
+    }
+    free(names);
+    sset_destroy(&changes);
 }
 
 /* Runs the main loop until 'done' returns true, checking it after each
@@ -240,6 +265,8 @@ run_script(struct driver *d, FILE *stream)
             if (status) {
                 printf("  exit status %d\n", status);
             }
+        } else if (!strcmp(cmd, "changes")) {
+            print_changes(d);
         } else if (!strcmp(cmd, "show")) {
             struct ds s = DS_EMPTY_INITIALIZER;
             dpu_bindings_format(d->bs, -1, &s);
