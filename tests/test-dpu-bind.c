@@ -39,9 +39,15 @@
  *
  *   dpu-bind link NAME up|down
  *       representor_set_up().
+ *
+ *   dpu-bind pod [--simulated] [--mtu=N] [--network=NAD=NAME]... JSON...
+ *       Parse each JSON text as a pod object with dpu_pod_parse() and
+ *       print what it wants bound.
  */
 
 #include <config.h>
+
+#include <cjson/cJSON.h>
 
 #include <errno.h>
 #include <getopt.h>
@@ -61,7 +67,9 @@
 #include "timeval.h"
 #include "util.h"
 #include "vswitch-idl.h"
+#include "smap.h"
 #include "vswitchd-ext/dpu-binding.h"
+#include "vswitchd-ext/dpu-pod.h"
 #include "vswitchd-ext/representor.h"
 
 struct driver {
@@ -314,6 +322,82 @@ test_find(int argc, char *argv[])
     }
 }
 
+static void
+print_pod(const struct dpu_pod *pod)
+{
+    printf("pod %s uid %s%s\n", pod->key, pod->uid ? pod->uid : "(none)",
+           pod->host_network ? " host-network" : "");
+    if (pod->error) {
+        printf("  error: %s\n", pod->error);
+    }
+    for (size_t i = 0; i < pod->n_nets; i++) {
+        const struct dpu_pod_net *net = &pod->nets[i];
+        const struct dpu_binding_spec *sp = &net->spec;
+
+        if (net->state == DPU_POD_NET_BIND) {
+            printf("  %s: bind iface-id %s", net->nad, sp->iface_id);
+            if (sp->network) {
+                printf(" network %s", sp->network);
+            }
+            printf(" pf %d vf %d sandbox %s", sp->pf_id, sp->vf_id,
+                   sp->sandbox);
+            if (sp->vf_netdev_name) {
+                printf(" vf-netdev %s", sp->vf_netdev_name);
+            }
+            printf(" mac %s ips \"%s\" mtu %d\n", sp->attached_mac,
+                   sp->ip_addresses, sp->mtu);
+        } else {
+            printf("  %s: %s: %s\n", net->nad,
+                   net->state == DPU_POD_NET_WAITING ? "waiting" : "error",
+                   net->error);
+        }
+    }
+}
+
+static void
+test_pod(int argc, char *argv[])
+{
+    struct smap networks = SMAP_INITIALIZER(&networks);
+    struct dpu_pod_options opts = {
+        .mode = POD_ANN_SWITCHDEV,
+        .networks = &networks,
+    };
+    int i;
+
+    for (i = 1; i < argc && argv[i][0] == '-'; i++) {
+        if (!strcmp(argv[i], "--simulated")) {
+            opts.mode = POD_ANN_SIMULATED;
+        } else if (!strncmp(argv[i], "--mtu=", 6)) {
+            opts.mtu = atoi(argv[i] + 6);
+        } else if (!strncmp(argv[i], "--network=", 10)) {
+            char *nad = xstrdup(argv[i] + 10);
+            char *name = strrchr(nad, '=');
+            if (!name) {
+                ovs_fatal(0, "--network=NAD=NAME expected");
+            }
+            *name++ = '\0';
+            smap_replace(&networks, nad, name);
+            free(nad);
+        } else {
+            ovs_fatal(0, "pod: unknown option %s", argv[i]);
+        }
+    }
+
+    for (; i < argc; i++) {
+        cJSON *json = cJSON_Parse(argv[i]);
+        struct dpu_pod pod;
+
+        if (!json || !dpu_pod_parse(json, &opts, &pod)) {
+            printf("not a pod\n");
+        } else {
+            print_pod(&pod);
+            dpu_pod_destroy(&pod);
+        }
+        cJSON_Delete(json);
+    }
+    smap_destroy(&networks);
+}
+
 void
 test_dpu_bind_main(int argc, char *argv[])
 {
@@ -333,6 +417,10 @@ test_dpu_bind_main(int argc, char *argv[])
         {NULL, 0, NULL, 0},
     };
 
+    if (argc >= 2 && !strcmp(argv[1], "pod")) {
+        test_pod(argc - 1, argv + 1);
+        return;
+    }
     if (argc >= 2 && !strcmp(argv[1], "find")) {
         test_find(argc - 1, argv + 1);
         return;

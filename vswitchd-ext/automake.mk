@@ -1,11 +1,14 @@
 # The OVS side of the DPU agent: binding VF representors to br-int ports
-# through the OVSDB IDL for the Open_vSwitch schema (dpu-binding), and
-# finding the representors (representor).  The IDL (vswitch-idl) is part
-# of the Open vSwitch tree's libopenvswitch, as it is for OVN.
+# through the OVSDB IDL for the Open_vSwitch schema (dpu-binding), finding
+# the representors (representor), and what a pod object wants bound
+# (dpu-pod).  The IDL (vswitch-idl) is part of the Open vSwitch tree's
+# libopenvswitch, as it is for OVN.
 
 noinst_LTLIBRARIES += vswitchd-ext/libovndpu-vswitchd.la
 vswitchd_ext_libovndpu_vswitchd_la_SOURCES = \
 	vswitchd-ext/dpu-binding.c \
 	vswitchd-ext/dpu-binding.h \
+	vswitchd-ext/dpu-pod.c \
+	vswitchd-ext/dpu-pod.h \
 	vswitchd-ext/representor.c \
 	vswitchd-ext/representor.h
