@@ -335,8 +335,11 @@ run_status(struct pod_binder *pb, long long int now)
             k8s_request_destroy(rec->patch);
             rec->patch = NULL;
         }
-        if (!rec->dirty || now < rec->retry_at || rec->pod.host_network
-            || !rec->path) {
+        if (rec->pod.host_network || !rec->path) {
+            rec->dirty = false;     /* Never ours to report on. */
+            continue;
+        }
+        if (!rec->dirty || now < rec->retry_at) {
             continue;
         }
 
