@@ -27,6 +27,8 @@
 
 VLOG_DEFINE_THIS_MODULE(pod_binder);
 
+static struct vlog_rate_limit rl = VLOG_RATE_LIMIT_INIT(5, 5);
+
 /* How long to wait before retrying a failed status patch. */
 #define STATUS_RETRY_MS 1000
 
@@ -229,12 +231,28 @@ pod_deleted(struct pod_binder *pb, const char *key)
 }
 
 /* Returns the connection-status that 'rec' should carry, as JSON text, or
- * NULL for none. */
+ * NULL for none, given that it carries 'current' (may be NULL).
+ *
+ * Only outcomes are written: a network whose binding is pending keeps what
+ * the pod carries for it.  So a restart of this agent, which finds every
+ * binding pending until it has looked at OVSDB, never takes a pod's Ready
+ * away, and an Error stays until there is a new outcome.  The host agent
+ * removes the status when it writes new connection details (CNI ADD), so
+ * an outcome for an earlier sandbox does not linger. */
 static char *
-pod_status(const struct pod_binder *pb, const struct pod_rec *rec)
+pod_status(const struct pod_binder *pb, const struct pod_rec *rec,
+           const char *current)
 {
     struct shash statuses = SHASH_INITIALIZER(&statuses);
 
+    if (current) {
+        char *error = dpu_conn_status_parse(current, &statuses);
+        if (error) {
+            VLOG_WARN_RL(&rl, "pod %s: overwriting a malformed status (%s)",
+                         rec->key, error);
+            free(error);
+        }
+    }
     if (rec->pod.error) {
         dpu_conn_status_put(&statuses, POD_ANN_DEFAULT_NAD, DPU_CONN_ERROR,
                             rec->pod.error);
@@ -345,10 +363,10 @@ run_status(struct pod_binder *pb, long long int now)
 
         /* A status we wrote shows up in the watch as a change of the pod,
          * which makes it dirty again, and then equal. */
-        char *status = pod_status(pb, rec);
+        const char *current = current_status(pb, rec->key);
+        char *status = pod_status(pb, rec, current);
         rec->dirty = false;
-        if (!nullable_string_is_equal(status,
-                                      current_status(pb, rec->key))) {
+        if (!nullable_string_is_equal(status, current)) {
             start_patch(pb, rec, status);
         }
         free(status);

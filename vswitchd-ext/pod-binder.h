@@ -11,7 +11,8 @@
  * (so that stale ports go only then), and writes a pod's status with a
  * merge patch of that one annotation whenever what it should say differs
  * from what the pod carries: "Ready" once ovn-installed=true, "Error"
- * with the reason on failure, nothing while pending.
+ * with the reason on failure.  A pending binding leaves the pod's status
+ * as it is (see pod_status() in pod-binder.c).
  */
 
 #ifndef POD_BINDER_H
