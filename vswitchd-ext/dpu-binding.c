@@ -131,7 +131,24 @@ struct dpu_bindings {
 
     struct sset changes;        /* iface-ids whose state changed. */
     struct svec journal;        /* Unread journal lines. */
+
+    /* Representors to set down once ovs-vswitchd has dropped their ports:
+     * netdev name -> struct link_down. */
+    struct shash links_down;
 };
+
+/* A representor to set down after its port was deleted.  ovs-vswitchd
+ * changes a netdev's flags when it drops it, from flags it may have cached
+ * before ours changed, so we wait until it has applied the configuration
+ * without the port (Open_vSwitch cur_cfg reaches 'cfg', the next_cfg that
+ * the deleting transaction made), or until 'deadline'. */
+struct link_down {
+    int64_t cfg;
+    long long int deadline;
+};
+
+/* How long to wait for ovs-vswitchd before setting a link down anyway. */
+#define LINK_DOWN_WAIT_MS 5000
 
 /* One Interface in the replica, with its Port and Bridge. */
 struct iface_info {
@@ -149,6 +166,8 @@ struct view {
     struct shash by_name;       /* Interface name -> struct iface_info. */
     const struct ovsrec_bridge *bridge;   /* The integration bridge. */
     struct hmapx deleted;       /* Ports deleted in this run's txn. */
+    const struct ovsrec_open_vswitch *ovs;  /* The Open_vSwitch row. */
+    bool bump_cfg;              /* Increment next_cfg in this run's txn. */
 };
 
 static void journal(struct dpu_bindings *, const char *format, ...)
@@ -253,6 +272,7 @@ dpu_bindings_create(struct ovsdb_idl *idl,
     shash_init(&bs->bindings);
     sset_init(&bs->changes);
     svec_init(&bs->journal);
+    shash_init(&bs->links_down);
     return bs;
 }
 
@@ -276,6 +296,7 @@ dpu_bindings_destroy(struct dpu_bindings *bs)
             shash_delete(&bs->bindings, node);
         }
         shash_destroy(&bs->bindings);
+        shash_destroy_free_data(&bs->links_down);
         sset_destroy(&bs->changes);
         svec_destroy(&bs->journal);
         free(bs->bridge);
@@ -446,6 +467,7 @@ view_init(struct view *v, const struct dpu_bindings *bs)
     memset(v, 0, sizeof *v);
     shash_init(&v->by_name);
     hmapx_init(&v->deleted);
+    v->ovs = ovsrec_open_vswitch_first(bs->idl);
     OVSREC_BRIDGE_FOR_EACH (br, bs->idl) {
         if (!strcmp(br->name, bs->bridge)) {
             v->bridge = br;
@@ -491,7 +513,7 @@ view_destroy(struct view *v)
 static void
 delete_port(struct dpu_bindings *bs, struct view *v,
             const struct iface_info *info, struct ovsdb_idl_txn *txn,
-            bool link_down, const char *why)
+            bool link_down, const char *why, long long int now)
 {
     if (!hmapx_add(&v->deleted, CONST_CAST(struct ovsrec_port *,
                                            info->port))) {
@@ -505,15 +527,44 @@ delete_port(struct dpu_bindings *bs, struct view *v,
     ovsrec_bridge_update_ports_delvalue(info->br, info->port);
     ovsrec_port_delete(info->port);
 
-    /* Down now, before the transaction commits: ovs-vswitchd changes the
-     * netdev's flags itself when it drops the port, but only after it sees
-     * the commit, so its read-modify-write then cannot undo ours. */
     if (link_down && bs->set_link_state) {
-        int error = representor_set_up(info->iface->name, false);
-        if (error && error != ENODEV) {
-            VLOG_WARN("%s: cannot set link down (%s)", info->iface->name,
-                      ovs_strerror(error));
+        struct link_down *ld = xmalloc(sizeof *ld);
+        ld->cfg = v->ovs ? v->ovs->next_cfg + 1 : 0;
+        ld->deadline = now + LINK_DOWN_WAIT_MS;
+        free(shash_replace(&bs->links_down, info->iface->name, ld));
+        v->bump_cfg = true;
+    }
+}
+
+/* Sets down the representors whose ports ovs-vswitchd has dropped, unless
+ * a binding wants them again. */
+static void
+run_links_down(struct dpu_bindings *bs, const struct view *v,
+               long long int now)
+{
+    struct shash_node *node;
+
+    SHASH_FOR_EACH_SAFE (node, &bs->links_down) {
+        const struct link_down *ld = node->data;
+        const char *name = node->name;
+
+        if (shash_find(&v->by_name, name)) {
+            /* Its port is back (or not gone yet): leave the link alone. */
+            if (now < ld->deadline) {
+                continue;
+            }
+        } else if (v->ovs && v->ovs->cur_cfg < ld->cfg
+                   && now < ld->deadline) {
+            continue;
+        } else {
+            int error = representor_set_up(name, false);
+            if (error && error != ENODEV) {
+                VLOG_WARN("%s: cannot set link down (%s)", name,
+                          ovs_strerror(error));
+            }
         }
+        free(node->data);
+        shash_delete(&bs->links_down, node);
     }
 }
 
@@ -746,7 +797,7 @@ binding_run(struct dpu_bindings *bs, struct binding *b, struct view *v,
             && !strcmp(info->iface_id, b->spec.iface_id)
             && strcmp(info->iface->name, b->rep) && txn) {
             delete_port(bs, v, info, txn, true, "stale: not on "
-                        "the wanted representor");
+                        "the wanted representor", now);
         }
     }
 
@@ -817,7 +868,7 @@ binding_run(struct dpu_bindings *bs, struct binding *b, struct view *v,
          * iface-id that is no longer wanted: delete it now and add it
          * again in the next transaction, so that it gets a new Interface
          * record (and ovn-controller sees a new port). */
-        delete_port(bs, v, cur, txn, false, "replaced");
+        delete_port(bs, v, cur, txn, false, "replaced", now);
     } else {
         update_port(bs, b, cur->iface, txn);
     }
@@ -828,7 +879,7 @@ binding_run(struct dpu_bindings *bs, struct binding *b, struct view *v,
  * done and may be freed. */
 static bool
 binding_remove(struct dpu_bindings *bs, struct binding *b, struct view *v,
-               struct ovsdb_idl_txn *txn)
+               struct ovsdb_idl_txn *txn, long long int now)
 {
     bool any = false;
 
@@ -838,7 +889,7 @@ binding_remove(struct dpu_bindings *bs, struct binding *b, struct view *v,
             && !strcmp(info->iface_id, b->spec.iface_id)) {
             any = true;
             if (txn) {
-                delete_port(bs, v, info, txn, true, "unbound");
+                delete_port(bs, v, info, txn, true, "unbound", now);
             }
         }
     }
@@ -892,7 +943,7 @@ dpu_bindings_run(struct dpu_bindings *bs, struct ovsdb_idl_txn *txn,
             b->state_since = now;
         }
         if (b->state == DPU_BINDING_REMOVING) {
-            if (!binding_remove(bs, b, &v, txn)) {
+            if (!binding_remove(bs, b, &v, txn, now)) {
                 shash_find_and_delete(&bs->bindings, b->spec.iface_id);
                 binding_free(b);
             }
@@ -914,11 +965,17 @@ dpu_bindings_run(struct dpu_bindings *bs, struct ovsdb_idl_txn *txn,
                 bs->stale_ports = true;
                 if (txn) {
                     delete_port(bs, &v, info, txn, true,
-                                "stale: iface-id not wanted");
+                                "stale: iface-id not wanted", now);
                 }
             }
         }
     }
+    if (v.bump_cfg && v.ovs && txn) {
+        /* Lets us tell when ovs-vswitchd has applied the deletions. */
+        ovsdb_idl_txn_increment(txn, &v.ovs->header_,
+                                &ovsrec_open_vswitch_col_next_cfg, false);
+    }
+    run_links_down(bs, &v, now);
     view_destroy(&v);
 }
 
@@ -944,6 +1001,10 @@ dpu_bindings_wait(const struct dpu_bindings *bs, long long int now)
             next = MIN(next, b->resolve_at);
         }
     }
+    SHASH_FOR_EACH (node, &bs->links_down) {
+        const struct link_down *ld = node->data;
+        next = MIN(next, ld->deadline);
+    }
     if (next != LLONG_MAX) {
         poll_timer_wait_until(next);
     }
@@ -954,7 +1015,7 @@ dpu_bindings_is_settled(const struct dpu_bindings *bs)
 {
     struct shash_node *node;
 
-    if (bs->stale_ports) {
+    if (bs->stale_ports || !shash_is_empty(&bs->links_down)) {
         return false;
     }
     SHASH_FOR_EACH (node, &bs->bindings) {

@@ -129,8 +129,9 @@ void dpu_bindings_run(struct dpu_bindings *, struct ovsdb_idl_txn *,
 void dpu_bindings_wait(const struct dpu_bindings *, long long int now);
 
 /* True if no binding is waiting for OVSDB: each one is installed, waiting
- * for ovn-installed, or in error, there are no removals pending, and (if
- * the set is complete) no stale ports remain. */
+ * for ovn-installed, or in error, there are no removals pending, no
+ * representor waits to be set down, and (if the set is complete) no stale
+ * ports remain. */
 bool dpu_bindings_is_settled(const struct dpu_bindings *);
 
 /* Looks up the binding for 'iface_id'.  Returns false if there is none;
