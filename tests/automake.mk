@@ -22,7 +22,8 @@ TESTSUITE_AT = \
 	tests/cni-add.at \
 	tests/pod-annotations.at \
 	tests/deploy.at \
-	tests/lease-faults.at
+	tests/lease-faults.at \
+	tests/dpu-bind.at
 
 TESTSUITE = $(srcdir)/tests/testsuite
 DISTCLEANFILES += tests/atconfig tests/atlocal
@@ -76,5 +77,6 @@ tests_ovn_dpu_test_SOURCES = \
 	tests/test-kubeconfig.c \
 	tests/test-k8s-client.c \
 	tests/test-pod-annotations.c \
-	tests/test-vf-device.c
-tests_ovn_dpu_test_LDADD = $(OVN_DPU_LIBS)
+	tests/test-vf-device.c \
+	tests/test-dpu-bind.c
+tests_ovn_dpu_test_LDADD = vswitchd-ext/libovndpu-vswitchd.la $(OVN_DPU_LIBS)
