@@ -23,7 +23,8 @@ TESTSUITE_AT = \
 	tests/pod-annotations.at \
 	tests/deploy.at \
 	tests/lease-faults.at \
-	tests/dpu-bind.at
+	tests/dpu-bind.at \
+	tests/sandbox.at
 
 TESTSUITE = $(srcdir)/tests/testsuite
 DISTCLEANFILES += tests/atconfig tests/atlocal
