@@ -116,7 +116,7 @@ errors_equal(const struct cni_error *a, const struct cni_error *b)
 int
 LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
-    char *text = xmemdup0(data, size);
+    char *text = xmemdup0((const char *) data, size);
     struct smap env = SMAP_INITIALIZER(&env);
     const char *config = parse_input(text, &env);
 

@@ -46,7 +46,7 @@ round_trip(long long int usec)
 int
 LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
-    char *text = xmemdup0(data, size);
+    char *text = xmemdup0((const char *) data, size);
     long long int usec;
 
     if (dpu_lease_parse_micro_time(text, &usec)

@@ -147,7 +147,7 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
     }
 
     int selector = data[0] % 9;
-    char *text = xmemdup0(data + 1, size - 1);
+    char *text = xmemdup0((const char *) data + 1, size - 1);
     if (selector <= 1) {
         fuzz_codec(&codecs[0],
                    selector ? POD_ANN_SIMULATED : POD_ANN_SWITCHDEV, text);
