@@ -103,11 +103,13 @@ fuzz_codec(const struct codec *codec, enum pod_ann_mode mode,
     char *error = codec->parse(text, mode, &map);
 
     if (error) {
-        /* A failed parse leaves nothing behind and says which annotation. */
+        /* A failed parse leaves no entries (the caller still owns the
+         * map's buckets) and says which annotation. */
         ovs_assert(shash_is_empty(&map));
         ovs_assert(!strncmp(error, codec->annotation,
                             strlen(codec->annotation)));
         free(error);
+        shash_destroy(&map);
         return;
     }
 
