@@ -467,7 +467,7 @@ k8s_event_stream_feed(struct k8s_event_stream *stream,
             if (c == '{') {
                 start = i;
                 stream->depth = 1;
-            } else if (!strchr(" \t\r\n", c)) {
+            } else if (c != ' ' && c != '\t' && c != '\r' && c != '\n') {
                 return xasprintf("watch stream has unexpected byte 0x%02x "
                                  "between events", c);
             } else {
@@ -785,7 +785,8 @@ k8s_parse_body(const char *body, size_t length, int http_status,
         return NULL;
     }
     for (size_t i = end ? end - body : length; i < length; i++) {
-        if (!strchr(" \t\r\n", body[i]) || !body[i]) {
+        char c = body[i];
+        if (c != ' ' && c != '\t' && c != '\r' && c != '\n') {
             ds_put_format(msg, "HTTP %d with trailing garbage after the "
                           "JSON body", http_status);
             cJSON_Delete(json);
