@@ -48,6 +48,12 @@ dpu_lease_keeper_create(const struct k8s_config *k8s_config,
     struct dpu_lease_keeper *k = xzalloc(sizeof *k);
 
     k->client = k8s_client_create(k8s_config, "ovn-dpu-controller/lease");
+    /* A renewal stuck on an unhealthy API server (one whose etcd is away
+     * holds requests for up to a minute) is worth nothing once the next
+     * one is due: give up on it after one renew interval, at least 2 s, so
+     * that renewals are retried while the lease is still valid. */
+    k8s_client_set_request_timeout(
+        k->client, MAX(config->interval, 2) * 1000);
     k->renewer = dpu_lease_renewer_create(config->interval,
                                           config->duration);
     k->duration = config->duration;

@@ -36,8 +36,9 @@
 VLOG_DEFINE_THIS_MODULE(k8s_client);
 
 /* A request that gets no answer within this time fails, so that a server
- * that accepts connections but never answers cannot stall a caller.
- * Watches are exempt: they end by the server's timeoutSeconds. */
+ * that accepts connections but never answers cannot stall a caller
+ * (k8s_client_set_request_timeout() changes it per client).  Watches are
+ * exempt: they end by the server's timeoutSeconds. */
 #define K8S_REQUEST_TIMEOUT_MS (30 * 1000)
 #define K8S_CONNECT_TIMEOUT_MS (10 * 1000)
 
@@ -66,6 +67,8 @@ struct k8s_client {
     struct stat token_stat;     /* Of the token file when last read. */
     long long int token_checked;
     char *token_error;          /* Why the token file can't be read. */
+
+    int request_timeout_ms;     /* CURLOPT_TIMEOUT_MS of non-watches. */
 
     struct k8s_client_stats stats;
     char *last_error;
@@ -198,6 +201,7 @@ k8s_client_create(const struct k8s_config *config, const char *user_agent)
     k8s_config_clone(&client->config, config);
     client->user_agent = xasprintf("%s ovn-dpu/%s", user_agent,
                                    PACKAGE_VERSION);
+    client->request_timeout_ms = K8S_REQUEST_TIMEOUT_MS;
     client->multi = curl_multi_init();
     if (!client->multi) {
         ovs_fatal(0, "curl_multi_init() failed");
@@ -255,6 +259,12 @@ const char *
 k8s_client_server(const struct k8s_client *client)
 {
     return client->config.server;
+}
+
+void
+k8s_client_set_request_timeout(struct k8s_client *client, int ms)
+{
+    client->request_timeout_ms = MAX(ms, 1);
 }
 
 void
@@ -603,7 +613,7 @@ k8s_request_start(struct k8s_client *client, enum k8s_method method,
     } else {
         curl_easy_setopt(easy, CURLOPT_WRITEFUNCTION, k8s_write_body_cb);
         curl_easy_setopt(easy, CURLOPT_TIMEOUT_MS,
-                         (long) K8S_REQUEST_TIMEOUT_MS);
+                         (long) client->request_timeout_ms);
     }
     curl_easy_setopt(easy, CURLOPT_WRITEDATA, request);
 

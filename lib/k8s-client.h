@@ -42,6 +42,12 @@ void k8s_client_run(struct k8s_client *);
 void k8s_client_wait(struct k8s_client *);
 const char *k8s_client_server(const struct k8s_client *);
 
+/* Requests other than watches that get no complete answer within 'ms'
+ * milliseconds fail (default: 30 s).  A client whose requests lose their
+ * value after a while (a lease renewal) sets it shorter, so that a request
+ * hung on an unhealthy server is retried rather than waited out. */
+void k8s_client_set_request_timeout(struct k8s_client *, int ms);
+
 /* Counters, for "ovs-appctl ... k8s/status". */
 struct k8s_client_stats {
     unsigned long long int requests;    /* Requests started. */

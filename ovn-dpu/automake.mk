@@ -5,7 +5,8 @@ bin_PROGRAMS += ovn-dpu/ovn-dpu-controller ovn-dpu/ovn-dpu-host \
 	ovn-dpu/ovn-dpu-cni
 
 ovn_dpu_ovn_dpu_controller_SOURCES = ovn-dpu/ovn-dpu-controller.c
-ovn_dpu_ovn_dpu_controller_LDADD = $(OVN_DPU_LIBS)
+ovn_dpu_ovn_dpu_controller_LDADD = \
+	vswitchd-ext/libovndpu-vswitchd.la $(OVN_DPU_LIBS)
 
 ovn_dpu_ovn_dpu_host_SOURCES = ovn-dpu/ovn-dpu-host.c
 ovn_dpu_ovn_dpu_host_LDADD = $(OVN_DPU_LIBS)

@@ -17,6 +17,7 @@
 
 #include "command-line.h"
 #include "daemon.h"
+#include "dirs.h"
 #include "dpu-lease.h"
 #include "dpu-lease-keeper.h"
 #include "fatal-signal.h"
@@ -30,15 +31,22 @@
 #include "simap.h"
 #include "unixctl.h"
 #include "util.h"
+#include "vswitchd-ext/pod-binder.h"
+#include "vswitchd-ext/representor.h"
 
 VLOG_DEFINE_THIS_MODULE(ovn_dpu_controller);
 
 /* Command-line settings. */
 static char *node_name;
 static struct dpu_lease_config lease_config;
+static char *ovs_remote;
+static struct dpu_bindings_config bindings_config;
+static struct dpu_pod_options pod_options = { .mtu = 1400 };
 
 static unixctl_cb_func ovn_dpu_controller_exit;
 static unixctl_cb_func lease_status;
+static unixctl_cb_func dpu_show;
+static unixctl_cb_func dpu_recompute;
 static char *parse_options(int argc, char *argv[]);
 OVS_NO_RETURN static void usage(void);
 
@@ -71,6 +79,11 @@ main(int argc, char *argv[])
         &k8s_config, node_name, &lease_config);
     unixctl_command_register("lease/status", "[--format=text|json]", 0, 2,
                              lease_status, lease);
+    struct pod_binder *binder = pod_binder_create(
+        k8s, node_name, ovs_remote, &bindings_config, &pod_options);
+    unixctl_command_register("dpu/show", "", 0, 0, dpu_show, binder);
+    unixctl_command_register("dpu/recompute", "", 0, 0, dpu_recompute,
+                             binder);
 
     daemonize_complete();
     VLOG_INFO("%s version %s starting for node %s", program_name,
@@ -88,12 +101,14 @@ main(int argc, char *argv[])
         k8s_client_run(k8s);
         ovn_dpu_k8s_run();
         dpu_lease_keeper_run(lease);
+        pod_binder_run(binder);
 
         memory_wait();
         unixctl_server_wait(unixctl);
         k8s_client_wait(k8s);
         ovn_dpu_k8s_wait();
         dpu_lease_keeper_wait(lease);
+        pod_binder_wait(binder);
         if (exiting) {
             poll_immediate_wake();
         }
@@ -103,6 +118,7 @@ main(int argc, char *argv[])
         }
     }
 
+    pod_binder_destroy(binder);
     dpu_lease_keeper_destroy(lease);
     ovn_dpu_k8s_destroy();
     k8s_client_destroy(k8s);
@@ -112,6 +128,7 @@ main(int argc, char *argv[])
     service_stop();
     free(unixctl_path);
     free(node_name);
+    free(ovs_remote);
     return 0;
 }
 
@@ -120,6 +137,12 @@ parse_options(int argc, char *argv[])
 {
     enum {
         OPT_UNIXCTL = UCHAR_MAX + 1,
+        OPT_OVS_DB,
+        OPT_BRIDGE,
+        OPT_SIMULATE_DPU,
+        OPT_SYSFS_ROOT,
+        OPT_MTU,
+        OPT_OVN_INSTALLED_TIMEOUT,
         OVN_DPU_NODE_NAME_OPTION_ENUM,
         VLOG_OPTION_ENUMS,
         DAEMON_OPTION_ENUMS,
@@ -130,6 +153,13 @@ parse_options(int argc, char *argv[])
         {"help", no_argument, NULL, 'h'},
         {"version", no_argument, NULL, 'V'},
         {"unixctl", required_argument, NULL, OPT_UNIXCTL},
+        {"ovs-db", required_argument, NULL, OPT_OVS_DB},
+        {"bridge", required_argument, NULL, OPT_BRIDGE},
+        {"simulate-dpu", no_argument, NULL, OPT_SIMULATE_DPU},
+        {"sysfs-root", required_argument, NULL, OPT_SYSFS_ROOT},
+        {"mtu", required_argument, NULL, OPT_MTU},
+        {"ovn-installed-timeout", required_argument, NULL,
+         OPT_OVN_INSTALLED_TIMEOUT},
         OVN_DPU_NODE_NAME_LONG_OPTION,
         VLOG_LONG_OPTIONS,
         DAEMON_LONG_OPTIONS,
@@ -164,6 +194,42 @@ parse_options(int argc, char *argv[])
             node_name = xstrdup(optarg);
             break;
 
+        case OPT_OVS_DB:
+            free(ovs_remote);
+            ovs_remote = xstrdup(optarg);
+            break;
+
+        case OPT_BRIDGE:
+            bindings_config.bridge = optarg;
+            break;
+
+        case OPT_SIMULATE_DPU:
+            bindings_config.simulated = true;
+            pod_options.mode = POD_ANN_SIMULATED;
+            break;
+
+        case OPT_SYSFS_ROOT:
+            bindings_config.sysfs_root = optarg;
+            break;
+
+        case OPT_MTU:
+            if (!str_to_int(optarg, 10, &pod_options.mtu)
+                || pod_options.mtu < 0 || pod_options.mtu > 65535) {
+                ovs_fatal(0, "--mtu: \"%s\" is not an MTU (0 to 65535, "
+                          "0 to leave it unset)", optarg);
+            }
+            break;
+
+        case OPT_OVN_INSTALLED_TIMEOUT: {
+            int secs;
+            if (!str_to_int(optarg, 10, &secs) || secs <= 0) {
+                ovs_fatal(0, "--ovn-installed-timeout: \"%s\" is not a "
+                          "positive number of seconds", optarg);
+            }
+            bindings_config.install_timeout_ms = secs * 1000LL;
+            break;
+        }
+
         VLOG_OPTION_HANDLERS
         DAEMON_OPTION_HANDLERS
         K8S_OPTION_HANDLERS
@@ -187,6 +253,10 @@ parse_options(int argc, char *argv[])
                   "whose DPU this is");
     }
     ovn_dpu_check_node_name(node_name);
+    if (!ovs_remote) {
+        ovs_remote = xasprintf("unix:%s/db.sock", ovs_rundir());
+    }
+    bindings_config.set_link_state = true;
 
     char *error = dpu_lease_config_validate(&lease_config);
     if (error) {
@@ -208,6 +278,22 @@ usage(void)
            program_name, program_name);
     k8s_options_usage();
     dpu_lease_options_usage();
+    printf("\nRepresentor binding options:\n"
+           "  --ovs-db=REMOTE         local Open_vSwitch database "
+           "(default: unix:%s/db.sock)\n"
+           "  --bridge=NAME           integration bridge (default: %s)\n"
+           "  --simulate-dpu          representors are rep<pf>-<vf> veths, "
+           "not switchdev\n"
+           "  --sysfs-root=DIR        where sysfs is (default: %s)\n"
+           "  --mtu=MTU               mtu_request of pod ports "
+           "(default: 1400)\n"
+           "  --ovn-installed-timeout=SECS\n"
+           "                          report an error if ovn-installed is "
+           "not set\n"
+           "                          in time (default: %d)\n",
+           ovs_rundir(), DPU_BINDING_DEFAULT_BRIDGE,
+           REPRESENTOR_DEFAULT_SYSFS,
+           DPU_BINDING_DEFAULT_INSTALL_TIMEOUT_MS / 1000);
     daemon_usage();
     vlog_usage();
     printf("\nOther options:\n"
@@ -230,6 +316,26 @@ lease_status(struct unixctl_conn *conn, int argc, const char *argv[],
         unixctl_command_reply(conn, ds_cstr(&s));
     }
     ds_destroy(&s);
+}
+
+static void
+dpu_show(struct unixctl_conn *conn, int argc OVS_UNUSED,
+         const char *argv[] OVS_UNUSED, void *binder_)
+{
+    struct pod_binder *binder = binder_;
+    struct ds s = DS_EMPTY_INITIALIZER;
+
+    pod_binder_format(binder, &s);
+    unixctl_command_reply(conn, ds_cstr(&s));
+    ds_destroy(&s);
+}
+
+static void
+dpu_recompute(struct unixctl_conn *conn, int argc OVS_UNUSED,
+              const char *argv[] OVS_UNUSED, void *binder_)
+{
+    pod_binder_recompute(binder_);
+    unixctl_command_reply(conn, NULL);
 }
 
 static void

@@ -21,7 +21,10 @@ TESTSUITE_AT = \
 	tests/cni.at \
 	tests/cni-add.at \
 	tests/pod-annotations.at \
-	tests/deploy.at
+	tests/deploy.at \
+	tests/lease-faults.at \
+	tests/dpu-bind.at \
+	tests/sandbox.at
 
 TESTSUITE = $(srcdir)/tests/testsuite
 DISTCLEANFILES += tests/atconfig tests/atlocal
@@ -75,5 +78,6 @@ tests_ovn_dpu_test_SOURCES = \
 	tests/test-kubeconfig.c \
 	tests/test-k8s-client.c \
 	tests/test-pod-annotations.c \
-	tests/test-vf-device.c
-tests_ovn_dpu_test_LDADD = $(OVN_DPU_LIBS)
+	tests/test-vf-device.c \
+	tests/test-dpu-bind.c
+tests_ovn_dpu_test_LDADD = vswitchd-ext/libovndpu-vswitchd.la $(OVN_DPU_LIBS)

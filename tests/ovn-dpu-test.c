@@ -27,6 +27,8 @@ static const struct test_command commands[] = {
       "parse and format the DPU pod annotations" },
     { "vf-device", test_vf_device_main,
       "resolve CNI deviceIDs to VFs" },
+    { "dpu-bind", test_dpu_bind_main,
+      "bind representors to br-int ports from a script" },
 };
 
 static void

@@ -10,5 +10,6 @@ void test_k8s_client_main(int argc, char *argv[]);
 void test_dpu_lease_main(int argc, char *argv[]);
 void test_pod_annotations_main(int argc, char *argv[]);
 void test_vf_device_main(int argc, char *argv[]);
+void test_dpu_bind_main(int argc, char *argv[]);
 
 #endif /* ovn-dpu-test.h */

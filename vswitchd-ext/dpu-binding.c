@@ -1,0 +1,1097 @@
+/*
+ * Binding VF representors to OVN logical ports through the OVSDB IDL.
+ * See dpu-binding.h for what the module does; this file says how.
+ *
+ * Each binding (one per wanted iface-id) goes through these states:
+ *
+ *   NEW             Wanted; the representor is looked up next and the
+ *                   database checked for its port.
+ *   CLAIMING        A transaction that adds (or fixes) the port has been
+ *                   written; waiting to see the port right in OVSDB.
+ *   WAIT_INSTALLED  The port is right in OVSDB; waiting for ovn-controller
+ *                   to set external_ids:ovn-installed=true.
+ *   INSTALLED       ovn-installed=true: the pod may be reported Ready.
+ *   ERROR           Something is wrong (no representor, a port in the way,
+ *                   no ovn-installed in time...); 'error' says what.
+ *   REMOVING        No longer wanted; waiting for its ports to be gone,
+ *                   after which the binding is freed.
+ *
+ * Transitions:
+ *
+ *            set()
+ *              |
+ *              v        port written            port right
+ *   +-----> NEW -------------------> CLAIMING -----------+
+ *   |        |  \                      |   ^              |
+ *   |        |   \ port already right  |   | port changed |
+ *   |        |    \ (restart)          |   | by others    v
+ *   |        |     +---------------------------> WAIT_INSTALLED
+ *   |        |                         |   |       |    ^
+ *   |        | no representor,         |   |  ovn- |    | ovn-installed
+ *   |        | port in the way         |   |  inst.|    | removed
+ *   |        v                         |   |       v    |
+ *   |      ERROR <---------------------+---+---- INSTALLED
+ *   |        |  not in OVSDB in time,    no ovn-installed in time
+ *   |        |  (WAIT_INSTALLED)         (ERROR: ovn-installed=true
+ *   |        |                            moves on to INSTALLED)
+ *   |        |
+ *   +--------+ retry: recompute(), set() with a new device or sandbox,
+ *              the conflict cleared, or every 'retry_ms' for a missing
+ *              representor
+ *
+ *   any state --unset()--> REMOVING --ports gone--> (freed)
+ *   REMOVING --set()--> NEW
+ *
+ * Every run compares what is wanted with the IDL's replica and writes only
+ * differences, so a failed or lost transaction is simply redone, and a
+ * restarted instance finds right ports right.
+ */
+
+#include <config.h>
+
+#include "dpu-binding.h"
+
+#include <errno.h>
+#include <limits.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "hmapx.h"
+#include "openvswitch/dynamic-string.h"
+#include "openvswitch/list.h"
+#include "openvswitch/poll-loop.h"
+#include "openvswitch/shash.h"
+#include "openvswitch/vlog.h"
+#include "ovsdb-idl.h"
+#include "representor.h"
+#include "smap.h"
+#include "sset.h"
+#include "svec.h"
+#include "util.h"
+#include "vswitch-idl.h"
+
+VLOG_DEFINE_THIS_MODULE(dpu_binding);
+
+static const char *const state_names[] = {
+    [DPU_BINDING_NEW] = "new",
+    [DPU_BINDING_CLAIMING] = "claiming",
+    [DPU_BINDING_WAIT_INSTALLED] = "wait-installed",
+    [DPU_BINDING_INSTALLED] = "installed",
+    [DPU_BINDING_ERROR] = "error",
+    [DPU_BINDING_REMOVING] = "removing",
+};
+
+const char *
+dpu_binding_state_name(enum dpu_binding_state state)
+{
+    return state < ARRAY_SIZE(state_names) ? state_names[state] : "<bad>";
+}
+
+/* A binding's wanted configuration: dpu_binding_spec, owned. */
+struct spec {
+    char *iface_id;
+    char *iface_id_ver;
+    char *pod;
+    char *nad;
+    char *network;
+    int pf_id, vf_id;
+    char *sandbox;
+    char *vf_netdev_name;
+    char *pod_if_name;
+    char *attached_mac;
+    char *ip_addresses;
+    int mtu;
+};
+
+struct binding {
+    struct spec spec;
+    enum dpu_binding_state state;
+    long long int state_since;  /* When 'state' was entered, or -1 if the
+                                 * binding has not run yet. */
+    char *rep;                  /* Representor netdev, if found. */
+    bool need_resolve;          /* Look the representor up at next run. */
+    long long int resolve_at;   /* Retry a failed lookup then. */
+    char *error;                /* In ERROR: why. */
+    bool timed_out;             /* In ERROR: only ovn-installed missing. */
+    bool link_up;               /* Representor brought up already. */
+};
+
+struct dpu_bindings {
+    struct ovsdb_idl *idl;
+    char *bridge;
+    char *sysfs_root;
+    bool simulated;
+    bool set_link_state;
+    long long int install_timeout_ms;
+    long long int retry_ms;
+
+    struct shash bindings;      /* iface-id -> struct binding. */
+    bool complete;              /* Desired set complete? */
+    bool stale_ports;           /* Stale ports seen at last run. */
+
+    struct sset changes;        /* iface-ids whose state changed. */
+    struct svec journal;        /* Unread journal lines. */
+
+    /* Representors to set down once ovs-vswitchd has dropped their ports:
+     * netdev name -> struct link_down. */
+    struct shash links_down;
+};
+
+/* A representor to set down after its port was deleted.  ovs-vswitchd
+ * changes a netdev's flags when it drops it, from flags it may have cached
+ * before ours changed, so we wait until it has applied the configuration
+ * without the port (Open_vSwitch cur_cfg reaches 'cfg', the next_cfg that
+ * the deleting transaction made), or until 'deadline'. */
+struct link_down {
+    int64_t cfg;
+    long long int deadline;
+};
+
+/* How long to wait for ovs-vswitchd before setting a link down anyway. */
+#define LINK_DOWN_WAIT_MS 5000
+
+/* One Interface in the replica, with its Port and Bridge. */
+struct iface_info {
+    const struct ovsrec_interface *iface;
+    const struct ovsrec_port *port;
+    const struct ovsrec_bridge *br;
+    const char *iface_id;       /* external_ids:iface-id, or NULL. */
+    bool ours;                  /* Carries DPU_BINDING_MARKER. */
+};
+
+/* What the replica holds, indexed for one run. */
+struct view {
+    struct iface_info *infos;
+    size_t n_infos;
+    struct shash by_name;       /* Interface name -> struct iface_info. */
+    const struct ovsrec_bridge *bridge;   /* The integration bridge. */
+    struct hmapx deleted;       /* Ports deleted in this run's txn. */
+    const struct ovsrec_open_vswitch *ovs;  /* The Open_vSwitch row. */
+    bool bump_cfg;              /* Increment next_cfg in this run's txn. */
+};
+
+static void journal(struct dpu_bindings *, const char *format, ...)
+    OVS_PRINTF_FORMAT(2, 3);
+
+/* Specs. */
+
+static void
+spec_init(struct spec *dst, const struct dpu_binding_spec *src)
+{
+    dst->iface_id = xstrdup(src->iface_id);
+    dst->iface_id_ver = nullable_xstrdup(src->iface_id_ver);
+    dst->pod = nullable_xstrdup(src->pod);
+    dst->nad = nullable_xstrdup(src->nad);
+    dst->network = nullable_xstrdup(src->network);
+    dst->pf_id = src->pf_id;
+    dst->vf_id = src->vf_id;
+    dst->sandbox = nullable_xstrdup(src->sandbox);
+    dst->vf_netdev_name = nullable_xstrdup(src->vf_netdev_name);
+    dst->pod_if_name = nullable_xstrdup(src->pod_if_name);
+    dst->attached_mac = nullable_xstrdup(src->attached_mac);
+    dst->ip_addresses = nullable_xstrdup(src->ip_addresses);
+    dst->mtu = src->mtu;
+}
+
+static void
+spec_destroy(struct spec *spec)
+{
+    free(spec->iface_id);
+    free(spec->iface_id_ver);
+    free(spec->pod);
+    free(spec->nad);
+    free(spec->network);
+    free(spec->sandbox);
+    free(spec->vf_netdev_name);
+    free(spec->pod_if_name);
+    free(spec->attached_mac);
+    free(spec->ip_addresses);
+}
+
+/* Fills 'ids' with the Interface external ids that 'spec' wants. */
+static void
+spec_external_ids(const struct spec *spec, struct smap *ids)
+{
+    smap_add(ids, DPU_BINDING_MARKER, "true");
+    smap_add(ids, DPU_EXT_IFACE_ID, spec->iface_id);
+    if (spec->iface_id_ver) {
+        smap_add(ids, DPU_EXT_IFACE_ID_VER, spec->iface_id_ver);
+    }
+    if (spec->sandbox) {
+        smap_add(ids, DPU_EXT_SANDBOX, spec->sandbox);
+    }
+    if (spec->attached_mac) {
+        smap_add(ids, DPU_EXT_ATTACHED_MAC, spec->attached_mac);
+    }
+    if (spec->ip_addresses && spec->ip_addresses[0]) {
+        smap_add(ids, DPU_EXT_IP_ADDRESSES, spec->ip_addresses);
+    }
+    if (spec->vf_netdev_name) {
+        smap_add(ids, DPU_EXT_VF_NETDEV_NAME, spec->vf_netdev_name);
+    }
+    if (spec->pod_if_name) {
+        smap_add(ids, DPU_EXT_POD_IF_NAME, spec->pod_if_name);
+    }
+    if (spec->nad && strcmp(spec->nad, "default")) {
+        smap_add(ids, DPU_EXT_NAD, spec->nad);
+        if (spec->network) {
+            smap_add(ids, DPU_EXT_NETWORK, spec->network);
+        }
+    }
+}
+
+/* The external ids that this module manages on an Interface: those that
+ * spec_external_ids() may set. */
+static const char *const managed_keys[] = {
+    DPU_BINDING_MARKER, DPU_EXT_IFACE_ID, DPU_EXT_IFACE_ID_VER,
+    DPU_EXT_SANDBOX, DPU_EXT_ATTACHED_MAC, DPU_EXT_IP_ADDRESSES,
+    DPU_EXT_VF_NETDEV_NAME, DPU_EXT_POD_IF_NAME, DPU_EXT_NAD,
+    DPU_EXT_NETWORK,
+};
+
+/* Creating and destroying. */
+
+struct dpu_bindings *
+dpu_bindings_create(struct ovsdb_idl *idl,
+                    const struct dpu_bindings_config *cfg)
+{
+    struct dpu_bindings *bs = xzalloc(sizeof *bs);
+
+    bs->idl = idl;
+    bs->bridge = xstrdup(cfg->bridge ? cfg->bridge
+                         : DPU_BINDING_DEFAULT_BRIDGE);
+    bs->sysfs_root = xstrdup(cfg->sysfs_root ? cfg->sysfs_root
+                             : REPRESENTOR_DEFAULT_SYSFS);
+    bs->simulated = cfg->simulated;
+    bs->set_link_state = cfg->set_link_state;
+    bs->install_timeout_ms = (cfg->install_timeout_ms > 0
+                              ? cfg->install_timeout_ms
+                              : DPU_BINDING_DEFAULT_INSTALL_TIMEOUT_MS);
+    bs->retry_ms = (cfg->retry_ms > 0 ? cfg->retry_ms
+                    : DPU_BINDING_DEFAULT_RETRY_MS);
+    shash_init(&bs->bindings);
+    sset_init(&bs->changes);
+    svec_init(&bs->journal);
+    shash_init(&bs->links_down);
+    return bs;
+}
+
+static void
+binding_free(struct binding *b)
+{
+    spec_destroy(&b->spec);
+    free(b->rep);
+    free(b->error);
+    free(b);
+}
+
+void
+dpu_bindings_destroy(struct dpu_bindings *bs)
+{
+    if (bs) {
+        struct shash_node *node;
+
+        SHASH_FOR_EACH_SAFE (node, &bs->bindings) {
+            binding_free(node->data);
+            shash_delete(&bs->bindings, node);
+        }
+        shash_destroy(&bs->bindings);
+        shash_destroy_free_data(&bs->links_down);
+        sset_destroy(&bs->changes);
+        svec_destroy(&bs->journal);
+        free(bs->bridge);
+        free(bs->sysfs_root);
+        free(bs);
+    }
+}
+
+/* Journal and state changes. */
+
+static void
+journal(struct dpu_bindings *bs, const char *format, ...)
+{
+    va_list args;
+
+    va_start(args, format);
+    char *line = xvasprintf(format, args);
+    va_end(args);
+
+    VLOG_INFO("%s", line);
+    svec_add_nocopy(&bs->journal, line);
+}
+
+/* Moves 'b' to 'state', journaling 'why' (which may be NULL).  Entering
+ * ERROR takes 'why' as the error. */
+static void
+set_state(struct dpu_bindings *bs, struct binding *b,
+          enum dpu_binding_state state, long long int now, const char *why)
+{
+    if (b->state == state
+        && (state != DPU_BINDING_ERROR || !strcmp(b->error, why))) {
+        return;
+    }
+
+    if (state == DPU_BINDING_ERROR) {
+        VLOG_WARN("%s (pod %s): %s", b->spec.iface_id,
+                  b->spec.pod ? b->spec.pod : "?", why);
+    }
+    journal(bs, "%s: %s -> %s%s%s", b->spec.iface_id,
+            dpu_binding_state_name(b->state), dpu_binding_state_name(state),
+            why ? ": " : "", why ? why : "");
+    if (state != DPU_BINDING_ERROR) {
+        free(b->error);
+        b->error = NULL;
+        b->timed_out = false;
+    } else if (!b->error || strcmp(b->error, why)) {
+        free(b->error);
+        b->error = xstrdup(why);
+    }
+    if (b->state != state) {
+        b->state = state;
+        b->state_since = now;
+    }
+    sset_add(&bs->changes, b->spec.iface_id);
+}
+
+static void
+set_error(struct dpu_bindings *bs, struct binding *b, long long int now,
+          char *error)
+{
+    set_state(bs, b, DPU_BINDING_ERROR, now, error);
+    free(error);
+}
+
+/* Wanting and not wanting. */
+
+/* Moves 'b' back to NEW, to be evaluated afresh at the next run. */
+static void
+restart_binding(struct dpu_bindings *bs, struct binding *b, const char *why)
+{
+    if (b->state != DPU_BINDING_NEW) {
+        journal(bs, "%s: %s -> new: %s", b->spec.iface_id,
+                dpu_binding_state_name(b->state), why);
+        b->state = DPU_BINDING_NEW;
+        b->state_since = -1;
+        sset_add(&bs->changes, b->spec.iface_id);
+    }
+    free(b->error);
+    b->error = NULL;
+    b->timed_out = false;
+    b->link_up = false;
+}
+
+void
+dpu_bindings_set(struct dpu_bindings *bs, const struct dpu_binding_spec *s)
+{
+    struct binding *b = shash_find_data(&bs->bindings, s->iface_id);
+
+    if (!b) {
+        b = xzalloc(sizeof *b);
+        spec_init(&b->spec, s);
+        b->state = DPU_BINDING_NEW;
+        b->state_since = -1;
+        b->need_resolve = true;
+        shash_add(&bs->bindings, s->iface_id, b);
+        sset_add(&bs->changes, s->iface_id);
+        journal(bs, "%s: wanted: pf %d vf %d sandbox %s", s->iface_id,
+                s->pf_id, s->vf_id, s->sandbox ? s->sandbox : "(none)");
+        return;
+    }
+
+    bool restart = (b->state == DPU_BINDING_REMOVING
+                    || b->spec.pf_id != s->pf_id
+                    || b->spec.vf_id != s->vf_id
+                    || !nullable_string_is_equal(b->spec.sandbox,
+                                                 s->sandbox));
+    spec_destroy(&b->spec);
+    spec_init(&b->spec, s);
+    if (restart) {
+        journal(bs, "%s: wanted: pf %d vf %d sandbox %s", s->iface_id,
+                s->pf_id, s->vf_id, s->sandbox ? s->sandbox : "(none)");
+        b->need_resolve = true;
+        restart_binding(bs, b, "device or sandbox changed");
+    }
+}
+
+bool
+dpu_bindings_unset(struct dpu_bindings *bs, const char *iface_id)
+{
+    struct binding *b = shash_find_data(&bs->bindings, iface_id);
+
+    if (!b) {
+        return false;
+    }
+    if (b->state != DPU_BINDING_REMOVING) {
+        journal(bs, "%s: %s -> removing", iface_id,
+                dpu_binding_state_name(b->state));
+        b->state = DPU_BINDING_REMOVING;
+        b->state_since = -1;
+        free(b->error);
+        b->error = NULL;
+        sset_add(&bs->changes, iface_id);
+    }
+    return true;
+}
+
+void
+dpu_bindings_set_complete(struct dpu_bindings *bs, bool complete)
+{
+    bs->complete = complete;
+}
+
+void
+dpu_bindings_recompute(struct dpu_bindings *bs)
+{
+    const struct shash_node **nodes = shash_sort(&bs->bindings);
+
+    for (size_t i = 0; i < shash_count(&bs->bindings); i++) {
+        struct binding *b = nodes[i]->data;
+        if (b->state != DPU_BINDING_REMOVING) {
+            b->need_resolve = true;
+            if (b->state == DPU_BINDING_ERROR && !b->timed_out) {
+                restart_binding(bs, b, "recompute");
+            }
+        }
+    }
+    free(nodes);
+}
+
+/* The view of the replica. */
+
+static void
+view_init(struct view *v, const struct dpu_bindings *bs)
+{
+    const struct ovsrec_bridge *br;
+    size_t allocated = 0;
+
+    memset(v, 0, sizeof *v);
+    shash_init(&v->by_name);
+    hmapx_init(&v->deleted);
+    v->ovs = ovsrec_open_vswitch_first(bs->idl);
+    OVSREC_BRIDGE_FOR_EACH (br, bs->idl) {
+        if (!strcmp(br->name, bs->bridge)) {
+            v->bridge = br;
+        }
+        for (size_t i = 0; i < br->n_ports; i++) {
+            const struct ovsrec_port *port = br->ports[i];
+            bool port_ours = smap_get_bool(&port->external_ids,
+                                           DPU_BINDING_MARKER, false);
+
+            for (size_t j = 0; j < port->n_interfaces; j++) {
+                const struct ovsrec_interface *iface = port->interfaces[j];
+
+                if (v->n_infos >= allocated) {
+                    v->infos = x2nrealloc(v->infos, &allocated,
+                                          sizeof *v->infos);
+                }
+                struct iface_info *info = &v->infos[v->n_infos++];
+                info->iface = iface;
+                info->port = port;
+                info->br = br;
+                info->iface_id = smap_get(&iface->external_ids,
+                                          DPU_EXT_IFACE_ID);
+                info->ours = port_ours || smap_get_bool(&iface->external_ids,
+                                                        DPU_BINDING_MARKER,
+                                                        false);
+            }
+        }
+    }
+    for (size_t i = 0; i < v->n_infos; i++) {
+        shash_add_once(&v->by_name, v->infos[i].iface->name, &v->infos[i]);
+    }
+}
+
+static void
+view_destroy(struct view *v)
+{
+    shash_destroy(&v->by_name);
+    hmapx_destroy(&v->deleted);
+    free(v->infos);
+}
+
+/* Deletes the Port of 'info' in 'txn', once per run. */
+static void
+delete_port(struct dpu_bindings *bs, struct view *v,
+            const struct iface_info *info, struct ovsdb_idl_txn *txn,
+            bool link_down, const char *why, long long int now)
+{
+    if (!hmapx_add(&v->deleted, CONST_CAST(struct ovsrec_port *,
+                                           info->port))) {
+        return;
+    }
+    journal(bs, "deleting port %s from %s (iface-id %s): %s",
+            info->port->name, info->br->name,
+            info->iface_id ? info->iface_id : "(none)", why);
+    ovsdb_idl_txn_add_comment(txn, "ovn-dpu: deleting port %s",
+                              info->port->name);
+    ovsrec_bridge_update_ports_delvalue(info->br, info->port);
+    ovsrec_port_delete(info->port);
+
+    if (link_down && bs->set_link_state) {
+        struct link_down *ld = xmalloc(sizeof *ld);
+        ld->cfg = v->ovs ? v->ovs->next_cfg + 1 : 0;
+        ld->deadline = now + LINK_DOWN_WAIT_MS;
+        free(shash_replace(&bs->links_down, info->iface->name, ld));
+        v->bump_cfg = true;
+    }
+}
+
+/* Sets down the representors whose ports ovs-vswitchd has dropped, unless
+ * a binding wants them again. */
+static void
+run_links_down(struct dpu_bindings *bs, const struct view *v,
+               long long int now)
+{
+    struct shash_node *node;
+
+    SHASH_FOR_EACH_SAFE (node, &bs->links_down) {
+        const struct link_down *ld = node->data;
+        const char *name = node->name;
+
+        if (shash_find(&v->by_name, name)) {
+            /* Its port is back (or not gone yet): leave the link alone. */
+            if (now < ld->deadline) {
+                continue;
+            }
+        } else if (v->ovs && v->ovs->cur_cfg < ld->cfg
+                   && now < ld->deadline) {
+            continue;
+        } else {
+            int error = representor_set_up(name, false);
+            if (error && error != ENODEV) {
+                VLOG_WARN("%s: cannot set link down (%s)", name,
+                          ovs_strerror(error));
+            }
+        }
+        free(node->data);
+        shash_delete(&bs->links_down, node);
+    }
+}
+
+/* Returns true if 'iface' carries exactly the external ids and MTU that
+ * 'spec' wants (other keys, such as ovn-installed, may be there too). */
+static bool
+iface_is_right(const struct spec *spec,
+               const struct ovsrec_interface *iface)
+{
+    struct smap want = SMAP_INITIALIZER(&want);
+    bool right = true;
+
+    spec_external_ids(spec, &want);
+    for (size_t i = 0; right && i < ARRAY_SIZE(managed_keys); i++) {
+        right = nullable_string_is_equal(
+            smap_get(&want, managed_keys[i]),
+            smap_get(&iface->external_ids, managed_keys[i]));
+    }
+    smap_destroy(&want);
+
+    if (right && spec->mtu > 0) {
+        right = (iface->n_mtu_request == 1
+                 && *iface->mtu_request == spec->mtu);
+    }
+    return right;
+}
+
+/* Returns true if the port of 'iface' must be deleted and added again
+ * rather than updated: it belongs to another instance of the pod. */
+static bool
+iface_needs_replacing(const struct spec *spec,
+                      const struct ovsrec_interface *iface)
+{
+    return (!nullable_string_is_equal(
+                spec->iface_id_ver,
+                smap_get(&iface->external_ids, DPU_EXT_IFACE_ID_VER))
+            || !nullable_string_is_equal(
+                spec->sandbox,
+                smap_get(&iface->external_ids, DPU_EXT_SANDBOX)));
+}
+
+static void
+add_port(struct dpu_bindings *bs, const struct binding *b,
+         const struct ovsrec_bridge *br, struct ovsdb_idl_txn *txn)
+{
+    struct smap ids = SMAP_INITIALIZER(&ids);
+    struct smap port_ids = SMAP_INITIALIZER(&port_ids);
+
+    spec_external_ids(&b->spec, &ids);
+    smap_add(&port_ids, DPU_BINDING_MARKER, "true");
+
+    struct ovsrec_interface *iface = ovsrec_interface_insert(txn);
+    ovsrec_interface_set_name(iface, b->rep);
+    ovsrec_interface_set_external_ids(iface, &ids);
+    if (b->spec.mtu > 0) {
+        int64_t mtu = b->spec.mtu;
+        ovsrec_interface_set_mtu_request(iface, &mtu, 1);
+    }
+
+    struct ovsrec_port *port = ovsrec_port_insert(txn);
+    ovsrec_port_set_name(port, b->rep);
+    ovsrec_port_set_interfaces(port, &iface, 1);
+    ovsrec_port_set_external_ids(port, &port_ids);
+    ovsrec_bridge_update_ports_addvalue(br, port);
+
+    ovsdb_idl_txn_add_comment(txn, "ovn-dpu: adding port %s for %s",
+                              b->rep, b->spec.iface_id);
+    journal(bs, "adding port %s to %s (iface-id %s)", b->rep, br->name,
+            b->spec.iface_id);
+    smap_destroy(&ids);
+    smap_destroy(&port_ids);
+}
+
+static void
+update_port(struct dpu_bindings *bs, const struct binding *b,
+            const struct ovsrec_interface *iface, struct ovsdb_idl_txn *txn)
+{
+    struct smap want = SMAP_INITIALIZER(&want);
+    struct ds changed = DS_EMPTY_INITIALIZER;
+
+    spec_external_ids(&b->spec, &want);
+    for (size_t i = 0; i < ARRAY_SIZE(managed_keys); i++) {
+        const char *key = managed_keys[i];
+        const char *value = smap_get(&want, key);
+
+        if (!nullable_string_is_equal(value,
+                                      smap_get(&iface->external_ids, key))) {
+            if (value) {
+                ovsrec_interface_update_external_ids_setkey(iface, key,
+                                                            value);
+            } else {
+                ovsrec_interface_update_external_ids_delkey(iface, key);
+            }
+            ds_put_format(&changed, " %s", key);
+        }
+    }
+    if (b->spec.mtu > 0 && (iface->n_mtu_request != 1
+                            || *iface->mtu_request != b->spec.mtu)) {
+        int64_t mtu = b->spec.mtu;
+        ovsrec_interface_set_mtu_request(iface, &mtu, 1);
+        ds_put_cstr(&changed, " mtu_request");
+    }
+
+    ovsdb_idl_txn_add_comment(txn, "ovn-dpu: updating port %s for %s",
+                              iface->name, b->spec.iface_id);
+    journal(bs, "updating port %s (iface-id %s):%s", iface->name,
+            b->spec.iface_id, ds_cstr(&changed));
+    smap_destroy(&want);
+    ds_destroy(&changed);
+}
+
+/* Looks up the representor of every binding in 'nodes' (all of them,
+ * sorted) that needs it. */
+static void
+resolve_representors(struct dpu_bindings *bs,
+                     const struct shash_node **nodes, long long int now)
+{
+    for (size_t i = 0; i < shash_count(&bs->bindings); i++) {
+        struct binding *b = nodes[i]->data;
+
+        if (b->state == DPU_BINDING_REMOVING
+            || !(b->need_resolve || (!b->rep && now >= b->resolve_at))) {
+            continue;
+        }
+        free(b->rep);
+        b->rep = NULL;
+        b->need_resolve = false;
+
+        char *error = representor_find(bs->sysfs_root, bs->simulated,
+                                       b->spec.pf_id, b->spec.vf_id,
+                                       &b->rep);
+        if (error) {
+            b->resolve_at = now + bs->retry_ms;
+            set_error(bs, b, now, error);
+        } else {
+            b->resolve_at = LLONG_MAX;
+        }
+    }
+}
+
+/* Returns the wanted (not REMOVING) binding for 'iface_id', if any. */
+static struct binding *
+wanted_binding(const struct dpu_bindings *bs, const char *iface_id)
+{
+    struct binding *b = iface_id ? shash_find_data(&bs->bindings, iface_id)
+                                 : NULL;
+    return b && b->state != DPU_BINDING_REMOVING ? b : NULL;
+}
+
+/* Returns an error if something that is not ours to change stands in the
+ * way of binding 'b' to its representor, or NULL. */
+static char *
+check_conflicts(const struct dpu_bindings *bs, const struct binding *b,
+                const struct view *v, const struct shash *owners)
+{
+    const struct iface_info *cur = shash_find_data(&v->by_name, b->rep);
+    const char *x = b->spec.iface_id;
+
+    const struct binding *owner = shash_find_data(owners, b->rep);
+    if (owner && owner != b) {
+        return xasprintf("representor %s is also wanted by iface-id %s",
+                         b->rep, owner->spec.iface_id);
+    }
+    if (cur && !cur->ours) {
+        if (cur->iface_id && strcmp(cur->iface_id, x)) {
+            return xasprintf("refusing to reuse port %s: it belongs to "
+                             "iface-id %s", cur->port->name, cur->iface_id);
+        }
+        return xasprintf("port %s exists and was not created by ovn-dpu",
+                         cur->port->name);
+    }
+    if (cur && cur->iface_id && strcmp(cur->iface_id, x)) {
+        /* Ours, for another iface-id.  If that binding is still wanted
+         * and not moving to another representor, the port is its. */
+        const struct binding *other = wanted_binding(bs, cur->iface_id);
+        if (other && (!other->rep || !strcmp(other->rep, b->rep))) {
+            return xasprintf("representor %s is bound to iface-id %s",
+                             b->rep, cur->iface_id);
+        }
+    }
+    for (size_t i = 0; i < v->n_infos; i++) {
+        const struct iface_info *info = &v->infos[i];
+        if (!info->ours && info->iface_id && !strcmp(info->iface_id, x)) {
+            return xasprintf("iface-id %s is already on port %s, which was "
+                             "not created by ovn-dpu", x, info->port->name);
+        }
+    }
+    return NULL;
+}
+
+/* Brings the representor of 'b' up, once, if so configured.  Returns false
+ * if that failed, after moving 'b' to ERROR. */
+static bool
+ensure_link_up(struct dpu_bindings *bs, struct binding *b, long long int now)
+{
+    if (bs->set_link_state && !b->link_up) {
+        int error = representor_set_up(b->rep, true);
+        if (error) {
+            set_error(bs, b, now,
+                      xasprintf("cannot bring representor %s up (%s)",
+                                b->rep, ovs_strerror(error)));
+            return false;
+        }
+        b->link_up = true;
+    }
+    return true;
+}
+
+/* Makes progress on binding 'b', which is not REMOVING. */
+static void
+binding_run(struct dpu_bindings *bs, struct binding *b, struct view *v,
+            const struct shash *owners, struct ovsdb_idl_txn *txn,
+            long long int now)
+{
+    if (!b->rep) {
+        return;                 /* In ERROR until the next lookup. */
+    }
+
+    char *error = check_conflicts(bs, b, v, owners);
+    if (error) {
+        set_error(bs, b, now, error);
+        return;
+    }
+
+    /* Our ports for this iface-id on other representors are left from an
+     * earlier sandbox or device: remove them. */
+    for (size_t i = 0; i < v->n_infos; i++) {
+        const struct iface_info *info = &v->infos[i];
+        if (info->ours && info->iface_id
+            && !strcmp(info->iface_id, b->spec.iface_id)
+            && strcmp(info->iface->name, b->rep) && txn) {
+            delete_port(bs, v, info, txn, true, "stale: not on "
+                        "the wanted representor", now);
+        }
+    }
+
+    const struct iface_info *cur = shash_find_data(&v->by_name, b->rep);
+    if (cur && cur->br == v->bridge && !strcmp(cur->port->name, b->rep)
+        && cur->port->n_interfaces == 1
+        && iface_is_right(&b->spec, cur->iface)) {
+        bool installed = smap_get_bool(&cur->iface->external_ids,
+                                       DPU_EXT_OVN_INSTALLED, false);
+        if (!ensure_link_up(bs, b, now)) {
+            return;
+        }
+        if (installed) {
+            set_state(bs, b, DPU_BINDING_INSTALLED, now,
+                      (b->state == DPU_BINDING_NEW
+                       ? "port already right in OVSDB, ovn-installed=true"
+                       : "ovn-installed=true"));
+        } else if (b->state == DPU_BINDING_WAIT_INSTALLED) {
+            if (now >= b->state_since + bs->install_timeout_ms) {
+                char *msg = xasprintf("no ovn-installed=true on port %s "
+                                      "within %lld ms", b->rep,
+                                      bs->install_timeout_ms);
+                set_error(bs, b, now, msg);
+                b->timed_out = true;
+            }
+        } else if (b->state != DPU_BINDING_ERROR || !b->timed_out) {
+            set_state(bs, b, DPU_BINDING_WAIT_INSTALLED, now,
+                      (b->state == DPU_BINDING_NEW
+                       ? "port already right in OVSDB"
+                       : b->state == DPU_BINDING_INSTALLED
+                       ? "ovn-installed removed"
+                       : "port is in OVSDB"));
+        }
+        return;
+    }
+
+    /* The port is missing or not right. */
+    if (!v->bridge) {
+        set_error(bs, b, now, xasprintf("bridge %s does not exist",
+                                        bs->bridge));
+        return;
+    }
+    if (b->state == DPU_BINDING_CLAIMING
+        && now >= b->state_since + bs->install_timeout_ms) {
+        set_error(bs, b, now,
+                  xasprintf("port %s did not appear in OVSDB within %lld ms",
+                            b->rep, bs->install_timeout_ms));
+        return;
+    }
+    if (!txn) {
+        return;                 /* Wait for the transaction in flight. */
+    }
+
+    /* Up before ovs-vswitchd opens it, as ovn-kubernetes does, so that we
+     * never race with its own changes to the netdev's flags. */
+    if (!ensure_link_up(bs, b, now)) {
+        return;
+    }
+    if (!cur) {
+        add_port(bs, b, v->bridge, txn);
+    } else if (hmapx_contains(&v->deleted, cur->port)) {
+        /* Deleted in this transaction: add it back in the next one. */
+    } else if (cur->br != v->bridge || strcmp(cur->port->name, b->rep)
+               || cur->port->n_interfaces != 1
+               || !cur->iface_id || strcmp(cur->iface_id, b->spec.iface_id)
+               || iface_needs_replacing(&b->spec, cur->iface)) {
+        /* Ours, but for another instance, another bridge or another
+         * iface-id that is no longer wanted: delete it now and add it
+         * again in the next transaction, so that it gets a new Interface
+         * record (and ovn-controller sees a new port). */
+        delete_port(bs, v, cur, txn, false, "replaced", now);
+    } else {
+        update_port(bs, b, cur->iface, txn);
+    }
+    set_state(bs, b, DPU_BINDING_CLAIMING, now, NULL);
+}
+
+/* Makes progress on binding 'b', which is REMOVING.  Returns false if it is
+ * done and may be freed. */
+static bool
+binding_remove(struct dpu_bindings *bs, struct binding *b, struct view *v,
+               struct ovsdb_idl_txn *txn, long long int now)
+{
+    bool any = false;
+
+    for (size_t i = 0; i < v->n_infos; i++) {
+        const struct iface_info *info = &v->infos[i];
+        if (info->ours && info->iface_id
+            && !strcmp(info->iface_id, b->spec.iface_id)) {
+            any = true;
+            if (txn) {
+                delete_port(bs, v, info, txn, true, "unbound", now);
+            }
+        }
+    }
+    if (!any) {
+        journal(bs, "%s: removed", b->spec.iface_id);
+    }
+    return any;
+}
+
+void
+dpu_bindings_run(struct dpu_bindings *bs, struct ovsdb_idl_txn *txn,
+                 long long int now)
+{
+    if (!ovsdb_idl_has_ever_connected(bs->idl)
+        || !ovsdb_idl_is_connected(bs->idl)) {
+        /* Nothing to go by yet, or nothing a transaction could change
+         * now: the IDL wakes us when it (re)connects. */
+        return;
+    }
+
+    struct view v;
+    view_init(&v, bs);
+
+    /* Bindings are handled in iface-id order, so that what happens does
+     * not depend on hash order. */
+    const struct shash_node **nodes = shash_sort(&bs->bindings);
+    size_t n = shash_count(&bs->bindings);
+
+    resolve_representors(bs, nodes, now);
+
+    /* Which binding gets each representor: the one whose port is there
+     * already, else the first by iface-id. */
+    struct shash owners = SHASH_INITIALIZER(&owners);
+    for (int pass = 0; pass < 2; pass++) {
+        for (size_t i = 0; i < n; i++) {
+            struct binding *b = nodes[i]->data;
+            if (b->rep && b->state != DPU_BINDING_REMOVING) {
+                const struct iface_info *cur = shash_find_data(&v.by_name,
+                                                               b->rep);
+                if (pass || (cur && cur->ours && cur->iface_id
+                             && !strcmp(cur->iface_id, b->spec.iface_id))) {
+                    shash_add_once(&owners, b->rep, b);
+                }
+            }
+        }
+    }
+
+    for (size_t i = 0; i < n; i++) {
+        struct binding *b = nodes[i]->data;
+        if (b->state_since < 0) {
+            b->state_since = now;
+        }
+        if (b->state == DPU_BINDING_REMOVING) {
+            if (!binding_remove(bs, b, &v, txn, now)) {
+                shash_find_and_delete(&bs->bindings, b->spec.iface_id);
+                binding_free(b);
+            }
+        } else {
+            binding_run(bs, b, &v, &owners, txn, now);
+        }
+    }
+    shash_destroy(&owners);
+    free(nodes);
+
+    /* Our ports whose iface-id nobody wants. */
+    bs->stale_ports = false;
+    if (bs->complete) {
+        for (size_t i = 0; i < v.n_infos; i++) {
+            const struct iface_info *info = &v.infos[i];
+            if (info->ours && !wanted_binding(bs, info->iface_id)
+                && !shash_find(&bs->bindings, info->iface_id
+                               ? info->iface_id : "")) {
+                bs->stale_ports = true;
+                if (txn) {
+                    delete_port(bs, &v, info, txn, true,
+                                "stale: iface-id not wanted", now);
+                }
+            }
+        }
+    }
+    if (v.bump_cfg && v.ovs && txn) {
+        /* Lets us tell when ovs-vswitchd has applied the deletions. */
+        ovsdb_idl_txn_increment(txn, &v.ovs->header_,
+                                &ovsrec_open_vswitch_col_next_cfg, false);
+    }
+    run_links_down(bs, &v, now);
+    view_destroy(&v);
+}
+
+void
+dpu_bindings_wait(const struct dpu_bindings *bs, long long int now)
+{
+    long long int next = LLONG_MAX;
+    struct shash_node *node;
+
+    if (!ovsdb_idl_has_ever_connected(bs->idl)
+        || !ovsdb_idl_is_connected(bs->idl)) {
+        return;                 /* The IDL wakes us when it connects. */
+    }
+    SHASH_FOR_EACH (node, &bs->bindings) {
+        const struct binding *b = node->data;
+
+        if (b->need_resolve || b->state_since < 0) {
+            next = now;
+        } else if (b->state == DPU_BINDING_CLAIMING
+                   || b->state == DPU_BINDING_WAIT_INSTALLED) {
+            next = MIN(next, b->state_since + bs->install_timeout_ms);
+        } else if (b->state == DPU_BINDING_ERROR && !b->rep) {
+            next = MIN(next, b->resolve_at);
+        }
+    }
+    SHASH_FOR_EACH (node, &bs->links_down) {
+        const struct link_down *ld = node->data;
+        next = MIN(next, ld->deadline);
+    }
+    if (next != LLONG_MAX) {
+        poll_timer_wait_until(next);
+    }
+}
+
+bool
+dpu_bindings_is_settled(const struct dpu_bindings *bs)
+{
+    struct shash_node *node;
+
+    if (bs->stale_ports || !shash_is_empty(&bs->links_down)) {
+        return false;
+    }
+    SHASH_FOR_EACH (node, &bs->bindings) {
+        const struct binding *b = node->data;
+        if (b->state == DPU_BINDING_NEW || b->state == DPU_BINDING_CLAIMING
+            || b->state == DPU_BINDING_REMOVING || b->state_since < 0) {
+            return false;
+        }
+    }
+    return true;
+}
+
+bool
+dpu_bindings_get(const struct dpu_bindings *bs, const char *iface_id,
+                 enum dpu_binding_state *state, const char **error,
+                 const char **representor)
+{
+    const struct binding *b = shash_find_data(&bs->bindings, iface_id);
+
+    if (!b) {
+        return false;
+    }
+    if (state) {
+        *state = b->state;
+    }
+    if (error) {
+        *error = b->error;
+    }
+    if (representor) {
+        *representor = b->rep;
+    }
+    return true;
+}
+
+void
+dpu_bindings_take_changes(struct dpu_bindings *bs, struct sset *iface_ids)
+{
+    const char *name;
+
+    SSET_FOR_EACH (name, &bs->changes) {
+        sset_add(iface_ids, name);
+    }
+    sset_clear(&bs->changes);
+}
+
+void
+dpu_bindings_take_journal(struct dpu_bindings *bs, struct svec *lines)
+{
+    svec_append(lines, &bs->journal);
+    svec_clear(&bs->journal);
+}
+
+void
+dpu_bindings_format(const struct dpu_bindings *bs, long long int now,
+                    struct ds *s)
+{
+    const struct shash_node **nodes = shash_sort(&bs->bindings);
+
+    for (size_t i = 0; i < shash_count(&bs->bindings); i++) {
+        const struct binding *b = nodes[i]->data;
+
+        ds_put_format(s, "%s: pod %s nad %s pf %d vf %d representor %s "
+                      "state %s", b->spec.iface_id,
+                      b->spec.pod ? b->spec.pod : "-",
+                      b->spec.nad ? b->spec.nad : "-",
+                      b->spec.pf_id, b->spec.vf_id,
+                      b->rep ? b->rep : "-",
+                      dpu_binding_state_name(b->state));
+        if (now >= 0) {
+            ds_put_format(s, " for %lld ms",
+                          b->state_since < 0 ? 0 : now - b->state_since);
+        }
+        if (b->error) {
+            ds_put_format(s, " error \"%s\"", b->error);
+        }
+        ds_put_char(s, '\n');
+    }
+    free(nodes);
+}

@@ -1,0 +1,157 @@
+/*
+ * Binding VF representors to OVN logical ports on the DPU's br-int.
+ *
+ * The caller (ovn-dpu-controller, or the test driver) says which bindings
+ * it wants: for each OVN logical port ("iface-id"), the host PF and VF
+ * whose representor carries the pod's traffic, and the pod's sandbox,
+ * addresses and MTU.  This module makes the local Open_vSwitch database
+ * agree, through the OVSDB IDL: it creates a Port and an Interface named
+ * after the representor on the integration bridge, with the external ids
+ * that ovn-controller and ovn-kubernetes expect, and watches for
+ * ovn-controller to set external_ids:ovn-installed=true on the Interface,
+ * which is when the pod may be reported Ready.
+ *
+ * The ports it makes carry the external id DPU_BINDING_MARKER=true, on
+ * both the Port and the Interface.  It deletes only ports with that
+ * marker, and never reuses a port without it.
+ *
+ * Everything is decided from what the IDL's replica holds, so the module
+ * is restart-safe: given the same desired set, a new instance finds its
+ * ports right and leaves them untouched (no delete and re-add); ports of
+ * bindings that are no longer wanted are removed once the caller says its
+ * desired set is complete (dpu_bindings_set_complete()).
+ *
+ * Use: create it on an IDL for the Open_vSwitch schema that replicates at
+ * least the Bridge, Port and Interface tables (an ovsdb_idl_loop's IDL);
+ * then on each main-loop iteration call dpu_bindings_run() with the loop's
+ * transaction (NULL while one is in flight) and dpu_bindings_wait().
+ * Per-binding states are described in dpu-binding.c.
+ */
+
+#ifndef DPU_BINDING_H
+#define DPU_BINDING_H 1
+
+#include <stdbool.h>
+
+struct ds;
+struct ovsdb_idl;
+struct ovsdb_idl_txn;
+struct sset;
+struct svec;
+
+/* The external id that marks Ports and Interfaces made by ovn-dpu. */
+#define DPU_BINDING_MARKER "ovn-dpu-managed"
+
+/* External ids of the Interface (see ../shared/BRIEF.md 3.4). */
+#define DPU_EXT_IFACE_ID "iface-id"
+#define DPU_EXT_IFACE_ID_VER "iface-id-ver"
+#define DPU_EXT_SANDBOX "sandbox"
+#define DPU_EXT_ATTACHED_MAC "attached_mac"
+#define DPU_EXT_IP_ADDRESSES "ip_addresses"
+#define DPU_EXT_VF_NETDEV_NAME "vf-netdev-name"
+#define DPU_EXT_POD_IF_NAME "pod-if-name"
+#define DPU_EXT_NETWORK "k8s.ovn.org/network"
+#define DPU_EXT_NAD "k8s.ovn.org/nad"
+#define DPU_EXT_OVN_INSTALLED "ovn-installed"
+
+#define DPU_BINDING_DEFAULT_BRIDGE "br-int"
+#define DPU_BINDING_DEFAULT_INSTALL_TIMEOUT_MS 60000
+#define DPU_BINDING_DEFAULT_RETRY_MS 5000
+
+struct dpu_bindings_config {
+    const char *bridge;         /* Integration bridge; NULL for default. */
+    const char *sysfs_root;     /* For representor lookup; NULL: "/sys". */
+    bool simulated;             /* Representors are "rep<p>-<v>". */
+    bool set_link_state;        /* Bring representors up and down. */
+
+    /* How long a binding waits for its port to appear in OVSDB and then
+     * for ovn-installed=true before it reports an error; 0 for default. */
+    long long int install_timeout_ms;
+
+    /* How often a binding in error retries finding its representor; 0 for
+     * default. */
+    long long int retry_ms;
+};
+
+/* What a caller wants bound.  Strings are copied; those marked optional may
+ * be NULL. */
+struct dpu_binding_spec {
+    const char *iface_id;       /* OVN logical port; the binding's key. */
+    const char *iface_id_ver;   /* Pod uid (optional). */
+    const char *pod;            /* "<namespace>/<name>", for humans. */
+    const char *nad;            /* NAD key, "default" for the default net. */
+    const char *network;        /* Network name, for non-default NADs. */
+    int pf_id, vf_id;           /* Host PF and VF. */
+    const char *sandbox;        /* Sandbox (container) id. */
+    const char *vf_netdev_name; /* Host VF netdev (optional). */
+    const char *pod_if_name;    /* Interface name in the pod (optional). */
+    const char *attached_mac;   /* Pod MAC address. */
+    const char *ip_addresses;   /* Comma-separated CIDRs (may be ""). */
+    int mtu;                    /* mtu_request, 0 to leave unset. */
+};
+
+enum dpu_binding_state {
+    DPU_BINDING_NEW,
+    DPU_BINDING_CLAIMING,
+    DPU_BINDING_WAIT_INSTALLED,
+    DPU_BINDING_INSTALLED,
+    DPU_BINDING_ERROR,
+    DPU_BINDING_REMOVING,
+};
+
+const char *dpu_binding_state_name(enum dpu_binding_state);
+
+struct dpu_bindings *dpu_bindings_create(struct ovsdb_idl *,
+                                         const struct dpu_bindings_config *);
+void dpu_bindings_destroy(struct dpu_bindings *);
+
+/* Wants 'spec' bound, adding it or updating the binding with the same
+ * iface-id.  A change of PF, VF or sandbox starts the binding over (its
+ * old port is then removed as stale); other changes update the port in
+ * place. */
+void dpu_bindings_set(struct dpu_bindings *, const struct dpu_binding_spec *);
+
+/* Wants 'iface_id' no longer bound: its ports are removed.  Returns false
+ * if there was no such binding. */
+bool dpu_bindings_unset(struct dpu_bindings *, const char *iface_id);
+
+/* Says whether the desired set is complete (for example, the pod list has
+ * been received).  Only then are marked ports whose iface-id is not wanted
+ * removed. */
+void dpu_bindings_set_complete(struct dpu_bindings *, bool complete);
+
+/* Forces every binding to be evaluated afresh: representors are looked up
+ * again and bindings in error are retried. */
+void dpu_bindings_recompute(struct dpu_bindings *);
+
+void dpu_bindings_run(struct dpu_bindings *, struct ovsdb_idl_txn *,
+                      long long int now);
+void dpu_bindings_wait(const struct dpu_bindings *, long long int now);
+
+/* True if no binding is waiting for OVSDB: each one is installed, waiting
+ * for ovn-installed, or in error, there are no removals pending, no
+ * representor waits to be set down, and (if the set is complete) no stale
+ * ports remain. */
+bool dpu_bindings_is_settled(const struct dpu_bindings *);
+
+/* Looks up the binding for 'iface_id'.  Returns false if there is none;
+ * otherwise stores its state, and the error if in DPU_BINDING_ERROR (owned
+ * by the module, valid until the next call into it), in the non-null
+ * arguments. */
+bool dpu_bindings_get(const struct dpu_bindings *, const char *iface_id,
+                      enum dpu_binding_state *, const char **error,
+                      const char **representor);
+
+/* Moves into 'iface_ids' the iface-ids whose state changed since the last
+ * call. */
+void dpu_bindings_take_changes(struct dpu_bindings *, struct sset *iface_ids);
+
+/* Moves into 'lines' a description of each state change and OVSDB change
+ * made since the last call, in order.  They are also logged. */
+void dpu_bindings_take_journal(struct dpu_bindings *, struct svec *lines);
+
+/* For "ovs-appctl dpu/show": one line per binding, in iface-id order. */
+void dpu_bindings_format(const struct dpu_bindings *, long long int now,
+                         struct ds *);
+
+#endif /* dpu-binding.h */

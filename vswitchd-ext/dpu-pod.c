@@ -1,0 +1,190 @@
+/*
+ * From a pod object to the bindings it wants.  See dpu-pod.h.
+ */
+
+#include <config.h>
+
+#include "dpu-pod.h"
+
+#include <cjson/cJSON.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "smap.h"
+#include "util.h"
+
+/* Returns string member 'name' of object 'object', or NULL. */
+static const char *
+get_string(const cJSON *object, const char *name)
+{
+    const cJSON *item = cJSON_GetObjectItemCaseSensitive(object, name);
+    return cJSON_IsString(item) ? item->valuestring : NULL;
+}
+
+char *
+dpu_pod_iface_id(const char *namespace, const char *name,
+                 const char *network)
+{
+    if (!network || !strcmp(network, POD_ANN_DEFAULT_NAD)) {
+        return xasprintf("%s_%s", namespace, name);
+    }
+
+    char *prefix = xstrdup(network);
+    for (char *p = prefix; *p; p++) {
+        if (*p == '-' || *p == '/') {
+            *p = '.';
+        }
+    }
+    char *iface_id = xasprintf("%s_%s_%s", prefix, namespace, name);
+    free(prefix);
+    return iface_id;
+}
+
+static void
+fill_spec(struct dpu_pod_net *net, const struct dpu_pod *pod,
+          const char *namespace, const char *name, const char *network,
+          const struct dpu_conn_details *d, const struct pod_network *pn,
+          const struct dpu_pod_options *opts)
+{
+    net->iface_id = dpu_pod_iface_id(namespace, name, network);
+    net->network = network ? xstrdup(network) : NULL;
+    net->sandbox = xstrdup(d->sandbox_id);
+    net->vf_netdev_name = nullable_xstrdup(d->vf_netdev_name);
+    net->mac = xstrdup(pn->mac_address);
+    net->ips = pod_network_ip_list(pn);
+
+    net->spec = (struct dpu_binding_spec) {
+        .iface_id = net->iface_id,
+        .iface_id_ver = pod->uid,
+        .pod = pod->key,
+        .nad = net->nad,
+        .network = net->network,
+        .pf_id = d->pf_id,
+        .vf_id = d->vf_id,
+        .sandbox = net->sandbox,
+        .vf_netdev_name = net->vf_netdev_name,
+        .attached_mac = net->mac,
+        .ip_addresses = net->ips,
+        .mtu = opts->mtu,
+    };
+}
+
+bool
+dpu_pod_parse(const cJSON *object, const struct dpu_pod_options *opts,
+              struct dpu_pod *pod)
+{
+    memset(pod, 0, sizeof *pod);
+
+    const cJSON *metadata = cJSON_GetObjectItemCaseSensitive(object,
+                                                             "metadata");
+    const char *namespace = get_string(metadata, "namespace");
+    const char *name = get_string(metadata, "name");
+    if (!namespace || !name) {
+        return false;
+    }
+    pod->key = xasprintf("%s/%s", namespace, name);
+    pod->uid = nullable_xstrdup(get_string(metadata, "uid"));
+
+    const cJSON *spec = cJSON_GetObjectItemCaseSensitive(object, "spec");
+    if (cJSON_IsTrue(cJSON_GetObjectItemCaseSensitive(spec,
+                                                      "hostNetwork"))) {
+        pod->host_network = true;
+        return true;
+    }
+
+    const cJSON *annotations = cJSON_GetObjectItemCaseSensitive(
+        metadata, "annotations");
+    const cJSON *details_item = cJSON_GetObjectItemCaseSensitive(
+        annotations, POD_ANN_CONNECTION_DETAILS);
+    if (!details_item) {
+        return true;            /* Not (yet) plugged by the host. */
+    }
+    if (!cJSON_IsString(details_item)) {
+        pod->error = xasprintf("%s: expected a string annotation",
+                               POD_ANN_CONNECTION_DETAILS);
+        return true;
+    }
+
+    struct shash details = SHASH_INITIALIZER(&details);
+    pod->error = dpu_conn_details_parse(details_item->valuestring,
+                                        opts->mode, &details);
+    if (pod->error) {
+        shash_destroy(&details);
+        return true;
+    }
+
+    /* The pod's addresses, if ovnkube-controller has written them. */
+    struct shash networks = SHASH_INITIALIZER(&networks);
+    const cJSON *networks_item = cJSON_GetObjectItemCaseSensitive(
+        annotations, POD_ANN_POD_NETWORKS);
+    char *networks_error = NULL;
+    if (networks_item) {
+        networks_error = (cJSON_IsString(networks_item)
+                          ? pod_networks_parse(networks_item->valuestring,
+                                               &networks)
+                          : xasprintf("%s: expected a string annotation",
+                                      POD_ANN_POD_NETWORKS));
+    }
+
+    const struct shash_node **nodes = shash_sort(&details);
+    pod->nets = xcalloc(MAX(shash_count(&details), 1), sizeof *pod->nets);
+    for (size_t i = 0; i < shash_count(&details); i++) {
+        const char *nad = nodes[i]->name;
+        const struct dpu_conn_details *d = nodes[i]->data;
+        const char *network = NULL;
+
+        if (strcmp(nad, POD_ANN_DEFAULT_NAD)) {
+            network = opts->networks ? smap_get(opts->networks, nad) : NULL;
+            if (!network) {
+                continue;       /* Not a network that we serve. */
+            }
+        }
+
+        struct dpu_pod_net *net = &pod->nets[pod->n_nets++];
+        net->nad = xstrdup(nad);
+        const struct pod_network *pn = shash_find_data(&networks, nad);
+        if (networks_error) {
+            net->state = DPU_POD_NET_ERROR;
+            net->error = xstrdup(networks_error);
+        } else if (!pn) {
+            net->state = DPU_POD_NET_WAITING;
+            net->error = xasprintf("no %s entry for \"%s\" yet",
+                                   POD_ANN_POD_NETWORKS, nad);
+        } else {
+            net->state = DPU_POD_NET_BIND;
+            fill_spec(net, pod, namespace, name, network, d, pn, opts);
+        }
+    }
+    free(nodes);
+    free(networks_error);
+    pod_networks_clear(&networks);
+    shash_destroy(&networks);
+    dpu_conn_details_clear(&details);
+    shash_destroy(&details);
+    return true;
+}
+
+void
+dpu_pod_destroy(struct dpu_pod *pod)
+{
+    if (!pod) {
+        return;
+    }
+    for (size_t i = 0; i < pod->n_nets; i++) {
+        struct dpu_pod_net *net = &pod->nets[i];
+
+        free(net->nad);
+        free(net->error);
+        free(net->iface_id);
+        free(net->network);
+        free(net->sandbox);
+        free(net->vf_netdev_name);
+        free(net->mac);
+        free(net->ips);
+    }
+    free(pod->nets);
+    free(pod->key);
+    free(pod->uid);
+    free(pod->error);
+    memset(pod, 0, sizeof *pod);
+}

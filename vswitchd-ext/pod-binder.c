@@ -1,0 +1,446 @@
+/*
+ * The DPU side's pod loop.  See pod-binder.h.
+ */
+
+#include <config.h>
+
+#include "pod-binder.h"
+
+#include <cjson/cJSON.h>
+#include <limits.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "k8s-client.h"
+#include "k8s-watch.h"
+#include "openvswitch/dynamic-string.h"
+#include "openvswitch/poll-loop.h"
+#include "openvswitch/shash.h"
+#include "openvswitch/vlog.h"
+#include "ovsdb-idl.h"
+#include "pod-annotations.h"
+#include "smap.h"
+#include "sset.h"
+#include "timeval.h"
+#include "util.h"
+#include "vswitch-idl.h"
+
+VLOG_DEFINE_THIS_MODULE(pod_binder);
+
+static struct vlog_rate_limit rl = VLOG_RATE_LIMIT_INIT(5, 5);
+
+/* How long to wait before retrying a failed status patch. */
+#define STATUS_RETRY_MS 1000
+
+/* One pod of the host node. */
+struct pod_rec {
+    char *key;                  /* "<namespace>/<name>". */
+    char *path;                 /* /api/v1/namespaces/<ns>/pods/<name>. */
+    struct dpu_pod pod;         /* As last parsed. */
+    struct sset iface_ids;      /* Wanted bindings of this pod. */
+    bool dirty;                 /* Status may need writing. */
+    struct k8s_request *patch;  /* Status patch in flight, or NULL. */
+    long long int retry_at;     /* Do not patch before this. */
+    char *logged;               /* Annotation errors last logged. */
+};
+
+struct pod_binder {
+    struct k8s_client *client;
+    struct k8s_watch *watch;
+    struct ovsdb_idl_loop idl_loop;
+    struct dpu_bindings *bindings;
+    struct dpu_pod_options pod_options;
+    struct smap networks;       /* Copy of pod_options.networks. */
+    bool complete;
+
+    struct shash pods;          /* "<ns>/<name>" -> struct pod_rec. */
+    struct shash iface_ids;     /* iface-id -> struct pod_rec. */
+
+    unsigned long long int patches;         /* Status patches sent. */
+    unsigned long long int patch_failures;
+};
+
+struct pod_binder *
+pod_binder_create(struct k8s_client *client, const char *node_name,
+                  const char *ovs_remote,
+                  const struct dpu_bindings_config *bindings_config,
+                  const struct dpu_pod_options *pod_options)
+{
+    struct pod_binder *pb = xzalloc(sizeof *pb);
+
+    pb->client = client;
+    char *selector = xasprintf("spec.nodeName=%s", node_name);
+    pb->watch = k8s_watch_create(client, "/api/v1/pods", NULL, selector);
+    free(selector);
+
+    struct ovsdb_idl *idl = ovsdb_idl_create(ovs_remote, &ovsrec_idl_class,
+                                             true, true);
+    pb->idl_loop = (struct ovsdb_idl_loop) OVSDB_IDL_LOOP_INITIALIZER(idl);
+    pb->bindings = dpu_bindings_create(idl, bindings_config);
+
+    pb->pod_options = *pod_options;
+    smap_init(&pb->networks);
+    if (pod_options->networks) {
+        smap_clone(&pb->networks, pod_options->networks);
+    }
+    pb->pod_options.networks = &pb->networks;
+
+    shash_init(&pb->pods);
+    shash_init(&pb->iface_ids);
+    return pb;
+}
+
+static void
+pod_rec_destroy(struct pod_rec *rec)
+{
+    if (rec) {
+        k8s_request_destroy(rec->patch);
+        dpu_pod_destroy(&rec->pod);
+        sset_destroy(&rec->iface_ids);
+        free(rec->key);
+        free(rec->path);
+        free(rec->logged);
+        free(rec);
+    }
+}
+
+void
+pod_binder_destroy(struct pod_binder *pb)
+{
+    if (pb) {
+        struct shash_node *node;
+
+        SHASH_FOR_EACH_SAFE (node, &pb->pods) {
+            pod_rec_destroy(node->data);
+            shash_delete(&pb->pods, node);
+        }
+        shash_destroy(&pb->pods);
+        shash_destroy(&pb->iface_ids);
+        dpu_bindings_destroy(pb->bindings);
+        ovsdb_idl_loop_destroy(&pb->idl_loop);
+        k8s_watch_destroy(pb->watch);
+        smap_destroy(&pb->networks);
+        free(pb);
+    }
+}
+
+/* Stops wanting every binding of 'rec' that is not in 'keep' (may be
+ * NULL). */
+static void
+unbind_others(struct pod_binder *pb, struct pod_rec *rec,
+              const struct sset *keep)
+{
+    const char *iface_id;
+
+    SSET_FOR_EACH_SAFE (iface_id, &rec->iface_ids) {
+        if (!keep || !sset_contains(keep, iface_id)) {
+            if (shash_find_data(&pb->iface_ids, iface_id) == rec) {
+                shash_find_and_delete(&pb->iface_ids, iface_id);
+                dpu_bindings_unset(pb->bindings, iface_id);
+            }
+            sset_find_and_delete(&rec->iface_ids, iface_id);
+        }
+    }
+}
+
+/* Logs the errors in the annotations of 'rec', unless they are the same as
+ * at the last change of the pod: pods change for many other reasons. */
+static void
+log_errors(struct pod_rec *rec)
+{
+    struct ds errors = DS_EMPTY_INITIALIZER;
+
+    if (rec->pod.error) {
+        ds_put_format(&errors, "%s; ", rec->pod.error);
+    }
+    for (size_t i = 0; i < rec->pod.n_nets; i++) {
+        const struct dpu_pod_net *net = &rec->pod.nets[i];
+        if (net->state == DPU_POD_NET_ERROR) {
+            ds_put_format(&errors, "%s; ", net->error);
+        }
+    }
+    ds_chomp(&errors, ' ');
+    ds_chomp(&errors, ';');
+
+    char *text = ds_steal_cstr(&errors);
+    if (!nullable_string_is_equal(text[0] ? text : NULL, rec->logged)) {
+        if (text[0]) {
+            VLOG_WARN("pod %s: %s", rec->key, text);
+        }
+        free(rec->logged);
+        rec->logged = text[0] ? xstrdup(text) : NULL;
+    }
+    free(text);
+}
+
+static void
+pod_updated(struct pod_binder *pb, const char *key, const cJSON *object)
+{
+    struct pod_rec *rec = shash_find_data(&pb->pods, key);
+
+    if (!rec) {
+        rec = xzalloc(sizeof *rec);
+        rec->key = xstrdup(key);
+        sset_init(&rec->iface_ids);
+        shash_add(&pb->pods, key, rec);
+    }
+    dpu_pod_destroy(&rec->pod);
+    if (!dpu_pod_parse(object, &pb->pod_options, &rec->pod)) {
+        VLOG_WARN("%s: not a pod object", key);
+        return;
+    }
+    if (!rec->path) {
+        const char *slash = strchr(key, '/');
+        rec->path = xasprintf("/api/v1/namespaces/%.*s/pods/%s",
+                              (int) (slash - key), key, slash + 1);
+    }
+    log_errors(rec);
+
+    struct sset wanted = SSET_INITIALIZER(&wanted);
+    for (size_t i = 0; i < rec->pod.n_nets; i++) {
+        const struct dpu_pod_net *net = &rec->pod.nets[i];
+
+        if (net->state == DPU_POD_NET_BIND) {
+            struct pod_rec *owner = shash_find_data(&pb->iface_ids,
+                                                    net->iface_id);
+            if (owner && owner != rec) {
+                VLOG_WARN("pod %s: iface-id %s is also pod %s's", key,
+                          net->iface_id, owner->key);
+                continue;
+            }
+            sset_add(&wanted, net->iface_id);
+            shash_replace(&pb->iface_ids, net->iface_id, rec);
+            sset_add(&rec->iface_ids, net->iface_id);
+            dpu_bindings_set(pb->bindings, &net->spec);
+        }
+    }
+    unbind_others(pb, rec, &wanted);
+    sset_destroy(&wanted);
+    rec->dirty = true;
+}
+
+static void
+pod_deleted(struct pod_binder *pb, const char *key)
+{
+    struct pod_rec *rec = shash_find_and_delete(&pb->pods, key);
+
+    if (rec) {
+        unbind_others(pb, rec, NULL);
+        pod_rec_destroy(rec);
+    }
+}
+
+/* Returns the connection-status that 'rec' should carry, as JSON text, or
+ * NULL for none, given that it carries 'current' (may be NULL).
+ *
+ * Only outcomes are written: a network whose binding is pending keeps what
+ * the pod carries for it.  So a restart of this agent, which finds every
+ * binding pending until it has looked at OVSDB, never takes a pod's Ready
+ * away, and an Error stays until there is a new outcome.  The host agent
+ * removes the status when it writes new connection details (CNI ADD), so
+ * an outcome for an earlier sandbox does not linger. */
+static char *
+pod_status(const struct pod_binder *pb, const struct pod_rec *rec,
+           const char *current)
+{
+    struct shash statuses = SHASH_INITIALIZER(&statuses);
+
+    if (current) {
+        char *error = dpu_conn_status_parse(current, &statuses);
+        if (error) {
+            VLOG_WARN_RL(&rl, "pod %s: overwriting a malformed status (%s)",
+                         rec->key, error);
+            free(error);
+        }
+    }
+    if (rec->pod.error) {
+        dpu_conn_status_put(&statuses, POD_ANN_DEFAULT_NAD, DPU_CONN_ERROR,
+                            rec->pod.error);
+    }
+    for (size_t i = 0; i < rec->pod.n_nets; i++) {
+        const struct dpu_pod_net *net = &rec->pod.nets[i];
+        enum dpu_binding_state state;
+        const char *error;
+
+        if (net->state == DPU_POD_NET_ERROR) {
+            dpu_conn_status_put(&statuses, net->nad, DPU_CONN_ERROR,
+                                net->error);
+        } else if (net->state == DPU_POD_NET_BIND
+                   && dpu_bindings_get(pb->bindings, net->iface_id, &state,
+                                       &error, NULL)) {
+            if (state == DPU_BINDING_INSTALLED) {
+                dpu_conn_status_put(&statuses, net->nad, DPU_CONN_READY,
+                                    NULL);
+            } else if (state == DPU_BINDING_ERROR) {
+                dpu_conn_status_put(&statuses, net->nad, DPU_CONN_ERROR,
+                                    error);
+            }
+        }
+    }
+
+    char *text = (shash_is_empty(&statuses) ? NULL
+                  : dpu_conn_status_format(&statuses));
+    dpu_conn_status_clear(&statuses);
+    shash_destroy(&statuses);
+    return text;
+}
+
+/* Returns the connection-status annotation that the watch cache says pod
+ * 'key' carries, or NULL. */
+static const char *
+current_status(const struct pod_binder *pb, const char *key)
+{
+    const cJSON *pod = k8s_watch_lookup(pb->watch, key);
+    const cJSON *metadata = cJSON_GetObjectItemCaseSensitive(pod, "metadata");
+    const cJSON *annotations = cJSON_GetObjectItemCaseSensitive(
+        metadata, "annotations");
+    const cJSON *status = cJSON_GetObjectItemCaseSensitive(
+        annotations, POD_ANN_CONNECTION_STATUS);
+    return cJSON_IsString(status) ? status->valuestring : NULL;
+}
+
+static void
+start_patch(struct pod_binder *pb, struct pod_rec *rec, char *status)
+{
+    cJSON *patch = cJSON_CreateObject();
+    cJSON *annotations = cJSON_AddObjectToObject(
+        cJSON_AddObjectToObject(patch, "metadata"), "annotations");
+
+    if (status) {
+        cJSON_AddStringToObject(annotations, POD_ANN_CONNECTION_STATUS,
+                                status);
+    } else {
+        cJSON_AddNullToObject(annotations, POD_ANN_CONNECTION_STATUS);
+    }
+    VLOG_INFO("pod %s: %s %s", rec->key, POD_ANN_CONNECTION_STATUS,
+              status ? status : "(removed)");
+    rec->patch = k8s_request_merge_patch(pb->client, rec->path, patch);
+    pb->patches++;
+    cJSON_Delete(patch);
+}
+
+static void
+run_status(struct pod_binder *pb, long long int now)
+{
+    struct sset changes = SSET_INITIALIZER(&changes);
+    const char *iface_id;
+
+    dpu_bindings_take_changes(pb->bindings, &changes);
+    SSET_FOR_EACH (iface_id, &changes) {
+        struct pod_rec *rec = shash_find_data(&pb->iface_ids, iface_id);
+        if (rec) {
+            rec->dirty = true;
+        }
+    }
+    sset_destroy(&changes);
+
+    struct shash_node *node;
+    SHASH_FOR_EACH_SAFE (node, &pb->pods) {
+        struct pod_rec *rec = node->data;
+
+        if (rec->patch) {
+            if (!k8s_request_is_done(rec->patch)) {
+                continue;
+            }
+            const struct k8s_result *r = k8s_request_result(rec->patch);
+            if (!k8s_result_ok(r)) {
+                VLOG_WARN("pod %s: writing %s failed: %s", rec->key,
+                          POD_ANN_CONNECTION_STATUS, r->error);
+                pb->patch_failures++;
+                rec->dirty = true;
+                rec->retry_at = now + STATUS_RETRY_MS;
+            }
+            k8s_request_destroy(rec->patch);
+            rec->patch = NULL;
+        }
+        if (rec->pod.host_network || !rec->path) {
+            rec->dirty = false;     /* Never ours to report on. */
+            continue;
+        }
+        if (!rec->dirty || now < rec->retry_at) {
+            continue;
+        }
+
+        /* A status we wrote shows up in the watch as a change of the pod,
+         * which makes it dirty again, and then equal. */
+        const char *current = current_status(pb, rec->key);
+        char *status = pod_status(pb, rec, current);
+        rec->dirty = false;
+        if (!nullable_string_is_equal(status, current)) {
+            start_patch(pb, rec, status);
+        }
+        free(status);
+    }
+}
+
+void
+pod_binder_run(struct pod_binder *pb)
+{
+    long long int now = time_msec();
+
+    k8s_watch_run(pb->watch);
+    for (struct k8s_event *e; (e = k8s_watch_next_event(pb->watch)); ) {
+        if (e->type == K8S_EVENT_DELETED) {
+            pod_deleted(pb, e->key);
+        } else {
+            pod_updated(pb, e->key, e->object);
+        }
+        k8s_event_destroy(e);
+    }
+    if (!pb->complete && k8s_watch_is_synced(pb->watch)) {
+        /* The first list is in: bindings not wanted now are stale. */
+        pb->complete = true;
+        dpu_bindings_set_complete(pb->bindings, true);
+    }
+
+    struct ovsdb_idl_txn *txn = ovsdb_idl_loop_run(&pb->idl_loop);
+    dpu_bindings_run(pb->bindings, txn, now);
+    ovsdb_idl_loop_commit_and_wait(&pb->idl_loop);
+
+    run_status(pb, now);
+}
+
+void
+pod_binder_wait(struct pod_binder *pb)
+{
+    long long int now = time_msec();
+    struct shash_node *node;
+
+    k8s_watch_wait(pb->watch);
+    ovsdb_idl_wait(pb->idl_loop.idl);
+    dpu_bindings_wait(pb->bindings, now);
+    SHASH_FOR_EACH (node, &pb->pods) {
+        const struct pod_rec *rec = node->data;
+
+        if (rec->patch) {
+            k8s_request_wait(rec->patch);
+        } else if (rec->dirty) {
+            poll_timer_wait_until(rec->retry_at);
+        }
+    }
+}
+
+void
+pod_binder_format(const struct pod_binder *pb, struct ds *s)
+{
+    ds_put_format(s, "pods: %"PRIuSIZE" (%s), status patches: %llu "
+                  "(%llu failed)\n", shash_count(&pb->pods),
+                  pb->complete ? "synced" : "not synced yet",
+                  pb->patches, pb->patch_failures);
+    ds_put_format(s, "ovsdb: %s\n",
+                  ovsdb_idl_is_connected(pb->idl_loop.idl)
+                  ? "connected" : "not connected");
+    dpu_bindings_format(pb->bindings, time_msec(), s);
+}
+
+void
+pod_binder_recompute(struct pod_binder *pb)
+{
+    struct shash_node *node;
+
+    dpu_bindings_recompute(pb->bindings);
+    SHASH_FOR_EACH (node, &pb->pods) {
+        struct pod_rec *rec = node->data;
+        rec->dirty = true;
+    }
+}

@@ -1,0 +1,40 @@
+/*
+ * The DPU side's pod loop: watches the pods of the host node in the host
+ * cluster, binds their representors through dpu-binding.h, and reports
+ * the outcome in each pod's k8s.ovn.org/dpu.connection-status.
+ *
+ * This is the I/O around the pure pieces: dpu-pod.h says what a pod
+ * wants, dpu-binding.h makes OVSDB agree and keeps each binding's state.
+ * The binder lists and watches pods with "spec.nodeName=<node>" (resuming
+ * and relisting without spurious events, see k8s-watch.h), tells the
+ * binding module its wanted set is complete once the first list is in
+ * (so that stale ports go only then), and writes a pod's status with a
+ * merge patch of that one annotation whenever what it should say differs
+ * from what the pod carries: "Ready" once ovn-installed=true, "Error"
+ * with the reason on failure.  A pending binding leaves the pod's status
+ * as it is (see pod_status() in pod-binder.c).
+ */
+
+#ifndef POD_BINDER_H
+#define POD_BINDER_H 1
+
+#include "dpu-binding.h"
+#include "dpu-pod.h"
+
+struct ds;
+struct k8s_client;
+
+struct pod_binder *pod_binder_create(struct k8s_client *,
+                                     const char *node_name,
+                                     const char *ovs_remote,
+                                     const struct dpu_bindings_config *,
+                                     const struct dpu_pod_options *);
+void pod_binder_destroy(struct pod_binder *);
+void pod_binder_run(struct pod_binder *);
+void pod_binder_wait(struct pod_binder *);
+
+/* For "ovs-appctl dpu/show" and "dpu/recompute". */
+void pod_binder_format(const struct pod_binder *, struct ds *);
+void pod_binder_recompute(struct pod_binder *);
+
+#endif /* pod-binder.h */

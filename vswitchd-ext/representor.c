@@ -1,0 +1,194 @@
+/*
+ * Finding VF representors on the DPU.  See representor.h.
+ */
+
+#include <config.h>
+
+#include "representor.h"
+
+#include <dirent.h>
+#include <errno.h>
+#include <net/if.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/ioctl.h>
+#include <sys/socket.h>
+#include <unistd.h>
+
+#include "openvswitch/dynamic-string.h"
+#include "sset.h"
+#include "util.h"
+
+/* Reads the first line of file 'dir'/'name'/'file' into 'line', without
+ * its newline.  Returns false if the file cannot be read (as sysfs returns
+ * EOPNOTSUPP for phys_port_name on netdevs that have none). */
+static bool
+read_attr(const char *dir, const char *name, const char *file,
+          struct ds *line)
+{
+    char *path = xasprintf("%s/%s/%s", dir, name, file);
+    FILE *stream = fopen(path, "r");
+    bool ok = false;
+
+    free(path);
+    ds_clear(line);
+    if (stream) {
+        ok = !ds_get_line(line, stream);
+        fclose(stream);
+    }
+    return ok;
+}
+
+/* Stores in 'names' every netdev under 'dir' (a sysfs class/net) whose
+ * attribute 'file' reads 'value'. */
+static void
+find_by_attr(const char *dir, const struct sset *netdevs, const char *file,
+             const char *value, struct sset *names)
+{
+    struct ds line = DS_EMPTY_INITIALIZER;
+    const char *name;
+
+    SSET_FOR_EACH (name, netdevs) {
+        if (read_attr(dir, name, file, &line)
+            && !strcmp(ds_cstr(&line), value)) {
+            sset_add(names, name);
+        }
+    }
+    ds_destroy(&line);
+}
+
+/* Lists the netdevs under 'dir' into 'netdevs'.  Returns 0 or an errno. */
+static int
+list_netdevs(const char *dir, struct sset *netdevs)
+{
+    DIR *d = opendir(dir);
+    if (!d) {
+        return errno;
+    }
+    for (struct dirent *de; (de = readdir(d)) != NULL;) {
+        if (de->d_name[0] != '.') {
+            sset_add(netdevs, de->d_name);
+        }
+    }
+    closedir(d);
+    return 0;
+}
+
+/* Returns the single name in 'names' (a copy) or NULL, with '*errorp' set
+ * if there are several. */
+static char *
+single_match(const struct sset *names, const char *what, char **errorp)
+{
+    if (sset_count(names) == 1) {
+        return xstrdup(SSET_FIRST(names));
+    }
+    if (sset_count(names) > 1) {
+        struct ds s = DS_EMPTY_INITIALIZER;
+        const char **sorted = sset_sort(names);
+
+        for (size_t i = 0; i < sset_count(names); i++) {
+            ds_put_format(&s, "%s%s", i ? ", " : "", sorted[i]);
+        }
+        free(sorted);
+        *errorp = xasprintf("several netdevs have %s: %s", what,
+                            ds_cstr(&s));
+        ds_destroy(&s);
+    }
+    return NULL;
+}
+
+char *
+representor_find(const char *sysfs_root, bool simulated, int pf, int vf,
+                 char **namep)
+{
+    char *dir = xasprintf("%s/class/net",
+                          sysfs_root ? sysfs_root : REPRESENTOR_DEFAULT_SYSFS);
+    struct sset netdevs = SSET_INITIALIZER(&netdevs);
+    struct sset names = SSET_INITIALIZER(&names);
+    char *error = NULL;
+
+    *namep = NULL;
+    int retval = list_netdevs(dir, &netdevs);
+    if (retval) {
+        error = xasprintf("cannot list netdevs in %s (%s)",
+                          dir, ovs_strerror(retval));
+        goto out;
+    }
+
+    if (simulated) {
+        char *rep = xasprintf("rep%d-%d", pf, vf);
+
+        if (sset_contains(&netdevs, rep)) {
+            *namep = xstrdup(rep);
+        } else {
+            char *what = xasprintf("alias %s", rep);
+            find_by_attr(dir, &netdevs, "ifalias", rep, &names);
+            *namep = single_match(&names, what, &error);
+            free(what);
+            if (!*namep && !error) {
+                error = xasprintf("no representor for PF %d VF %d: no netdev "
+                                  "in %s is named or aliased %s",
+                                  pf, vf, dir, rep);
+            }
+        }
+        free(rep);
+    } else {
+        /* "c1pf<p>vf<v>" first: on a DPU, controller 1 is the host, and a
+         * plain "pf<p>vf<v>" may then name a VF of the DPU's own PF. */
+        char *c1 = xasprintf("c1pf%dvf%d", pf, vf);
+        char *plain = xasprintf("pf%dvf%d", pf, vf);
+
+        char *what = xasprintf("phys_port_name %s", c1);
+        find_by_attr(dir, &netdevs, "phys_port_name", c1, &names);
+        *namep = single_match(&names, what, &error);
+        free(what);
+        if (!*namep && !error) {
+            what = xasprintf("phys_port_name %s", plain);
+            find_by_attr(dir, &netdevs, "phys_port_name", plain, &names);
+            *namep = single_match(&names, what, &error);
+            free(what);
+        }
+        if (!*namep && !error) {
+            error = xasprintf("no representor for PF %d VF %d: no netdev in "
+                              "%s has phys_port_name %s or %s",
+                              pf, vf, dir, c1, plain);
+        }
+        free(c1);
+        free(plain);
+    }
+
+out:
+    sset_destroy(&names);
+    sset_destroy(&netdevs);
+    free(dir);
+    return error;
+}
+
+int
+representor_set_up(const char *name, bool up)
+{
+    struct ifreq ifr;
+    int error = 0;
+
+    if (strlen(name) >= IFNAMSIZ) {
+        return ENAMETOOLONG;
+    }
+    int sock = socket(AF_INET, SOCK_DGRAM, 0);
+    if (sock < 0) {
+        return errno;
+    }
+
+    memset(&ifr, 0, sizeof ifr);
+    ovs_strlcpy(ifr.ifr_name, name, sizeof ifr.ifr_name);
+    if (ioctl(sock, SIOCGIFFLAGS, &ifr) < 0) {
+        error = errno;
+    } else if (!!(ifr.ifr_flags & IFF_UP) != up) {
+        ifr.ifr_flags = up ? ifr.ifr_flags | IFF_UP : ifr.ifr_flags & ~IFF_UP;
+        if (ioctl(sock, SIOCSIFFLAGS, &ifr) < 0) {
+            error = errno;
+        }
+    }
+    close(sock);
+    return error;
+}

@@ -1,0 +1,37 @@
+/*
+ * Finding the representor netdev of a host VF on the DPU, and setting its
+ * link state.
+ *
+ * On switchdev hardware, the representor of host PF 'p', VF 'v' is the
+ * netdev whose /sys/class/net/<dev>/phys_port_name is "c1pf<p>vf<v>" (the
+ * form of BlueField DPUs, where controller 1 is the host), or, if no netdev
+ * has that, "pf<p>vf<v>".  In simulated mode (--simulate-dpu, the
+ * ovn-kubernetes dpu-simulator convention) it is the netdev named
+ * "rep<p>-<v>", or else the one whose link alias (ifalias) is that name.
+ *
+ * Lookups read sysfs under a configurable root ("/sys" normally), so that
+ * tests can build a tree; they do no other I/O and keep no state.
+ */
+
+#ifndef REPRESENTOR_H
+#define REPRESENTOR_H 1
+
+#include <stdbool.h>
+
+#include "openvswitch/compiler.h"
+
+#define REPRESENTOR_DEFAULT_SYSFS "/sys"
+
+/* Finds the representor of host PF 'pf', VF 'vf' under 'sysfs_root' (NULL
+ * means REPRESENTOR_DEFAULT_SYSFS).  On success returns NULL and stores the
+ * netdev name, which the caller must free(), in '*namep'.  On failure
+ * returns an error message, which the caller must free(), and stores NULL
+ * in '*namep'. */
+char *representor_find(const char *sysfs_root, bool simulated, int pf,
+                       int vf, char **namep) OVS_WARN_UNUSED_RESULT;
+
+/* Brings netdev 'name' administratively up or down.  Returns 0 or an errno
+ * value. */
+int representor_set_up(const char *name, bool up);
+
+#endif /* representor.h */
