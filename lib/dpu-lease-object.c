@@ -37,20 +37,9 @@ owner_references_new(const char *node, const char *node_uid)
     return refs;
 }
 
-/* Returns 'object''s member 'name', replacing whatever was there by a new
- * empty object if it is not an object. */
-static cJSON *
-get_or_add_object(cJSON *object, const char *name)
-{
-    cJSON *member = cJSON_GetObjectItemCaseSensitive(object, name);
-
-    if (!cJSON_IsObject(member)) {
-        cJSON_DeleteItemFromObjectCaseSensitive(object, name);
-        member = cJSON_AddObjectToObject(object, name);
-    }
-    return member;
-}
-
+/* Sets 'object''s member 'name' to 'value'.  If 'object' has more than one
+ * member 'name', replaces the first, which is the one that every reader
+ * here (cJSON_GetObjectItemCaseSensitive()) sees. */
 static void
 set_member(cJSON *object, const char *name, cJSON *value)
 {
@@ -59,6 +48,20 @@ set_member(cJSON *object, const char *name, cJSON *value)
     } else {
         cJSON_AddItemToObject(object, name, value);
     }
+}
+
+/* Returns 'object''s member 'name', replacing whatever was there by a new
+ * empty object if it is not an object. */
+static cJSON *
+get_or_add_object(cJSON *object, const char *name)
+{
+    cJSON *member = cJSON_GetObjectItemCaseSensitive(object, name);
+
+    if (!cJSON_IsObject(member)) {
+        member = cJSON_CreateObject();
+        set_member(object, name, member);
+    }
+    return member;
 }
 
 cJSON *

@@ -101,20 +101,23 @@ struct k8s_request {
     long long int start;        /* time_msec() when started. */
     long long int finish;       /* time_msec() when done, or LLONG_MAX. */
 
-    struct ds body;             /* Body received so far (non-watch), or the
-                                 * incomplete tail of a watch stream. */
+    struct ds body;             /* Body received so far (non-watch). */
+    struct k8s_event_stream *stream;    /* A watch's events, else NULL. */
     char *local_error;          /* Our own reason to abort the transfer. */
     char curl_error[CURL_ERROR_SIZE];
 
-    /* Watch stream framing: scanning state over 'body'. */
-    size_t scan_ofs;            /* Bytes of 'body' already scanned. */
+    struct k8s_result result;
+};
+
+/* Watch stream framing: scanning state over 'buf'. */
+struct k8s_event_stream {
+    struct ds buf;              /* The incomplete tail of the stream. */
+    size_t scan_ofs;            /* Bytes of 'buf' already scanned. */
     int depth;                  /* JSON nesting depth at 'scan_ofs'. */
     bool in_string;
     bool escaped;
     struct ovs_list events;     /* Contains "struct k8s_event_node"s. */
-    size_t n_events;
-
-    struct k8s_result result;
+    size_t n_events;            /* Events ever queued. */
 };
 
 struct k8s_event_node {
@@ -394,79 +397,103 @@ k8s_write_body_cb(char *data, size_t size OVS_UNUSED, size_t n, void *req_)
     return n;
 }
 
+/* Watch stream framing. */
+
+struct k8s_event_stream *
+k8s_event_stream_create(void)
+{
+    struct k8s_event_stream *stream = xzalloc(sizeof *stream);
+
+    ds_init(&stream->buf);
+    ovs_list_init(&stream->events);
+    return stream;
+}
+
+void
+k8s_event_stream_destroy(struct k8s_event_stream *stream)
+{
+    if (stream) {
+        struct k8s_event_node *node;
+
+        LIST_FOR_EACH_POP (node, list_node, &stream->events) {
+            cJSON_Delete(node->event);
+            free(node);
+        }
+        ds_destroy(&stream->buf);
+        free(stream);
+    }
+}
+
 /* Appends the complete JSON object in 'text' (of 'length' bytes) to the
- * events of 'request'.  Returns false, with 'request->local_error' set, if
- * it is not valid JSON. */
-static bool
-k8s_request_add_event(struct k8s_request *request,
-                      const char *text, size_t length)
+ * events of 'stream'.  Returns NULL, or an error message if it is not a
+ * valid event. */
+static char *
+k8s_event_stream_add(struct k8s_event_stream *stream,
+                     const char *text, size_t length)
 {
     cJSON *event = cJSON_ParseWithLength(text, length);
 
     if (!event || !cJSON_IsObject(event)
         || !cJSON_IsString(cJSON_GetObjectItemCaseSensitive(event, "type"))) {
-        request->local_error = xasprintf(
-            "watch event %zu is %s", request->n_events + 1,
-            !event ? "not valid JSON" : "not a {\"type\": ...} object");
         cJSON_Delete(event);
-        return false;
+        return xasprintf("watch event %zu is %s", stream->n_events + 1,
+                         !event ? "not valid JSON"
+                         : "not a {\"type\": ...} object");
     }
 
     struct k8s_event_node *node = xmalloc(sizeof *node);
     node->event = event;
-    ovs_list_push_back(&request->events, &node->list_node);
-    request->n_events++;
-    return true;
+    ovs_list_push_back(&stream->events, &node->list_node);
+    stream->n_events++;
+    return NULL;
 }
 
-/* libcurl's CURLOPT_WRITEFUNCTION for watches.
- *
- * The API server sends watch events as JSON objects one after another
+/* The API server sends watch events as JSON objects one after another
  * (each followed by a newline, but we do not rely on that).  We find where
  * each object ends by tracking nesting depth outside strings, so an event
  * split across reads, or several in one read, are both handled. */
-static size_t
-k8s_write_watch_cb(char *data, size_t size OVS_UNUSED, size_t n, void *req_)
+char *
+k8s_event_stream_feed(struct k8s_event_stream *stream,
+                      const char *data, size_t n)
 {
-    struct k8s_request *request = req_;
-    struct ds *buf = &request->body;
+    struct ds *buf = &stream->buf;
 
     ds_put_buffer(buf, data, n);
 
     size_t start = 0;           /* Start of the current object in 'buf'. */
     size_t i;
-    for (i = request->scan_ofs; i < buf->length; i++) {
+    for (i = stream->scan_ofs; i < buf->length; i++) {
         unsigned char c = buf->string[i];
 
-        if (request->in_string) {
-            if (request->escaped) {
-                request->escaped = false;
+        if (stream->in_string) {
+            if (stream->escaped) {
+                stream->escaped = false;
             } else if (c == '\\') {
-                request->escaped = true;
+                stream->escaped = true;
             } else if (c == '"') {
-                request->in_string = false;
+                stream->in_string = false;
             }
-        } else if (request->depth == 0) {
+        } else if (stream->depth == 0) {
             if (c == '{') {
                 start = i;
-                request->depth = 1;
-            } else if (!strchr(" \t\r\n", c)) {
-                request->local_error = xasprintf(
-                    "watch stream has unexpected byte 0x%02x between events",
-                    c);
-                return 0;
+                stream->depth = 1;
+            } else if (c != ' ' && c != '\t' && c != '\r' && c != '\n') {
+                return xasprintf("watch stream has unexpected byte 0x%02x "
+                                 "between events", c);
             } else {
                 start = i + 1;
             }
         } else if (c == '"') {
-            request->in_string = true;
+            stream->in_string = true;
         } else if (c == '{' || c == '[') {
-            request->depth++;
+            stream->depth++;
         } else if (c == '}' || c == ']') {
-            if (!--request->depth) {
-                if (!k8s_request_add_event(request, &buf->string[start],
-                                           i + 1 - start)) {
-                    return 0;
+            if (!--stream->depth) {
+                char *error = k8s_event_stream_add(stream,
+                                                   &buf->string[start],
+                                                   i + 1 - start);
+                if (error) {
+                    return error;
                 }
                 start = i + 1;
             }
@@ -474,18 +501,58 @@ k8s_write_watch_cb(char *data, size_t size OVS_UNUSED, size_t n, void *req_)
     }
 
     /* Keep only the incomplete tail. */
-    if (request->depth == 0 && !request->in_string) {
+    if (stream->depth == 0 && !stream->in_string) {
         start = buf->length;
     }
     if (start > 0) {
         memmove(buf->string, &buf->string[start], buf->length - start);
         buf->length -= start;
     }
-    request->scan_ofs = buf->length;
+    stream->scan_ofs = buf->length;
 
     if (buf->length > K8S_MAX_EVENT_SIZE) {
-        request->local_error = xasprintf("watch event exceeds %d bytes",
-                                         K8S_MAX_EVENT_SIZE);
+        return xasprintf("watch event exceeds %d bytes", K8S_MAX_EVENT_SIZE);
+    }
+    return NULL;
+}
+
+cJSON *
+k8s_event_stream_pop(struct k8s_event_stream *stream)
+{
+    if (ovs_list_is_empty(&stream->events)) {
+        return NULL;
+    }
+
+    struct k8s_event_node *node = CONTAINER_OF(
+        ovs_list_pop_front(&stream->events), struct k8s_event_node,
+        list_node);
+    cJSON *event = node->event;
+    free(node);
+    return event;
+}
+
+bool
+k8s_event_stream_has_events(const struct k8s_event_stream *stream)
+{
+    return !ovs_list_is_empty(&stream->events);
+}
+
+bool
+k8s_event_stream_in_event(const struct k8s_event_stream *stream)
+{
+    return stream->depth || stream->in_string;
+}
+
+/* libcurl's CURLOPT_WRITEFUNCTION for watches. */
+static size_t
+k8s_write_watch_cb(char *data, size_t size OVS_UNUSED, size_t n, void *req_)
+{
+    struct k8s_request *request = req_;
+    char *error = k8s_event_stream_feed(request->stream, data, n);
+
+    if (error) {
+        free(request->local_error);
+        request->local_error = error;
         return 0;
     }
     return n;
@@ -517,7 +584,7 @@ k8s_request_start(struct k8s_client *client, enum k8s_method method,
     request->start = time_msec();
     request->finish = LLONG_MAX;
     ds_init(&request->body);
-    ovs_list_init(&request->events);
+    request->stream = is_watch ? k8s_event_stream_create() : NULL;
     ovs_list_push_back(&client->requests, &request->list_node);
     client->stats.requests++;
 
@@ -667,50 +734,76 @@ k8s_request_watch(struct k8s_client *client, const char *path)
     return k8s_request_start(client, K8S_GET, path, NULL, NULL, true);
 }
 
-/* Appends to 'msg' a short, printable excerpt of 'body'. */
+/* Appends to 'msg' a short, printable excerpt of the 'length' bytes at
+ * 'body'. */
 static void
-put_body_excerpt(struct ds *msg, const struct ds *body)
+put_body_excerpt(struct ds *msg, const char *body, size_t length)
 {
-    size_t n = MIN(body->length, 120);
+    size_t n = MIN(length, 120);
 
     ds_put_cstr(msg, ": \"");
     for (size_t i = 0; i < n; i++) {
-        unsigned char c = body->string[i];
+        unsigned char c = body[i];
         if (c >= 0x20 && c < 0x7f && c != '"' && c != '\\') {
             ds_put_char(msg, c);
         } else {
             ds_put_format(msg, "\\x%02x", c);
         }
     }
-    ds_put_format(msg, "\"%s", body->length > n ? "..." : "");
+    ds_put_format(msg, "\"%s", length > n ? "..." : "");
 }
 
-/* Fills in 'request->result' from a non-2xx answer. */
-static void
-k8s_request_set_api_error(struct k8s_request *request, struct ds *msg)
+char *
+k8s_parse_status(int http_status, const char *body, size_t length,
+                 struct ds *msg)
 {
-    struct k8s_result *r = &request->result;
-    cJSON *status = cJSON_ParseWithLength(request->body.string,
-                                          request->body.length);
+    cJSON *status = cJSON_ParseWithLength(body, length);
     const cJSON *kind = cJSON_GetObjectItemCaseSensitive(status, "kind");
     const cJSON *reason = cJSON_GetObjectItemCaseSensitive(status, "reason");
     const cJSON *message = cJSON_GetObjectItemCaseSensitive(status,
                                                             "message");
+    char *reason_copy = NULL;
 
-    ds_put_format(msg, "HTTP %d", r->http_status);
+    ds_put_format(msg, "HTTP %d", http_status);
     if (cJSON_IsString(kind) && !strcmp(kind->valuestring, "Status")) {
         if (cJSON_IsString(reason) && reason->valuestring[0]) {
-            r->reason = xstrdup(reason->valuestring);
-            ds_put_format(msg, " %s", r->reason);
+            reason_copy = xstrdup(reason->valuestring);
+            ds_put_format(msg, " %s", reason_copy);
         }
         if (cJSON_IsString(message) && message->valuestring[0]) {
             ds_put_format(msg, ": %s", message->valuestring);
         }
-    } else if (request->body.length) {
+    } else if (length) {
         ds_put_cstr(msg, " with a body that is not a Status");
-        put_body_excerpt(msg, &request->body);
+        put_body_excerpt(msg, body, length);
     }
     cJSON_Delete(status);
+    return reason_copy;
+}
+
+cJSON *
+k8s_parse_body(const char *body, size_t length, int http_status,
+               struct ds *msg)
+{
+    const char *end = NULL;
+    cJSON *json = cJSON_ParseWithLengthOpts(body, length, &end, false);
+
+    if (!json) {
+        ds_put_format(msg, "HTTP %d with a body that is not valid JSON "
+                      "(error at byte %td of %zu)", http_status,
+                      end ? end - body : (ptrdiff_t) 0, length);
+        return NULL;
+    }
+    for (size_t i = end ? end - body : length; i < length; i++) {
+        char c = body[i];
+        if (c != ' ' && c != '\t' && c != '\r' && c != '\n') {
+            ds_put_format(msg, "HTTP %d with trailing garbage after the "
+                          "JSON body", http_status);
+            cJSON_Delete(json);
+            return NULL;
+        }
+    }
+    return json;
 }
 
 static void
@@ -735,27 +828,16 @@ k8s_request_finish(struct k8s_request *request, CURLcode code)
         ds_put_cstr(&msg, request->curl_error[0] ? request->curl_error
                                                  : curl_easy_strerror(code));
     } else if (http_status < 200 || http_status > 299) {
-        k8s_request_set_api_error(request, &msg);
+        r->reason = k8s_parse_status(http_status, request->body.string,
+                                     request->body.length, &msg);
     } else if (!request->is_watch && request->body.length) {
-        const char *end = NULL;
-        r->body = cJSON_ParseWithLengthOpts(request->body.string,
-                                            request->body.length, &end,
-                                            false);
-        if (!r->body) {
-            ds_put_format(&msg, "HTTP %ld with a body that is not valid "
-                          "JSON (error at byte %td of %zu)", http_status,
-                          end ? end - request->body.string : (ptrdiff_t) 0,
-                          request->body.length);
-        } else if (end && strspn(end, " \t\r\n") !=
-                   request->body.length - (end - request->body.string)) {
-            ds_put_format(&msg, "HTTP %ld with trailing garbage after the "
-                          "JSON body", http_status);
-            cJSON_Delete(r->body);
-            r->body = NULL;
-        } else {
+        r->body = k8s_parse_body(request->body.string, request->body.length,
+                                 http_status, &msg);
+        if (r->body) {
             ds_clear(&msg);
         }
-    } else if (request->is_watch && (request->depth || request->in_string)) {
+    } else if (request->is_watch
+               && k8s_event_stream_in_event(request->stream)) {
         ds_put_cstr(&msg, "watch stream ended inside an event");
     } else {
         ds_clear(&msg);
@@ -874,11 +956,7 @@ k8s_request_destroy(struct k8s_request *request)
     }
     ovs_list_remove(&request->list_node);
 
-    struct k8s_event_node *node;
-    LIST_FOR_EACH_POP (node, list_node, &request->events) {
-        cJSON_Delete(node->event);
-        free(node);
-    }
+    k8s_event_stream_destroy(request->stream);
     ds_destroy(&request->body);
     free(request->path);
     free(request->local_error);
@@ -897,7 +975,7 @@ k8s_request_is_done(const struct k8s_request *request)
 void
 k8s_request_wait(const struct k8s_request *request)
 {
-    if (!request->easy || !ovs_list_is_empty(&request->events)) {
+    if (!request->easy || k8s_request_has_events(request)) {
         poll_immediate_wake();
     }
 }
@@ -920,22 +998,13 @@ k8s_request_steal_body(struct k8s_request *request)
 cJSON *
 k8s_request_pop_event(struct k8s_request *request)
 {
-    if (ovs_list_is_empty(&request->events)) {
-        return NULL;
-    }
-
-    struct k8s_event_node *node = CONTAINER_OF(
-        ovs_list_pop_front(&request->events), struct k8s_event_node,
-        list_node);
-    cJSON *event = node->event;
-    free(node);
-    return event;
+    return request->stream ? k8s_event_stream_pop(request->stream) : NULL;
 }
 
 bool
 k8s_request_has_events(const struct k8s_request *request)
 {
-    return !ovs_list_is_empty(&request->events);
+    return request->stream && k8s_event_stream_has_events(request->stream);
 }
 
 long long int

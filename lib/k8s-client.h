@@ -130,4 +130,43 @@ void k8s_path_add_query(struct ds *path, const char *key, const char *value);
 #define K8S_MAX_BODY_SIZE (64 * 1024 * 1024)   /* One response body. */
 #define K8S_MAX_EVENT_SIZE (16 * 1024 * 1024)  /* One watch event. */
 
+/* Decoding what the server sends.
+ *
+ * Pure functions, without I/O or logging: the client runs every response
+ * through them, and the libFuzzer targets in fuzz/ feed them hostile input.
+ * None needs its input null-terminated. */
+
+/* Parses the 'length' bytes at 'body', the body of a 2xx answer with status
+ * 'http_status', as one JSON value with nothing but white space after it.
+ * Returns it, or NULL after appending to 'msg' why it is not one. */
+struct cJSON *k8s_parse_body(const char *body, size_t length,
+                             int http_status, struct ds *msg);
+
+/* Appends to 'msg' what the non-2xx answer with 'http_status' and the
+ * 'length' bytes at 'body' says: "HTTP 409 Conflict: <message>" from a
+ * Kubernetes Status, otherwise the status and a printable excerpt of the
+ * body.  Returns the Status's reason (e.g. "Conflict"), which the caller
+ * must free(), or NULL if there is none. */
+char *k8s_parse_status(int http_status, const char *body, size_t length,
+                       struct ds *msg) OVS_WARN_UNUSED_RESULT;
+
+/* Watch stream framing: the events of a watch are JSON objects one after
+ * another, and arrive in pieces of any size.  Feed the pieces in order to
+ * k8s_event_stream_feed(); each complete event is queued for
+ * k8s_event_stream_pop(), which hands it over to the caller to
+ * cJSON_Delete(). */
+struct k8s_event_stream *k8s_event_stream_create(void);
+void k8s_event_stream_destroy(struct k8s_event_stream *);
+
+/* Returns NULL, or an error message to free() if 'data' makes the stream
+ * invalid; then the stream must not be fed again. */
+char *k8s_event_stream_feed(struct k8s_event_stream *,
+                            const char *data, size_t n)
+    OVS_WARN_UNUSED_RESULT;
+struct cJSON *k8s_event_stream_pop(struct k8s_event_stream *);
+bool k8s_event_stream_has_events(const struct k8s_event_stream *);
+
+/* True if the stream stopped in the middle of an event. */
+bool k8s_event_stream_in_event(const struct k8s_event_stream *);
+
 #endif /* k8s-client.h */

@@ -129,3 +129,42 @@ AC_DEFUN([OVN_DPU_ENABLE_SANITIZERS], [
        AC_MSG_ERROR([--enable-sanitizers: $CC cannot build with $SANITIZER_FLAGS])])
   fi
 ])
+
+dnl OVN_DPU_ENABLE_FUZZING
+dnl
+dnl --enable-fuzzing builds the libFuzzer targets in fuzz/, one for each
+dnl decoder of outside data.  It needs clang: ovn-dpu's own objects get
+dnl libFuzzer's coverage instrumentation, AddressSanitizer (with
+dnl LeakSanitizer) and UndefinedBehaviorSanitizer, any report being fatal,
+dnl and the targets link libFuzzer and its main() (FUZZ_LDFLAGS).  The
+dnl Open vSwitch library that we link stays as it was built.
+AC_DEFUN([OVN_DPU_ENABLE_FUZZING], [
+  AC_ARG_ENABLE([fuzzing],
+    [AS_HELP_STRING([--enable-fuzzing],
+                    [build the libFuzzer targets in fuzz/ (needs CC=clang)])],
+    [], [enable_fuzzing=no])
+  FUZZ_LDFLAGS=
+  if test "X$enable_fuzzing" = Xyes; then
+    FUZZ_CFLAGS="-fsanitize=fuzzer-no-link,address,undefined -fno-sanitize-recover=all -fno-omit-frame-pointer -g"
+    save_LDFLAGS=$LDFLAGS
+    CFLAGS="$CFLAGS $FUZZ_CFLAGS"
+    LDFLAGS="$LDFLAGS -fsanitize=fuzzer"
+    AC_MSG_CHECKING([whether $CC can build libFuzzer targets])
+    AC_LINK_IFELSE(
+      [AC_LANG_SOURCE([[
+#include <stddef.h>
+#include <stdint.h>
+int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
+int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
+{ return data && size ? 0 : 0; }]])],
+      [AC_MSG_RESULT([yes])],
+      [AC_MSG_RESULT([no])
+       AC_MSG_ERROR([--enable-fuzzing: $CC cannot build libFuzzer targets: configure with CC=clang (Debian: apt-get install clang libclang-rt-14-dev)])])
+    dnl Everything links the sanitizers' runtimes; only the targets link
+    dnl libFuzzer, which brings its own main().
+    LDFLAGS="$save_LDFLAGS -fsanitize=address,undefined"
+    FUZZ_LDFLAGS="-fsanitize=fuzzer"
+  fi
+  AC_SUBST([FUZZ_LDFLAGS])
+  AM_CONDITIONAL([ENABLE_FUZZING], [test "X$enable_fuzzing" = Xyes])
+])

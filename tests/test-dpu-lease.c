@@ -11,6 +11,11 @@
  *                             parse each MicroTime, print it back
  *   dpu-lease format-time USEC...
  *                             format each time in microseconds
+ *   dpu-lease renew-object JSON
+ *                             renew the Lease object JSON as the DPU side
+ *                             does (duration 40, renewTime
+ *                             2026-11-25T10:00:00.000000Z) and print what
+ *                             the host side then observes in it
  *
  * The script, in the manner of OVS's test-reconnect, is one command per
  * line; each line is echoed, followed by what changed.  Time starts at
@@ -52,6 +57,7 @@
 
 #include <config.h>
 
+#include <cjson/cJSON.h>
 #include <getopt.h>
 #include <limits.h>
 #include <stdio.h>
@@ -60,6 +66,7 @@
 
 #include "command-line.h"
 #include "dpu-lease.h"
+#include "dpu-lease-object.h"
 #include "openvswitch/dynamic-string.h"
 #include "ovn-dpu-test.h"
 #include "svec.h"
@@ -657,6 +664,23 @@ run_format_time(int argc, char *argv[])
     }
 }
 
+static void
+run_renew_object(const char *text)
+{
+    cJSON *lease = cJSON_Parse(text);
+    if (!lease) {
+        ovs_fatal(0, "%s: not valid JSON", text);
+    }
+
+    struct dpu_lease_observation obs;
+    dpu_lease_object_renew(lease, 40, "2026-11-25T10:00:00.000000Z");
+    dpu_lease_object_observe(lease, &obs);
+    printf("renewTime %s duration %d holder %s\n",
+           obs.renew_time ? obs.renew_time : "(none)", obs.duration,
+           obs.holder ? obs.holder : "(none)");
+    cJSON_Delete(lease);
+}
+
 void
 test_dpu_lease_main(int argc, char *argv[])
 {
@@ -676,8 +700,10 @@ test_dpu_lease_main(int argc, char *argv[])
         run_parse_time(argc - 1, argv + 1);
     } else if (!strcmp(command, "format-time")) {
         run_format_time(argc - 1, argv + 1);
+    } else if (!strcmp(command, "renew-object") && argc == 3) {
+        run_renew_object(argv[2]);
     } else {
-        ovs_fatal(0, "usage: ovn-dpu-test dpu-lease "
-                  "[options|usage|name|parse-time|format-time ARG...]");
+        ovs_fatal(0, "usage: ovn-dpu-test dpu-lease [options|usage|name|"
+                  "parse-time|format-time|renew-object ARG...]");
     }
 }

@@ -17,6 +17,13 @@
  *                             enough for the client to look at its token
  *                             file again, GET PATH again
  *
+ * and, without a server, the decoders of what a server sends, on stdin:
+ *   decode-body STATUS        k8s_parse_body(), as a STATUS (2xx) body
+ *   decode-status STATUS      k8s_parse_status(), as a STATUS error body
+ *   decode-stream N           a watch stream, fed N bytes at a time to
+ *                             k8s_event_stream_feed(): prints each event,
+ *                             then "error: ..." or how the stream ended
+ *
  * PTRS is a comma-separated list of JSON pointers (RFC 6901) into the
  * response body or event object, e.g. "/metadata/name,/spec/holderIdentity";
  * each is printed as "pointer=value".  Errors print "error: MESSAGE" (and
@@ -222,6 +229,87 @@ do_watch(struct k8s_client *client, int argc, char *argv[])
     return 0;
 }
 
+/* Reads all of stdin into 's'. */
+static void
+read_stdin(struct ds *s)
+{
+    char buf[4096];
+    size_t n;
+
+    while ((n = fread(buf, 1, sizeof buf, stdin)) > 0) {
+        ds_put_buffer(s, buf, n);
+    }
+}
+
+static void
+print_json_line(const cJSON *json)
+{
+    char *text = cJSON_PrintUnformatted(json);
+    printf("%s\n", text);
+    cJSON_free(text);
+}
+
+/* The decode-* commands.  Returns the exit status: 1 if the input does not
+ * decode (a Status error always does). */
+static int
+do_decode(const char *command, const char *arg)
+{
+    int number = atoi(arg);
+    struct ds input = DS_EMPTY_INITIALIZER;
+    struct ds msg = DS_EMPTY_INITIALIZER;
+
+    read_stdin(&input);
+    if (!strcmp(command, "decode-body")) {
+        cJSON *body = k8s_parse_body(input.string, input.length, number,
+                                     &msg);
+        if (body) {
+            print_json_line(body);
+            cJSON_Delete(body);
+        }
+    } else if (!strcmp(command, "decode-status")) {
+        char *reason = k8s_parse_status(number, input.string, input.length,
+                                        &msg);
+        printf("reason: %s\nmessage: %s\n", reason ? reason : "(none)",
+               ds_cstr(&msg));
+        free(reason);
+        ds_clear(&msg);
+    } else if (!strcmp(command, "decode-stream") && number > 0) {
+        struct k8s_event_stream *stream = k8s_event_stream_create();
+        char *error = NULL;
+
+        for (size_t ofs = 0; ofs < input.length && !error; ofs += number) {
+            size_t n = MIN(number, input.length - ofs);
+            cJSON *event;
+
+            error = k8s_event_stream_feed(stream, &input.string[ofs], n);
+            while ((event = k8s_event_stream_pop(stream))) {
+                print_json_line(event);
+                cJSON_Delete(event);
+            }
+        }
+        if (error) {
+            ds_put_cstr(&msg, error);
+            free(error);
+        } else {
+            printf("end%s\n", (k8s_event_stream_in_event(stream)
+                                ? " inside an event" : ""));
+        }
+        k8s_event_stream_destroy(stream);
+    } else {
+        ovs_fatal(0, "usage: k8s-client decode-body|decode-status STATUS "
+                  "or decode-stream N");
+    }
+
+    int status = 0;
+    if (msg.length) {
+        printf("error: %s\n", ds_cstr(&msg));
+        status = 1;
+    }
+    ds_destroy(&input);
+    ds_destroy(&msg);
+    return status;
+}
+
 void
 test_k8s_client_main(int argc, char *argv[])
 {
@@ -265,6 +353,9 @@ test_k8s_client_main(int argc, char *argv[])
     argv += optind;
     if (argc < 2) {
         ovs_fatal(0, "usage: k8s-client [OPTIONS] COMMAND PATH [ARG]");
+    }
+    if (!strncmp(argv[0], "decode-", 7)) {
+        exit(do_decode(argv[0], argv[1]));
     }
 
     struct k8s_config config;

@@ -1,0 +1,113 @@
+/*
+ * libFuzzer target for Kubernetes API response bodies (lib/k8s-client.c,
+ * and what the agents read from the objects: lib/k8s-watch.c's keys,
+ * lib/dpu-lease-object.c's Lease reader).
+ *
+ * The first byte of the input selects the HTTP status: even, a success
+ * (200 + byte / 2 % 8), whose body goes to k8s_parse_body(); odd, an error
+ * (400 + byte / 2 % 128), whose body goes to k8s_parse_status().  The rest
+ * is the body, in a buffer of exactly its size.
+ *
+ * A body that parses is then read as a Kubernetes object: its key and
+ * resourceVersion, and as the DPU health Lease: observed, repaired and
+ * renewed, after which observing it again must see the renewal.
+ */
+
+#include <config.h>
+
+#include <cjson/cJSON.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "dpu-lease.h"
+#include "dpu-lease-object.h"
+#include "k8s-client.h"
+#include "k8s-watch.h"
+#include "openvswitch/dynamic-string.h"
+#include "util.h"
+
+int LLVMFuzzerInitialize(int *argc, char ***argv);
+int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
+
+/* So that a failed ovs_assert() names the target. */
+int
+LLVMFuzzerInitialize(int *argc OVS_UNUSED, char ***argv)
+{
+    set_program_name((*argv)[0]);
+    return 0;
+}
+
+static void
+read_object(cJSON *object)
+{
+    free(k8s_object_key(object));
+    (void) k8s_object_resource_version(object);
+    (void) k8s_object_metadata(object, "uid");
+
+    struct dpu_lease_observation obs;
+    long long int usec;
+    memset(&obs, 0, sizeof obs);
+    dpu_lease_object_observe(object, &obs);
+    ovs_assert(obs.duration >= 0 && obs.duration <= 86400);
+    if (obs.renew_time && dpu_lease_parse_micro_time(obs.renew_time, &usec)) {
+        struct ds s = DS_EMPTY_INITIALIZER;
+        dpu_lease_format_micro_time(usec, &s);
+        ds_destroy(&s);
+    }
+
+    cJSON *patch = dpu_lease_object_repair_patch(object, "node", "uid");
+    cJSON_Delete(patch);
+
+    /* A Lease renewed by us says so, whatever it said before.  The reader
+     * only looks at objects. */
+    if (cJSON_IsObject(object)) {
+        static const char renew_time[] = "2026-11-25T10:00:00.123456Z";
+
+        dpu_lease_object_renew(object, 40, renew_time);
+        memset(&obs, 0, sizeof obs);
+        dpu_lease_object_observe(object, &obs);
+        ovs_assert(obs.duration == 40);
+        ovs_assert(obs.renew_time && !strcmp(obs.renew_time, renew_time));
+        ovs_assert(obs.holder && !strcmp(obs.holder, DPU_LEASE_HOLDER));
+    }
+}
+
+int
+LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
+{
+    if (!size) {
+        return 0;
+    }
+
+    int selector = data[0];
+    size_t length = size - 1;
+    char *body = xmemdup(data + 1, length);
+    struct ds msg = DS_EMPTY_INITIALIZER;
+
+    if (selector % 2 == 0) {
+        int http_status = 200 + selector / 2 % 8;
+        cJSON *json = k8s_parse_body(body, length, http_status, &msg);
+
+        /* Either a JSON value or a reason why not, never both. */
+        ovs_assert(!json == !!msg.length);
+        if (json) {
+            read_object(json);
+            cJSON_Delete(json);
+        }
+    } else {
+        int http_status = 400 + selector / 2 % 128;
+        char *reason = k8s_parse_status(http_status, body, length, &msg);
+        char prefix[16];
+
+        snprintf(prefix, sizeof prefix, "HTTP %d", http_status);
+        ovs_assert(!strncmp(ds_cstr(&msg), prefix, strlen(prefix)));
+        ovs_assert(!reason || (reason[0] && strstr(ds_cstr(&msg), reason)));
+        free(reason);
+    }
+
+    ds_destroy(&msg);
+    free(body);
+    return 0;
+}
