@@ -325,8 +325,9 @@ test_find(int argc, char *argv[])
 static void
 print_pod(const struct dpu_pod *pod)
 {
-    printf("pod %s uid %s%s\n", pod->key, pod->uid ? pod->uid : "(none)",
-           pod->host_network ? " host-network" : "");
+    printf("pod %s uid %s%s%s\n", pod->key, pod->uid ? pod->uid : "(none)",
+           pod->host_network ? " host-network" : "",
+           pod->terminating ? " terminating" : "");
     if (pod->error) {
         printf("  error: %s\n", pod->error);
     }

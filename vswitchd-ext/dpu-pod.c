@@ -84,6 +84,7 @@ dpu_pod_parse(const cJSON *object, const struct dpu_pod_options *opts,
     }
     pod->key = xasprintf("%s/%s", namespace, name);
     pod->uid = nullable_xstrdup(get_string(metadata, "uid"));
+    pod->terminating = get_string(metadata, "deletionTimestamp") != NULL;
 
     const cJSON *spec = cJSON_GetObjectItemCaseSensitive(object, "spec");
     if (cJSON_IsTrue(cJSON_GetObjectItemCaseSensitive(spec,

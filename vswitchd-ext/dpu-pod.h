@@ -60,6 +60,9 @@ struct dpu_pod {
     char *key;                      /* "<namespace>/<name>". */
     char *uid;                      /* metadata.uid, or NULL. */
     bool host_network;              /* Host-network pods are ignored. */
+    bool terminating;               /* metadata.deletionTimestamp is set:
+                                     * the pod is going away, so it wants
+                                     * no binding, whatever it carries. */
     char *error;                    /* Whole-pod error, or NULL: the
                                      * connection details cannot be read. */
     struct dpu_pod_net *nets;       /* In NAD key order. */

@@ -200,7 +200,7 @@ pod_updated(struct pod_binder *pb, const char *key, const cJSON *object)
     for (size_t i = 0; i < rec->pod.n_nets; i++) {
         const struct dpu_pod_net *net = &rec->pod.nets[i];
 
-        if (net->state == DPU_POD_NET_BIND) {
+        if (net->state == DPU_POD_NET_BIND && !rec->pod.terminating) {
             struct pod_rec *owner = shash_find_data(&pb->iface_ids,
                                                     net->iface_id);
             if (owner && owner != rec) {
@@ -353,8 +353,10 @@ run_status(struct pod_binder *pb, long long int now)
             k8s_request_destroy(rec->patch);
             rec->patch = NULL;
         }
-        if (rec->pod.host_network || !rec->path) {
-            rec->dirty = false;     /* Never ours to report on. */
+        if (rec->pod.host_network || rec->pod.terminating || !rec->path) {
+            /* Never ours to report on, or going away: a terminating pod's
+             * bindings are gone, and its status stays as it was. */
+            rec->dirty = false;
             continue;
         }
         if (!rec->dirty || now < rec->retry_at) {
