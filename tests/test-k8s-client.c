@@ -349,6 +349,7 @@ test_k8s_client_main(int argc, char *argv[])
             abort();
         }
     }
+    free(short_options);
     argc -= optind;
     argv += optind;
     if (argc < 2) {
@@ -397,6 +398,5 @@ test_k8s_client_main(int argc, char *argv[])
     }
 
     k8s_client_destroy(client);
-    free(short_options);
     exit(status);
 }
