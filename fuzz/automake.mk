@@ -22,27 +22,27 @@ EXTRA_DIST += fuzz/run fuzz/corpus
 if ENABLE_FUZZING
 noinst_PROGRAMS += $(FUZZ_BINARIES)
 
-fuzz_fuzz_pod_annotations_SOURCES = fuzz/fuzz-pod-annotations.c
+fuzz_fuzz_pod_annotations_SOURCES = fuzz/fuzz-pod-annotations.c fuzz/fuzz-init.c fuzz/fuzz.h
 fuzz_fuzz_pod_annotations_LDFLAGS = $(FUZZ_LDFLAGS)
 fuzz_fuzz_pod_annotations_LDADD = $(OVN_DPU_LIBS)
 
-fuzz_fuzz_cni_request_SOURCES = fuzz/fuzz-cni-request.c
+fuzz_fuzz_cni_request_SOURCES = fuzz/fuzz-cni-request.c fuzz/fuzz-init.c fuzz/fuzz.h
 fuzz_fuzz_cni_request_LDFLAGS = $(FUZZ_LDFLAGS)
 fuzz_fuzz_cni_request_LDADD = $(OVN_DPU_LIBS)
 
-fuzz_fuzz_kubeconfig_SOURCES = fuzz/fuzz-kubeconfig.c
+fuzz_fuzz_kubeconfig_SOURCES = fuzz/fuzz-kubeconfig.c fuzz/fuzz-init.c fuzz/fuzz.h
 fuzz_fuzz_kubeconfig_LDFLAGS = $(FUZZ_LDFLAGS)
 fuzz_fuzz_kubeconfig_LDADD = $(OVN_DPU_LIBS)
 
-fuzz_fuzz_k8s_response_SOURCES = fuzz/fuzz-k8s-response.c
+fuzz_fuzz_k8s_response_SOURCES = fuzz/fuzz-k8s-response.c fuzz/fuzz-init.c fuzz/fuzz.h
 fuzz_fuzz_k8s_response_LDFLAGS = $(FUZZ_LDFLAGS)
 fuzz_fuzz_k8s_response_LDADD = $(OVN_DPU_LIBS)
 
-fuzz_fuzz_watch_stream_SOURCES = fuzz/fuzz-watch-stream.c
+fuzz_fuzz_watch_stream_SOURCES = fuzz/fuzz-watch-stream.c fuzz/fuzz-init.c fuzz/fuzz.h
 fuzz_fuzz_watch_stream_LDFLAGS = $(FUZZ_LDFLAGS)
 fuzz_fuzz_watch_stream_LDADD = $(OVN_DPU_LIBS)
 
-fuzz_fuzz_micro_time_SOURCES = fuzz/fuzz-micro-time.c
+fuzz_fuzz_micro_time_SOURCES = fuzz/fuzz-micro-time.c fuzz/fuzz-init.c fuzz/fuzz.h
 fuzz_fuzz_micro_time_LDFLAGS = $(FUZZ_LDFLAGS)
 fuzz_fuzz_micro_time_LDADD = $(OVN_DPU_LIBS)
 

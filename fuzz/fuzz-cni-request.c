@@ -26,22 +26,12 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "fuzz.h"
 #include "cni.h"
 #include "jsonrpc.h"
 #include "openvswitch/json.h"
 #include "smap.h"
 #include "util.h"
-
-int LLVMFuzzerInitialize(int *argc, char ***argv);
-int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
-
-/* So that a failed ovs_assert() names the target. */
-int
-LLVMFuzzerInitialize(int *argc OVS_UNUSED, char ***argv)
-{
-    set_program_name((*argv)[0]);
-    return 0;
-}
 
 /* Fills 'env' from the NAME=VALUE lines in 'text' up to the first empty
  * line, and returns where the network configuration starts. */

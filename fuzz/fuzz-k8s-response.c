@@ -21,23 +21,13 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "fuzz.h"
 #include "dpu-lease.h"
 #include "dpu-lease-object.h"
 #include "k8s-client.h"
 #include "k8s-watch.h"
 #include "openvswitch/dynamic-string.h"
 #include "util.h"
-
-int LLVMFuzzerInitialize(int *argc, char ***argv);
-int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
-
-/* So that a failed ovs_assert() names the target. */
-int
-LLVMFuzzerInitialize(int *argc OVS_UNUSED, char ***argv)
-{
-    set_program_name((*argv)[0]);
-    return 0;
-}
 
 static void
 read_object(cJSON *object)

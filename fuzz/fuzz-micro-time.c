@@ -17,20 +17,10 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "fuzz.h"
 #include "dpu-lease.h"
 #include "openvswitch/dynamic-string.h"
 #include "util.h"
-
-int LLVMFuzzerInitialize(int *argc, char ***argv);
-int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
-
-/* So that a failed ovs_assert() names the target. */
-int
-LLVMFuzzerInitialize(int *argc OVS_UNUSED, char ***argv)
-{
-    set_program_name((*argv)[0]);
-    return 0;
-}
 
 /* The times that format with a four-digit year: 0000-01-01T00:00:00Z up to
  * 9999-12-31T23:59:59.999999Z. */

@@ -17,20 +17,10 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "fuzz.h"
 #include "k8s-client.h"
 #include "openvswitch/dynamic-string.h"
 #include "util.h"
-
-int LLVMFuzzerInitialize(int *argc, char ***argv);
-int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
-
-/* So that a failed ovs_assert() names the target. */
-int
-LLVMFuzzerInitialize(int *argc OVS_UNUSED, char ***argv)
-{
-    set_program_name((*argv)[0]);
-    return 0;
-}
 
 /* What feeding a stream produced. */
 struct outcome {
