@@ -10,6 +10,7 @@
 #include <errno.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
@@ -349,24 +350,74 @@ edit_destroy(struct cni_pod_edit *edit)
     }
 }
 
-/* A removal of connection details that nobody waits for: GC's, and DEL's
- * when the API server is slow.  Its outcome is logged. */
+/* A removal of connection details that nobody waits for: GC's, DEL's
+ * when the API server is slow, and any removal (DEL's, or a failed ADD's)
+ * that failed for another reason than the pod being gone.  It is tried
+ * again, with a growing delay, until it succeeds or the pod is gone: left
+ * on the pod, the details would keep the VF's representor bound on the
+ * DPU for a sandbox that no longer exists, and the DPU would refuse the
+ * VF to its next pod.  Retrying is safe: the removal only ever removes an
+ * entry that names this sandbox.  Outcomes are logged. */
 struct bg_patch {
     struct ovs_list node;       /* In struct cni_server's 'bg_patches'. */
     char *what;                 /* For the log. */
-    struct pod_patch *patch;
+    char *pod_namespace;
+    char *pod_name;
+    char *pod_uid;              /* Or NULL. */
+    struct pod_patch *patch;    /* NULL while waiting for 'retry_at'. */
     struct cni_pod_edit *edit;
+    long long int retry_at;
+    int backoff_ms;             /* Delay before the next retry. */
 };
 
+/* Delays between retries of a background removal, in ms. */
+#define BG_RETRY_MIN_MS 500
+#define BG_RETRY_MAX_MS (16 * 1000)
+
+/* Adds a background removal of 'edit' (taking ownership of it and of
+ * 'patch', which may be NULL to start after the first retry delay). */
 static void
-bg_patch_add(struct cni_server *s, const char *what, struct pod_patch *patch,
+bg_patch_add(struct cni_server *s, const char *what,
+             const char *pod_namespace, const char *pod_name,
+             const char *pod_uid, struct pod_patch *patch,
              struct cni_pod_edit *edit)
 {
-    struct bg_patch *bg = xmalloc(sizeof *bg);
+    struct bg_patch *bg = xzalloc(sizeof *bg);
     bg->what = xstrdup(what);
+    bg->pod_namespace = xstrdup(pod_namespace);
+    bg->pod_name = xstrdup(pod_name);
+    bg->pod_uid = nullable_xstrdup(pod_uid);
     bg->patch = patch;
     bg->edit = edit;
+    bg->backoff_ms = BG_RETRY_MIN_MS;
+    bg->retry_at = time_msec() + (patch ? 0 : bg->backoff_ms);
     ovs_list_push_back(&s->bg_patches, &bg->node);
+}
+
+static void bg_patch_destroy(struct bg_patch *);
+
+/* Gives up the background removals of the connection details of sandbox
+ * 'req' (a new ADD of it writes them anew).  A removal already sent
+ * cannot undo that write: every write carries the resourceVersion it
+ * read. */
+static void
+bg_patches_cancel(struct cni_server *s, const struct cni_request *req)
+{
+    struct bg_patch *bg;
+
+    LIST_FOR_EACH_SAFE (bg, node, &s->bg_patches) {
+        if (!strcmp(bg->pod_namespace, req->pod_namespace)
+            && !strcmp(bg->pod_name, req->pod_name)
+            && !strcmp(bg->edit->nad, req->nad)
+            && bg->edit->details.sandbox_id
+            && !strcasecmp(bg->edit->details.sandbox_id,
+                            req->container_id)) {
+            VLOG_INFO("%s: removal of the connection details given up for "
+                      "a new ADD of the sandbox", bg->what);
+            ovs_list_remove(&bg->node);
+            bg_patch_destroy(bg);
+        }
+    }
 }
 
 static void
@@ -375,6 +426,9 @@ bg_patch_destroy(struct bg_patch *bg)
     pod_patch_destroy(bg->patch);
     edit_destroy(bg->edit);
     free(bg->what);
+    free(bg->pod_namespace);
+    free(bg->pod_name);
+    free(bg->pod_uid);
     free(bg);
 }
 
@@ -635,6 +689,7 @@ add_start(struct cni_server *s, struct cni_call *call)
         return error;
     }
 
+    bg_patches_cancel(s, req);
     call->edit = edit_create(s->settings.node, req->nad, req->container_id);
     call->edit->details.pf_id = call->dev.pf_id;
     call->edit->details.vf_id = call->dev.vf_id;
@@ -811,8 +866,16 @@ add_run(struct cni_server *s, struct cni_call *call)
         if (pod_patch_is_done(call->patch)) {
             const char *undo = pod_patch_error(call->patch);
             if (undo && !pod_patch_pod_gone(call->patch)) {
-                VLOG_WARN("pod %s: removing connection details after a "
-                          "failed ADD failed: %s", call->pod_key, undo);
+                char *what = xasprintf("failed ADD of pod %s sandbox %s/%s",
+                                       call->pod_key, call->req.container_id,
+                                       call->req.ifname);
+                VLOG_WARN("%s: removing the connection details failed, "
+                          "retrying in the background: %s", what, undo);
+                bg_patch_add(s, what, call->req.pod_namespace,
+                             call->req.pod_name, call->req.pod_uid, NULL,
+                             call->edit);
+                call->edit = NULL;
+                free(what);
             }
             struct cni_error *error = call->error;
             call->error = NULL;
@@ -922,7 +985,8 @@ del_run(struct cni_server *s, struct cni_call *call)
                   "removing the connection details in the background",
                   what, DEL_API_TIMEOUT);
         struct cni_error *error = del_detach(s, call);
-        bg_patch_add(s, what, call->patch, call->edit);
+        bg_patch_add(s, what, call->req.pod_namespace, call->req.pod_name,
+                     NULL, call->patch, call->edit);
         free(what);
         call->patch = NULL;
         call->edit = NULL;
@@ -933,12 +997,17 @@ del_run(struct cni_server *s, struct cni_call *call)
 
     struct cni_error *error = del_detach(s, call);
     const char *patch_error = pod_patch_error(call->patch);
-    if (!error && patch_error && !pod_patch_pod_gone(call->patch)) {
-        /* Not the runtime's problem: the VF is back, and the next ADD of
-         * this pod replaces the entry anyway. */
-        VLOG_WARN("DEL pod %s sandbox %s/%s: removing the connection "
-                  "details failed: %s", call->pod_key,
-                  call->req.container_id, call->req.ifname, patch_error);
+    if (patch_error && !pod_patch_pod_gone(call->patch)) {
+        /* Not the runtime's problem: the VF is back (or the error says
+         * why not).  The removal goes on in the background. */
+        char *what = xasprintf("DEL pod %s sandbox %s/%s", call->pod_key,
+                               call->req.container_id, call->req.ifname);
+        VLOG_WARN("%s: removing the connection details failed, retrying "
+                  "in the background: %s", what, patch_error);
+        bg_patch_add(s, what, call->req.pod_namespace, call->req.pod_name,
+                     NULL, NULL, call->edit);
+        call->edit = NULL;
+        free(what);
     }
     cni_call_answer(s, call, error, NULL);
     cni_error_destroy(error);
@@ -1060,7 +1129,8 @@ gc_serve(struct cni_server *s, const struct cni_request *req)
             cni_pod_remove_details, edit);
         char *desc = xasprintf("GC: pod %s/%s", a->pod_namespace,
                                a->pod_name);
-        bg_patch_add(s, desc, patch, edit);
+        bg_patch_add(s, desc, a->pod_namespace, a->pod_name, NULL, patch,
+                     edit);
         free(desc);
         vf_attachments_remove(&s->attachments, a);
     }
@@ -1072,18 +1142,35 @@ bg_patches_run(struct cni_server *s)
     struct bg_patch *bg;
 
     LIST_FOR_EACH_SAFE (bg, node, &s->bg_patches) {
-        pod_patch_run(bg->patch);
-        if (pod_patch_is_done(bg->patch)) {
-            const char *error = pod_patch_error(bg->patch);
-            if (error && !pod_patch_pod_gone(bg->patch)) {
-                VLOG_WARN("%s: removing connection details failed: %s",
-                          bg->what, error);
-            } else {
-                VLOG_INFO("%s: connection details removed", bg->what);
+        if (!bg->patch) {
+            if (time_msec() < bg->retry_at) {
+                continue;
             }
-            ovs_list_remove(&bg->node);
-            bg_patch_destroy(bg);
+            bg->patch = pod_patch_start(s->settings.k8s, bg->pod_namespace,
+                                        bg->pod_name, bg->pod_uid,
+                                        cni_pod_remove_details, bg->edit);
         }
+        pod_patch_run(bg->patch);
+        if (!pod_patch_is_done(bg->patch)) {
+            continue;
+        }
+
+        const char *error = pod_patch_error(bg->patch);
+        if (error && !pod_patch_pod_gone(bg->patch)) {
+            static struct vlog_rate_limit rl = VLOG_RATE_LIMIT_INIT(5, 20);
+            VLOG_WARN_RL(&rl, "%s: removing connection details failed "
+                         "(retrying in %d ms): %s", bg->what,
+                         bg->backoff_ms, error);
+            pod_patch_destroy(bg->patch);
+            bg->patch = NULL;
+            bg->retry_at = time_msec() + bg->backoff_ms;
+            bg->backoff_ms = MIN(bg->backoff_ms * 2, BG_RETRY_MAX_MS);
+            continue;
+        }
+        VLOG_INFO("%s: connection details %s", bg->what,
+                  error ? "gone with the pod" : "removed");
+        ovs_list_remove(&bg->node);
+        bg_patch_destroy(bg);
     }
 }
 
@@ -1328,7 +1415,11 @@ cni_server_wait(struct cni_server *s)
     }
     struct bg_patch *bg;
     LIST_FOR_EACH (bg, node, &s->bg_patches) {
-        pod_patch_wait(bg->patch);
+        if (bg->patch) {
+            pod_patch_wait(bg->patch);
+        } else {
+            poll_timer_wait_until(bg->retry_at);
+        }
     }
 }
 
