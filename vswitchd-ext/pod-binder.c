@@ -537,6 +537,13 @@ pod_binder_format(const struct pod_binder *pb, struct ds *s)
 }
 
 void
+pod_binder_format_watches(const struct pod_binder *pb, struct ds *s)
+{
+    k8s_watch_format_status(pb->watch, s);
+    k8s_watch_format_status(pb->nad_watch, s);
+}
+
+void
 pod_binder_recompute(struct pod_binder *pb)
 {
     struct shash_node *node;
