@@ -407,6 +407,7 @@ run_nads(struct pod_binder *pb)
 
         nad_info_destroy(info);
         free(info);
+        info = NULL;
         if (e->type != K8S_EVENT_DELETED) {
             info = xmalloc(sizeof *info);
             nad_info_parse(e->object, e->key, info);
@@ -415,10 +416,12 @@ run_nads(struct pod_binder *pb)
             }
             shash_add(&pb->nads, e->key, info);
         }
-        VLOG_INFO("NetworkAttachmentDefinition %s %s%s%s", e->key,
-                  k8s_event_type_to_string(e->type),
-                  info && info->kind == NAD_OVN ? ": network " : "",
-                  info && info->kind == NAD_OVN ? info->network : "");
+        /* Other CNIs' NADs are none of our business: debug only. */
+        VLOG(info && info->kind == NAD_NOT_OVN ? VLL_DBG : VLL_INFO,
+             "NetworkAttachmentDefinition %s %s%s%s", e->key,
+             k8s_event_type_to_string(e->type),
+             info && info->kind == NAD_OVN ? ": network " : "",
+             info && info->kind == NAD_OVN ? info->network : "");
         k8s_event_destroy(e);
         changed = true;
     }
