@@ -129,9 +129,9 @@ def lease_delays(host_log, dpu_log):
     return expiry, recovery
 
 
-# ovn-dpu-controller's journal and status lines (vlog "file" at info,
-# pod_binder at debug for "written"): event name, regex whose group 1 is
-# the pod name (default network: iface-id "default_<pod>").
+# ovn-dpu-controller's journal and status lines (vlog "file" at info):
+# event name, regex whose group 1 is the pod name (default network:
+# iface-id "default_<pod>").  "patch" is when the status PATCH is sent.
 BIND_EVENTS = (
     ("wanted", r"dpu_binding\|INFO\|default_(\S+): wanted:"),
     # The IDL has seen the port: wait-installed, or installed at once if
@@ -141,8 +141,6 @@ BIND_EVENTS = (
     ("installed", r"dpu_binding\|INFO\|default_(\S+): \S+ -> installed"),
     ("patch", r"pod_binder\|INFO\|pod default/(\S+): "
               r"k8s.ovn.org/dpu.connection-status .*Ready"),
-    ("written", r"pod_binder\|DBG\|pod default/(\S+): "
-                r"k8s.ovn.org/dpu.connection-status written"),
 )
 
 
@@ -159,14 +157,22 @@ def bind_times(dpu_log, offset=0):
 
 
 def add_times(host_log, offset=0):
-    """Returns {pod: {event: time}} from ovn-dpu-host's log (cni_server at
-    debug) for successful ADDs: "received" (the request reached the
-    server), "details" (the connection-details patch was done and the wait
-    for the DPU began), "ready" (the server saw the DPU's Ready), "answered"
-    (the answer was sent), and "vf_ms" (moving and configuring the VF)."""
+    """Returns {pod: {event: time}} from ovn-dpu-host's log (cni_server
+    and pod_patch at debug) for successful ADDs: "received" (the request
+    reached the server), "patch_sent" (the connection-details merge PATCH
+    was sent, after the GET of the pod it is guarded with), "details" (its
+    answer was in and the wait for the DPU began), "ready" (the server saw
+    the DPU's Ready), "answered" (the answer was sent), and "vf_ms" (moving
+    and configuring the VF)."""
     times = {}
     vf_ms = {}
+    sent = {}
     for line in log_lines(host_log, offset):
+        m = re.search(r"pod_patch\|DBG\|pod default/(\S+): merge patch "
+                      r".*dpu.connection-details\":\"", line)
+        if m:
+            sent[m.group(1)] = log_time(line)
+            continue
         m = re.search(r"cni_server\|DBG\|pod default/(\S+) sandbox \S+: "
                       r"VF \S+ configured in (\d+) ms", line)
         if m:
@@ -180,6 +186,7 @@ def add_times(host_log, offset=0):
             vf = vf_ms.get(m.group(1), 0) / 1000
             ready = end - vf
             times[m.group(1)] = {"received": end - total,
+                                 "patch_sent": sent.get(m.group(1)),
                                  "details": ready - wait, "ready": ready,
                                  "answered": end, "vf_ms": vf * 1000}
     return times

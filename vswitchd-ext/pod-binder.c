@@ -349,10 +349,6 @@ run_status(struct pod_binder *pb, long long int now)
                 pb->patch_failures++;
                 rec->dirty = true;
                 rec->retry_at = now + STATUS_RETRY_MS;
-            } else {
-                /* bench/run times the status patch from this line. */
-                VLOG_DBG("pod %s: %s written", rec->key,
-                         POD_ANN_CONNECTION_STATUS);
             }
             k8s_request_destroy(rec->patch);
             rec->patch = NULL;
