@@ -47,17 +47,22 @@ class Api:
         return data.decode() if raw else json.loads(data)
 
     def metrics(self):
-        """The API server's own request counters, as
-        {(verb, resource, subresource, contentType): count}."""
-        counts = {}
-        for line in self.request("GET", "/metrics", raw=True).splitlines():
-            if not line.startswith("apiserver_request_total{"):
-                continue
-            labels = dict(re.findall(r'(\w+)="([^"]*)"', line))
-            key = (labels.get("verb"), labels.get("resource"),
-                   labels.get("subresource", ""), labels.get("contentType"))
-            counts[key] = counts.get(key, 0) + float(line.rsplit(None, 1)[1])
-        return counts
+        """The API server's own request counters (see parse_metrics())."""
+        return parse_metrics(self.request("GET", "/metrics", raw=True))
+
+
+def parse_metrics(text):
+    """The apiserver_request_total counters of a /metrics page, as
+    {(verb, resource, subresource, contentType): count}."""
+    counts = {}
+    for line in text.splitlines():
+        if not line.startswith("apiserver_request_total{"):
+            continue
+        labels = dict(re.findall(r'(\w+)="([^"]*)"', line))
+        key = (labels.get("verb"), labels.get("resource"),
+               labels.get("subresource", ""), labels.get("contentType"))
+        counts[key] = counts.get(key, 0) + float(line.rsplit(None, 1)[1])
+    return counts
 
 
 def metrics_delta(before, after, json_only=True):
