@@ -810,6 +810,11 @@ cni_request_from_jsonrpc(const struct json *params, struct smap *env,
         }
         smap_replace(env, node->name, json_string(value));
     }
+    if (strlen(json_string(stdin_json)) > CNI_MAX_CONFIG_SIZE) {
+        return invalid(CNI_ERR_DECODE, NULL, NULL,
+                       "network configuration is larger than %d bytes",
+                       CNI_MAX_CONFIG_SIZE);
+    }
     *config_textp = json_string(stdin_json);
     return NULL;
 }
