@@ -498,6 +498,21 @@ parse_valid_attachments(struct cni_request *req)
                            "\"ifname\": string}", i);
         }
 
+        /* The same rules as CNI_CONTAINERID and CNI_IFNAME: GC compares
+         * these with what ADD accepted, and they reach the log. */
+        char *why = cni_check_ifname(json_string(ifname));
+        if (!is_cni_identifier(json_string(id), MAX_CONTAINER_ID_LEN)
+            || why) {
+            error = invalid(
+                CNI_ERR_INVALID_CONFIG, why ? json_string(ifname)
+                                            : json_string(id),
+                why, "network configuration: \"cni.dev/valid-attachments\" "
+                "element %"PRIuSIZE" has an invalid %s:", i,
+                why ? "ifname" : "containerID");
+            free(why);
+            return error;
+        }
+
         struct cni_attachment *att
             = &req->valid_attachments[req->n_valid_attachments++];
         att->container_id = xstrdup(json_string(id));

@@ -71,6 +71,10 @@ enum pod_ann_mode {
 /* Longest sandbox (container) id accepted, in hex digits. */
 #define POD_ANN_MAX_SANDBOX_LEN 128
 
+/* Longest error message, in bytes, that a parser returns: one that quotes a
+ * longer value from an annotation is cut short. */
+#define POD_ANN_MAX_ERROR_LEN 512
+
 struct dpu_conn_details {
     int pf_id;                  /* PF index on the host. */
     int vf_id;                  /* VF index within the PF. */
