@@ -324,21 +324,13 @@ check_nad_key(const char *annotation, const char *nad)
     return NULL;
 }
 
-/* Makes 'error', which may quote anything found in an annotation, safe to
- * log and to pass on in a CNI error or a pod's status: control characters
- * and bytes outside ASCII become "\xNN", and it is cut short at
- * POD_ANN_MAX_ERROR_LEN bytes.  Frees 'error' and returns the result (NULL
- * if 'error' is NULL).  Applying it twice changes nothing more. */
-static char *
-safe_error(char *error)
+char *
+pod_ann_escape(const char *text, size_t max_len)
 {
-    if (!error) {
-        return NULL;
-    }
-
     struct ds s = DS_EMPTY_INITIALIZER;
     const char *p;
-    for (p = error; *p && s.length < POD_ANN_MAX_ERROR_LEN; p++) {
+
+    for (p = text; *p && s.length < max_len; p++) {
         unsigned char c = *p;
         if (c < 0x20 || c >= 0x7f) {
             ds_put_format(&s, "\\x%02x", c);
@@ -349,8 +341,24 @@ safe_error(char *error)
     if (*p) {
         ds_put_cstr(&s, "...");
     }
-    free(error);
     return ds_steal_cstr(&s);
+}
+
+/* Makes 'error', which may quote anything found in an annotation, safe to
+ * log and to pass on in a CNI error or a pod's status (see
+ * pod_ann_escape()), cut at POD_ANN_MAX_ERROR_LEN bytes.  Frees 'error' and
+ * returns the result (NULL if 'error' is NULL).  Applying it twice changes
+ * nothing more. */
+static char *
+safe_error(char *error)
+{
+    if (!error) {
+        return NULL;
+    }
+
+    char *safe = pod_ann_escape(error, POD_ANN_MAX_ERROR_LEN);
+    free(error);
+    return safe;
 }
 
 /* Walks the members of annotation 'json', parsing each with 'parse_entry'
