@@ -646,6 +646,14 @@ cni_request_parse__(struct cni_request *req, const struct smap *env,
                        "and VERSION", "unknown CNI_COMMAND");
     }
 
+    /* The plugin reads no more than this; the server must not accept more
+     * from another client either. */
+    if (strlen(config_text) > CNI_MAX_CONFIG_SIZE) {
+        return invalid(CNI_ERR_DECODE, NULL, NULL,
+                       "network configuration is larger than %d bytes",
+                       CNI_MAX_CONFIG_SIZE);
+    }
+
     /* The network configuration.  VERSION may come without one. */
     const char *p = config_text;
     while (isspace((unsigned char) *p)) {
@@ -824,11 +832,6 @@ cni_request_from_jsonrpc(const struct json *params, struct smap *env,
                            "string:");
         }
         smap_replace(env, node->name, json_string(value));
-    }
-    if (strlen(json_string(stdin_json)) > CNI_MAX_CONFIG_SIZE) {
-        return invalid(CNI_ERR_DECODE, NULL, NULL,
-                       "network configuration is larger than %d bytes",
-                       CNI_MAX_CONFIG_SIZE);
     }
     *config_textp = json_string(stdin_json);
     return NULL;
