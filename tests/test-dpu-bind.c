@@ -135,7 +135,8 @@ run_until(struct driver *d, bool (*done)(const struct driver *,
         if (txn) {
             dpu_bindings_run(d->bs, txn, time_msec());
         }
-        ovsdb_idl_loop_commit_and_wait(&d->loop);
+        dpu_bindings_committed(d->bs,
+                               ovsdb_idl_loop_commit_and_wait(&d->loop));
         dpu_bindings_wait(d->bs, time_msec());
 
         if (done(d, aux)) {

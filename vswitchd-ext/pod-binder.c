@@ -397,7 +397,8 @@ pod_binder_run(struct pod_binder *pb)
 
     struct ovsdb_idl_txn *txn = ovsdb_idl_loop_run(&pb->idl_loop);
     dpu_bindings_run(pb->bindings, txn, now);
-    ovsdb_idl_loop_commit_and_wait(&pb->idl_loop);
+    dpu_bindings_committed(pb->bindings,
+                           ovsdb_idl_loop_commit_and_wait(&pb->idl_loop));
 
     run_status(pb, now);
 }
