@@ -4,4 +4,5 @@ EXTRA_DIST += \
 	Documentation/dpu-binding.rst \
 	Documentation/dpu-lease.rst \
 	Documentation/k8s-client.rst \
+	Documentation/security.rst \
 	Documentation/testing.rst
