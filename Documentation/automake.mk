@@ -1,6 +1,8 @@
 # User documentation beyond the man pages.
 EXTRA_DIST += \
+	Documentation/benchmarks.rst \
 	Documentation/dpu-binding.rst \
 	Documentation/dpu-lease.rst \
 	Documentation/k8s-client.rst \
+	Documentation/security.rst \
 	Documentation/testing.rst

@@ -25,6 +25,7 @@ TESTSUITE_AT = \
 	tests/lease-faults.at \
 	tests/dpu-bind.at \
 	tests/sandbox.at \
+	tests/security.at \
 	tests/dpu-faults.at
 
 TESTSUITE = $(srcdir)/tests/testsuite
