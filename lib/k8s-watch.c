@@ -88,6 +88,7 @@ struct k8s_watch {
     int backoff_ms;
     char *last_error;
 
+    k8s_watch_trim_func *trim;  /* Applied to each object received. */
     struct shash cache;         /* Key -> cJSON object. */
     bool synced;
     struct ovs_list events;     /* Contains "struct k8s_event_node"s. */
@@ -166,6 +167,12 @@ k8s_watch_create(struct k8s_client *client, const char *collection_path,
     w->backoff_ms = K8S_WATCH_BACKOFF_MIN_MS;
     k8s_watch_start_list(w);
     return w;
+}
+
+void
+k8s_watch_set_trim(struct k8s_watch *w, k8s_watch_trim_func *trim)
+{
+    w->trim = trim;
 }
 
 void
@@ -367,6 +374,9 @@ k8s_watch_process_list(struct k8s_watch *w, cJSON *body)
             continue;
         }
         shash_add(&seen, key, NULL);
+        if (w->trim) {
+            w->trim(item);
+        }
         k8s_watch_upsert(w, key, item);
         free(key);
     }
@@ -431,6 +441,9 @@ k8s_watch_process_event(struct k8s_watch *w, cJSON *event)
                          w->collection_path, type);
         } else {
             k8s_watch_set_resource_version(w, rv);
+            if (w->trim) {
+                w->trim(object);
+            }
             if (type[0] == 'D') {
                 k8s_watch_remove(w, key, object);
             } else {

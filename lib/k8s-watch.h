@@ -55,6 +55,16 @@ void k8s_watch_destroy(struct k8s_watch *);
 void k8s_watch_run(struct k8s_watch *);
 void k8s_watch_wait(struct k8s_watch *);
 
+/* Makes 'w' pass each object it receives, before it caches it or hands it
+ * out in an event, to 'trim', which may delete from it whatever the
+ * consumer never reads, so that a cache of many objects costs memory for
+ * just the fields that matter (pod_ann_trim_pod() in pod-annotations.h is
+ * one).  'trim' must leave metadata.name, metadata.namespace and
+ * metadata.resourceVersion alone.  Call it right after k8s_watch_create(),
+ * before the first k8s_watch_run(). */
+typedef void k8s_watch_trim_func(struct cJSON *object);
+void k8s_watch_set_trim(struct k8s_watch *, k8s_watch_trim_func *);
+
 /* Returns the next change, which the caller must free with
  * k8s_event_destroy(), or NULL if there is none now. */
 struct k8s_event *k8s_watch_next_event(struct k8s_watch *);
