@@ -3,4 +3,5 @@ EXTRA_DIST += \
 	Documentation/dpu-binding.rst \
 	Documentation/dpu-lease.rst \
 	Documentation/k8s-client.rst \
+	Documentation/memory.rst \
 	Documentation/testing.rst

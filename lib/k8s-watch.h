@@ -4,10 +4,11 @@
  * agents need.
  *
  * A "struct k8s_watch" lists a collection (optionally narrowed by label and
- * field selectors), then watches it from the list's resourceVersion.  When
- * the watch stream ends it resumes from the last resourceVersion it saw
- * (kept fresh by bookmarks); when the server says that version is too old
- * (410 Gone) it lists again and reports only what really changed, so
+ * field selectors), in pages of at most 100 objects from one snapshot, then
+ * watches it from the list's resourceVersion.  When the watch stream ends
+ * it resumes from the last resourceVersion it saw (kept fresh by
+ * bookmarks); when the server says that version is too old (410 Gone) it
+ * lists again and reports only what really changed, so
  * consumers never see a spurious event for an object that is unchanged.
  * When the server cannot be reached it retries with exponential backoff.
  *
