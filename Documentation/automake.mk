@@ -1,5 +1,6 @@
 # User documentation beyond the man pages.
 EXTRA_DIST += \
+	Documentation/benchmarks.rst \
 	Documentation/dpu-binding.rst \
 	Documentation/dpu-lease.rst \
 	Documentation/k8s-client.rst \

@@ -8,14 +8,16 @@ FUZZ_TARGETS = \
 	kubeconfig \
 	k8s-response \
 	watch-stream \
-	micro-time
+	micro-time \
+	nad
 FUZZ_BINARIES = \
 	fuzz/fuzz-pod-annotations \
 	fuzz/fuzz-cni-request \
 	fuzz/fuzz-kubeconfig \
 	fuzz/fuzz-k8s-response \
 	fuzz/fuzz-watch-stream \
-	fuzz/fuzz-micro-time
+	fuzz/fuzz-micro-time \
+	fuzz/fuzz-nad
 
 EXTRA_DIST += fuzz/run fuzz/corpus
 
@@ -45,6 +47,10 @@ fuzz_fuzz_watch_stream_LDADD = $(OVN_DPU_LIBS)
 fuzz_fuzz_micro_time_SOURCES = fuzz/fuzz-micro-time.c fuzz/fuzz-init.c fuzz/fuzz.h
 fuzz_fuzz_micro_time_LDFLAGS = $(FUZZ_LDFLAGS)
 fuzz_fuzz_micro_time_LDADD = $(OVN_DPU_LIBS)
+
+fuzz_fuzz_nad_SOURCES = fuzz/fuzz-nad.c fuzz/fuzz-init.c fuzz/fuzz.h
+fuzz_fuzz_nad_LDFLAGS = $(FUZZ_LDFLAGS)
+fuzz_fuzz_nad_LDADD = $(OVN_DPU_LIBS)
 
 # Runs every target on a copy of its seed corpus for FUZZ_SECONDS in all
 # (default 300), shared out evenly; fails if any target finds a crash.

@@ -3,9 +3,10 @@
 # the DPU side's keeper and the host side's watcher), the CNI wire format
 # and the host's CNI server (cni*), what both daemons do alike
 # (ovn-dpu-daemon), the codecs of the pod annotations both sides
-# exchange (pod-annotations) and safe updates of them (pod-patch), and
-# the host's VFs: finding them (vf-device), moving them into pods
-# (vf-netns) and remembering where (vf-attachments).
+# exchange (pod-annotations) and safe updates of them (pod-patch), the
+# NetworkAttachmentDefinitions that name secondary networks
+# (net-attach-def), and the host's VFs: finding them (vf-device), moving
+# them into pods (vf-netns) and remembering where (vf-attachments).
 
 noinst_LTLIBRARIES += lib/libovndpu.la
 lib_libovndpu_la_SOURCES = \
@@ -31,6 +32,8 @@ lib_libovndpu_la_SOURCES = \
 	lib/dpu-lease-object.h \
 	lib/dpu-lease-watcher.c \
 	lib/dpu-lease-watcher.h \
+	lib/net-attach-def.c \
+	lib/net-attach-def.h \
 	lib/ovn-dpu-daemon.c \
 	lib/ovn-dpu-daemon.h \
 	lib/pod-annotations.c \

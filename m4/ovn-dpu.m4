@@ -128,6 +128,7 @@ AC_DEFUN([OVN_DPU_ENABLE_SANITIZERS], [
       [AC_MSG_RESULT([no])
        AC_MSG_ERROR([--enable-sanitizers: $CC cannot build with $SANITIZER_FLAGS])])
   fi
+  AC_SUBST([enable_sanitizers])
 ])
 
 dnl OVN_DPU_ENABLE_FUZZING

@@ -47,6 +47,7 @@ static unixctl_cb_func ovn_dpu_controller_exit;
 static unixctl_cb_func lease_status;
 static unixctl_cb_func dpu_show;
 static unixctl_cb_func dpu_recompute;
+static unixctl_cb_func dpu_watches;
 static char *parse_options(int argc, char *argv[]);
 OVS_NO_RETURN static void usage(void);
 
@@ -84,6 +85,7 @@ main(int argc, char *argv[])
     unixctl_command_register("dpu/show", "", 0, 0, dpu_show, binder);
     unixctl_command_register("dpu/recompute", "", 0, 0, dpu_recompute,
                              binder);
+    unixctl_command_register("dpu/watches", "", 0, 0, dpu_watches, binder);
 
     daemonize_complete();
     VLOG_INFO("%s version %s starting for node %s", program_name,
@@ -329,6 +331,17 @@ dpu_show(struct unixctl_conn *conn, int argc OVS_UNUSED,
     struct ds s = DS_EMPTY_INITIALIZER;
 
     pod_binder_format(binder, &s);
+    unixctl_command_reply(conn, ds_cstr(&s));
+    ds_destroy(&s);
+}
+
+static void
+dpu_watches(struct unixctl_conn *conn, int argc OVS_UNUSED,
+            const char *argv[] OVS_UNUSED, void *binder_)
+{
+    struct ds s = DS_EMPTY_INITIALIZER;
+
+    pod_binder_format_watches(binder_, &s);
     unixctl_command_reply(conn, ds_cstr(&s));
     ds_destroy(&s);
 }

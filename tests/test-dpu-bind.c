@@ -40,9 +40,14 @@
  *   dpu-bind link NAME up|down
  *       representor_set_up().
  *
- *   dpu-bind pod [--simulated] [--mtu=N] [--network=NAD=NAME]... JSON...
+ *   dpu-bind pod [--simulated] [--mtu=N] [--nad=JSON]... JSON...
  *       Parse each JSON text as a pod object with dpu_pod_parse() and
- *       print what it wants bound.
+ *       print what it wants bound, given the NetworkAttachmentDefinition
+ *       objects of the --nad options (without any, NADs are unknown).
+ *
+ *   dpu-bind nad JSON...
+ *       Parse each JSON text as a NetworkAttachmentDefinition with
+ *       nad_info_parse() and print what it says.
  */
 
 #include <config.h>
@@ -60,6 +65,9 @@
 #include "openvswitch/dynamic-string.h"
 #include "openvswitch/poll-loop.h"
 #include "openvswitch/vlog.h"
+#include "k8s-watch.h"
+#include "net-attach-def.h"
+#include "openvswitch/shash.h"
 #include "ovn-dpu-test.h"
 #include "ovsdb-idl.h"
 #include "sset.h"
@@ -135,7 +143,8 @@ run_until(struct driver *d, bool (*done)(const struct driver *,
         if (txn) {
             dpu_bindings_run(d->bs, txn, time_msec());
         }
-        ovsdb_idl_loop_commit_and_wait(&d->loop);
+        dpu_bindings_committed(d->bs,
+                               ovsdb_idl_loop_commit_and_wait(&d->loop));
         dpu_bindings_wait(d->bs, time_msec());
 
         if (done(d, aux)) {
@@ -349,8 +358,59 @@ print_pod(const struct dpu_pod *pod)
                    sp->ip_addresses, sp->mtu);
         } else {
             printf("  %s: %s: %s\n", net->nad,
-                   net->state == DPU_POD_NET_WAITING ? "waiting" : "error",
+                   (net->state == DPU_POD_NET_WAITING ? "waiting"
+                    : net->state == DPU_POD_NET_NO_NAD ? "pending"
+                    : "error"),
                    net->error);
+        }
+    }
+}
+
+/* Parses NAD 'text' into '*info', storing its key in '*keyp'.  Returns
+ * false if it is not an object with a key. */
+static bool
+parse_nad(const char *text, char **keyp, struct nad_info *info)
+{
+    cJSON *json = cJSON_Parse(text);
+    char *key = json ? k8s_object_key(json) : NULL;
+
+    if (key) {
+        nad_info_parse(json, key, info);
+    }
+    cJSON_Delete(json);
+    *keyp = key;
+    return key != NULL;
+}
+
+static void
+print_nad(const char *key, const struct nad_info *info)
+{
+    switch (info->kind) {
+    case NAD_OVN:
+        printf("nad %s: network %s\n", key, info->network);
+        break;
+    case NAD_NOT_OVN:
+        printf("nad %s: not OVN-Kubernetes\n", key);
+        break;
+    case NAD_ERROR:
+        printf("nad %s: error: %s\n", key, info->error);
+        break;
+    }
+}
+
+static void
+test_nad(int argc, char *argv[])
+{
+    for (int i = 1; i < argc; i++) {
+        struct nad_info info;
+        char *key;
+
+        if (parse_nad(argv[i], &key, &info)) {
+            print_nad(key, &info);
+            nad_info_destroy(&info);
+            free(key);
+        } else {
+            printf("not a NAD\n");
         }
     }
 }
@@ -358,10 +418,9 @@ print_pod(const struct dpu_pod *pod)
 static void
 test_pod(int argc, char *argv[])
 {
-    struct smap networks = SMAP_INITIALIZER(&networks);
+    struct shash nads = SHASH_INITIALIZER(&nads);
     struct dpu_pod_options opts = {
         .mode = POD_ANN_SWITCHDEV,
-        .networks = &networks,
     };
     int i;
 
@@ -370,15 +429,16 @@ test_pod(int argc, char *argv[])
             opts.mode = POD_ANN_SIMULATED;
         } else if (!strncmp(argv[i], "--mtu=", 6)) {
             opts.mtu = atoi(argv[i] + 6);
-        } else if (!strncmp(argv[i], "--network=", 10)) {
-            char *nad = xstrdup(argv[i] + 10);
-            char *name = strrchr(nad, '=');
-            if (!name) {
-                ovs_fatal(0, "--network=NAD=NAME expected");
+        } else if (!strncmp(argv[i], "--nad=", 6)) {
+            struct nad_info *info = xmalloc(sizeof *info);
+            char *key;
+
+            if (!parse_nad(argv[i] + 6, &key, info)) {
+                ovs_fatal(0, "--nad: not a NAD object");
             }
-            *name++ = '\0';
-            smap_replace(&networks, nad, name);
-            free(nad);
+            shash_add(&nads, key, info);
+            free(key);
+            opts.nads = &nads;
         } else {
             ovs_fatal(0, "pod: unknown option %s", argv[i]);
         }
@@ -396,7 +456,13 @@ test_pod(int argc, char *argv[])
         }
         cJSON_Delete(json);
     }
-    smap_destroy(&networks);
+    struct shash_node *node;
+    SHASH_FOR_EACH_SAFE (node, &nads) {
+        nad_info_destroy(node->data);
+        free(node->data);
+        shash_delete(&nads, node);
+    }
+    shash_destroy(&nads);
 }
 
 void
@@ -418,6 +484,10 @@ test_dpu_bind_main(int argc, char *argv[])
         {NULL, 0, NULL, 0},
     };
 
+    if (argc >= 2 && !strcmp(argv[1], "nad")) {
+        test_nad(argc - 1, argv + 1);
+        return;
+    }
     if (argc >= 2 && !strcmp(argv[1], "pod")) {
         test_pod(argc - 1, argv + 1);
         return;

@@ -135,6 +135,17 @@ struct dpu_bindings {
     /* Representors to set down once ovs-vswitchd has dropped their ports:
      * netdev name -> struct link_down. */
     struct shash links_down;
+
+    /* A run looks at every binding and every port, so it is skipped while
+     * nothing it depends on has changed: the replica (its seqno), the
+     * desired set ('need_run', set by the functions that change it), the
+     * clock (a deadline passed) or the last transaction ('txn_busy': the
+     * last run had none to write to, or what it wrote did not commit).
+     * An idle agent with many pods then costs nothing per wakeup. */
+    unsigned int idl_seqno;     /* Replica seqno at the last run. */
+    bool need_run;              /* Desired set changed since the last run. */
+    bool txn_busy;              /* Run again at the next wakeup. */
+    long long int next_run;     /* Earliest deadline after the last run. */
 };
 
 /* A representor to set down after its port was deleted.  ovs-vswitchd
@@ -297,6 +308,8 @@ dpu_bindings_create(struct ovsdb_idl *idl,
     sset_init(&bs->changes);
     svec_init(&bs->journal);
     shash_init(&bs->links_down);
+    bs->need_run = true;
+    bs->next_run = LLONG_MAX;
     return bs;
 }
 
@@ -409,6 +422,7 @@ dpu_bindings_set(struct dpu_bindings *bs, const struct dpu_binding_spec *s)
 {
     struct binding *b = shash_find_data(&bs->bindings, s->iface_id);
 
+    bs->need_run = true;
     if (!b) {
         b = xzalloc(sizeof *b);
         spec_init(&b->spec, s);
@@ -445,6 +459,7 @@ dpu_bindings_unset(struct dpu_bindings *bs, const char *iface_id)
     if (!b) {
         return false;
     }
+    bs->need_run = true;
     if (b->state != DPU_BINDING_REMOVING) {
         journal(bs, "%s: %s -> removing", iface_id,
                 dpu_binding_state_name(b->state));
@@ -460,7 +475,10 @@ dpu_bindings_unset(struct dpu_bindings *bs, const char *iface_id)
 void
 dpu_bindings_set_complete(struct dpu_bindings *bs, bool complete)
 {
-    bs->complete = complete;
+    if (bs->complete != complete) {
+        bs->complete = complete;
+        bs->need_run = true;
+    }
 }
 
 void
@@ -468,6 +486,7 @@ dpu_bindings_recompute(struct dpu_bindings *bs)
 {
     const struct shash_node **nodes = shash_sort(&bs->bindings);
 
+    bs->need_run = true;
     for (size_t i = 0; i < shash_count(&bs->bindings); i++) {
         struct binding *b = nodes[i]->data;
         if (b->state != DPU_BINDING_REMOVING) {
@@ -923,6 +942,33 @@ binding_remove(struct dpu_bindings *bs, struct binding *b, struct view *v,
     return any;
 }
 
+/* Returns when the bindings must be looked at again even if nothing else
+ * changes: a representor to look up, a timeout, a link to set down. */
+static long long int
+next_deadline(const struct dpu_bindings *bs, long long int now)
+{
+    long long int next = LLONG_MAX;
+    struct shash_node *node;
+
+    SHASH_FOR_EACH (node, &bs->bindings) {
+        const struct binding *b = node->data;
+
+        if (b->need_resolve || b->state_since < 0) {
+            next = now;
+        } else if (b->state == DPU_BINDING_CLAIMING
+                   || b->state == DPU_BINDING_WAIT_INSTALLED) {
+            next = MIN(next, b->state_since + bs->install_timeout_ms);
+        } else if (b->state == DPU_BINDING_ERROR && !b->rep) {
+            next = MIN(next, b->resolve_at);
+        }
+    }
+    SHASH_FOR_EACH (node, &bs->links_down) {
+        const struct link_down *ld = node->data;
+        next = MIN(next, ld->deadline);
+    }
+    return next;
+}
+
 void
 dpu_bindings_run(struct dpu_bindings *bs, struct ovsdb_idl_txn *txn,
                  long long int now)
@@ -933,6 +979,15 @@ dpu_bindings_run(struct dpu_bindings *bs, struct ovsdb_idl_txn *txn,
          * now: the IDL wakes us when it (re)connects. */
         return;
     }
+
+    unsigned int seqno = ovsdb_idl_get_seqno(bs->idl);
+    if (!bs->need_run && !bs->txn_busy && seqno == bs->idl_seqno
+        && now < bs->next_run) {
+        return;                 /* Nothing changed. */
+    }
+    bs->idl_seqno = seqno;
+    bs->need_run = false;
+    bs->txn_busy = !txn;
 
     struct view v;
     view_init(&v, bs);
@@ -1001,36 +1056,28 @@ dpu_bindings_run(struct dpu_bindings *bs, struct ovsdb_idl_txn *txn,
     }
     run_links_down(bs, &v, now);
     view_destroy(&v);
+    bs->next_run = next_deadline(bs, now);
+}
+
+void
+dpu_bindings_committed(struct dpu_bindings *bs, int status)
+{
+    if (status != 1) {
+        bs->txn_busy = true;
+    }
 }
 
 void
 dpu_bindings_wait(const struct dpu_bindings *bs, long long int now)
 {
-    long long int next = LLONG_MAX;
-    struct shash_node *node;
-
     if (!ovsdb_idl_has_ever_connected(bs->idl)
         || !ovsdb_idl_is_connected(bs->idl)) {
         return;                 /* The IDL wakes us when it connects. */
     }
-    SHASH_FOR_EACH (node, &bs->bindings) {
-        const struct binding *b = node->data;
-
-        if (b->need_resolve || b->state_since < 0) {
-            next = now;
-        } else if (b->state == DPU_BINDING_CLAIMING
-                   || b->state == DPU_BINDING_WAIT_INSTALLED) {
-            next = MIN(next, b->state_since + bs->install_timeout_ms);
-        } else if (b->state == DPU_BINDING_ERROR && !b->rep) {
-            next = MIN(next, b->resolve_at);
-        }
-    }
-    SHASH_FOR_EACH (node, &bs->links_down) {
-        const struct link_down *ld = node->data;
-        next = MIN(next, ld->deadline);
-    }
-    if (next != LLONG_MAX) {
-        poll_timer_wait_until(next);
+    if (bs->need_run) {
+        poll_immediate_wake();
+    } else if (bs->next_run != LLONG_MAX) {
+        poll_timer_wait_until(MAX(now, bs->next_run));
     }
 }
 

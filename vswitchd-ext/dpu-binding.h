@@ -24,7 +24,9 @@
  * Use: create it on an IDL for the Open_vSwitch schema that replicates at
  * least the Bridge, Port and Interface tables (an ovsdb_idl_loop's IDL);
  * then on each main-loop iteration call dpu_bindings_run() with the loop's
- * transaction (NULL while one is in flight) and dpu_bindings_wait().
+ * transaction (NULL while one is in flight), dpu_bindings_committed() with
+ * what ovsdb_idl_loop_commit_and_wait() returned, and dpu_bindings_wait().
+ * A run with nothing changed since the last one returns at once.
  * Per-binding states are described in dpu-binding.c.
  */
 
@@ -134,6 +136,7 @@ void dpu_bindings_recompute(struct dpu_bindings *);
 
 void dpu_bindings_run(struct dpu_bindings *, struct ovsdb_idl_txn *,
                       long long int now);
+void dpu_bindings_committed(struct dpu_bindings *, int status);
 void dpu_bindings_wait(const struct dpu_bindings *, long long int now);
 
 /* True if no binding is waiting for OVSDB: each one is installed, waiting

@@ -10,7 +10,8 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "smap.h"
+#include "net-attach-def.h"
+#include "openvswitch/shash.h"
 #include "util.h"
 
 /* Returns string member 'name' of object 'object', or NULL. */
@@ -22,14 +23,13 @@ get_string(const cJSON *object, const char *name)
 }
 
 char *
-dpu_pod_iface_id(const char *namespace, const char *name,
-                 const char *network)
+dpu_pod_iface_id(const char *namespace, const char *name, const char *nad)
 {
-    if (!network || !strcmp(network, POD_ANN_DEFAULT_NAD)) {
+    if (!nad || !strcmp(nad, POD_ANN_DEFAULT_NAD)) {
         return xasprintf("%s_%s", namespace, name);
     }
 
-    char *prefix = xstrdup(network);
+    char *prefix = xstrdup(nad);
     for (char *p = prefix; *p; p++) {
         if (*p == '-' || *p == '/') {
             *p = '.';
@@ -46,7 +46,7 @@ fill_spec(struct dpu_pod_net *net, const struct dpu_pod *pod,
           const struct dpu_conn_details *d, const struct pod_network *pn,
           const struct dpu_pod_options *opts)
 {
-    net->iface_id = dpu_pod_iface_id(namespace, name, network);
+    net->iface_id = dpu_pod_iface_id(namespace, name, net->nad);
     net->network = network ? xstrdup(network) : NULL;
     net->sandbox = xstrdup(d->sandbox_id);
     net->vf_netdev_name = nullable_xstrdup(d->vf_netdev_name);
@@ -132,11 +132,14 @@ dpu_pod_parse(const cJSON *object, const struct dpu_pod_options *opts,
     for (size_t i = 0; i < shash_count(&details); i++) {
         const char *nad = nodes[i]->name;
         const struct dpu_conn_details *d = nodes[i]->data;
-        const char *network = NULL;
+        const struct nad_info *info = NULL;
 
         if (strcmp(nad, POD_ANN_DEFAULT_NAD)) {
-            network = opts->networks ? smap_get(opts->networks, nad) : NULL;
-            if (!network) {
+            if (!opts->nads) {
+                continue;       /* NADs not known yet. */
+            }
+            info = shash_find_data(opts->nads, nad);
+            if (info && info->kind == NAD_NOT_OVN) {
                 continue;       /* Not a network that we serve. */
             }
         }
@@ -144,7 +147,14 @@ dpu_pod_parse(const cJSON *object, const struct dpu_pod_options *opts,
         struct dpu_pod_net *net = &pod->nets[pod->n_nets++];
         net->nad = xstrdup(nad);
         const struct pod_network *pn = shash_find_data(&networks, nad);
-        if (networks_error) {
+        const char *network = info ? info->network : NULL;
+        if (strcmp(nad, POD_ANN_DEFAULT_NAD) && !info) {
+            net->state = DPU_POD_NET_NO_NAD;
+            net->error = xasprintf("no NetworkAttachmentDefinition %s", nad);
+        } else if (info && info->kind == NAD_ERROR) {
+            net->state = DPU_POD_NET_ERROR;
+            net->error = xstrdup(info->error);
+        } else if (networks_error) {
             net->state = DPU_POD_NET_ERROR;
             net->error = xstrdup(networks_error);
         } else if (!pn) {

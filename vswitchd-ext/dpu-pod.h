@@ -5,11 +5,14 @@
  * A pod wants one binding per network (NAD key) in its
  * k8s.ovn.org/dpu.connection-details annotation that this agent serves,
  * once k8s.ovn.org/pod-networks gives that network's MAC and addresses.
- * The OVN logical port (iface-id) is "<namespace>_<pod>" on the default
- * network and "<network prefix><namespace>_<pod>" on another, where the
- * prefix is the network's name with '-' and '/' made '.', then '_', as
- * ovn-kubernetes names them.  Networks other than the default are served
- * only if the caller knows their network name (from the NAD).
+ * The default network ("default") is always served; another NAD key
+ * ("<namespace>/<name>") is served if its NetworkAttachmentDefinition
+ * names an OVN-Kubernetes network (see net-attach-def.h).  The OVN
+ * logical port (iface-id) is "<namespace>_<pod>" on the default network
+ * and "<NAD key prefix><namespace>_<pod>" on another, where the prefix is
+ * the NAD key with '-' and '/' made '.', then '_', as ovn-kubernetes
+ * names secondary networks' ports (one port per NAD, even if several
+ * NADs share a network).
  *
  * This is a pure function of the pod object: no I/O, no state.  Errors in
  * the annotations become per-network (or, if no network can be told,
@@ -27,28 +30,30 @@
 #include "pod-annotations.h"
 
 struct cJSON;
-struct smap;
+struct shash;
 
 struct dpu_pod_options {
     enum pod_ann_mode mode;         /* Switchdev or simulated numbering. */
     int mtu;                        /* mtu_request for every port, or 0. */
 
-    /* NAD key ("<namespace>/<name>") to network name, for the networks
-     * other than the default one that this agent serves.  May be NULL. */
-    const struct smap *networks;
+    /* NAD key ("<namespace>/<name>") to "struct nad_info", for every
+     * NetworkAttachmentDefinition there is, or NULL while they are not
+     * known (then NAD keys other than "default" are skipped). */
+    const struct shash *nads;
 };
 
 enum dpu_pod_net_state {
     DPU_POD_NET_BIND,               /* Ready to bind: 'spec' is valid. */
     DPU_POD_NET_WAITING,            /* Not yet: no addresses yet. */
     DPU_POD_NET_ERROR,              /* Cannot bind: 'error' says why. */
+    DPU_POD_NET_NO_NAD,             /* Not yet: the NAD does not exist. */
 };
 
 /* One network of a pod. */
 struct dpu_pod_net {
     char *nad;                      /* NAD key. */
     enum dpu_pod_net_state state;
-    char *error;                    /* DPU_POD_NET_ERROR, WAITING: why. */
+    char *error;                    /* ERROR, WAITING, NO_NAD: why. */
     struct dpu_binding_spec spec;   /* DPU_POD_NET_BIND: points into the
                                      * strings below. */
 
@@ -75,9 +80,9 @@ bool dpu_pod_parse(const struct cJSON *object, const struct dpu_pod_options *,
                    struct dpu_pod *pod);
 void dpu_pod_destroy(struct dpu_pod *);
 
-/* Returns the iface-id for network 'network' ("default" for the default
- * network) of pod 'name' in 'namespace'. */
+/* Returns the iface-id for NAD key 'nad' ("default" or NULL for the
+ * default network) of pod 'name' in 'namespace'. */
 char *dpu_pod_iface_id(const char *namespace, const char *name,
-                       const char *network);
+                       const char *nad);
 
 #endif /* dpu-pod.h */

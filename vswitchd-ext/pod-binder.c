@@ -13,6 +13,7 @@
 
 #include "k8s-client.h"
 #include "k8s-watch.h"
+#include "net-attach-def.h"
 #include "openvswitch/dynamic-string.h"
 #include "openvswitch/poll-loop.h"
 #include "openvswitch/shash.h"
@@ -50,8 +51,12 @@ struct pod_binder {
     struct ovsdb_idl_loop idl_loop;
     struct dpu_bindings *bindings;
     struct dpu_pod_options pod_options;
-    struct smap networks;       /* Copy of pod_options.networks. */
     bool complete;
+
+    /* NetworkAttachmentDefinitions, for the pods' other networks. */
+    struct k8s_watch *nad_watch;
+    struct shash nads;          /* "<ns>/<name>" -> struct nad_info. */
+    bool nads_failed;           /* Listing them failed before it worked. */
 
     struct shash pods;          /* "<ns>/<name>" -> struct pod_rec. */
     struct shash iface_ids;     /* iface-id -> struct pod_rec. */
@@ -81,11 +86,10 @@ pod_binder_create(struct k8s_client *client, const char *node_name,
     pb->bindings = dpu_bindings_create(idl, bindings_config);
 
     pb->pod_options = *pod_options;
-    smap_init(&pb->networks);
-    if (pod_options->networks) {
-        smap_clone(&pb->networks, pod_options->networks);
-    }
-    pb->pod_options.networks = &pb->networks;
+    pb->pod_options.nads = NULL;    /* Until the NADs are listed. */
+    pb->nad_watch = k8s_watch_create(client, NAD_COLLECTION_PATH, NULL,
+                                     NULL);
+    shash_init(&pb->nads);
 
     shash_init(&pb->pods);
     shash_init(&pb->iface_ids);
@@ -121,7 +125,13 @@ pod_binder_destroy(struct pod_binder *pb)
         dpu_bindings_destroy(pb->bindings);
         ovsdb_idl_loop_destroy(&pb->idl_loop);
         k8s_watch_destroy(pb->watch);
-        smap_destroy(&pb->networks);
+        SHASH_FOR_EACH_SAFE (node, &pb->nads) {
+            nad_info_destroy(node->data);
+            free(node->data);
+            shash_delete(&pb->nads, node);
+        }
+        shash_destroy(&pb->nads);
+        k8s_watch_destroy(pb->nad_watch);
         free(pb);
     }
 }
@@ -267,6 +277,15 @@ pod_status(const struct pod_binder *pb, const struct pod_rec *rec,
         if (net->state == DPU_POD_NET_ERROR) {
             dpu_conn_status_put(&statuses, net->nad, DPU_CONN_ERROR,
                                 net->error);
+        } else if (net->state == DPU_POD_NET_NO_NAD) {
+            /* Pending until the NAD exists; if it was deleted, its
+             * network's port is gone, so its old outcome goes too. */
+            struct dpu_conn_status *old = shash_find_and_delete(&statuses,
+                                                                net->nad);
+            if (old) {
+                free(old->reason);
+                free(old);
+            }
         } else if (net->state == DPU_POD_NET_BIND
                    && dpu_bindings_get(pb->bindings, net->iface_id, &state,
                                        &error, NULL)) {
@@ -377,11 +396,59 @@ run_status(struct pod_binder *pb, long long int now)
     }
 }
 
+/* Takes the NAD changes.  Returns true if what the pods want may have
+ * changed. */
+static bool
+run_nads(struct pod_binder *pb)
+{
+    bool changed = false;
+
+    k8s_watch_run(pb->nad_watch);
+    for (struct k8s_event *e; (e = k8s_watch_next_event(pb->nad_watch)); ) {
+        struct nad_info *info = shash_find_and_delete(&pb->nads, e->key);
+
+        nad_info_destroy(info);
+        free(info);
+        info = NULL;
+        if (e->type != K8S_EVENT_DELETED) {
+            info = xmalloc(sizeof *info);
+            nad_info_parse(e->object, e->key, info);
+            if (info->kind == NAD_ERROR) {
+                VLOG_WARN("%s", info->error);
+            }
+            shash_add(&pb->nads, e->key, info);
+        }
+        /* Other CNIs' NADs are none of our business: debug only. */
+        VLOG(info && info->kind == NAD_NOT_OVN ? VLL_DBG : VLL_INFO,
+             "NetworkAttachmentDefinition %s %s%s%s", e->key,
+             k8s_event_type_to_string(e->type),
+             info && info->kind == NAD_OVN ? ": network " : "",
+             info && info->kind == NAD_OVN ? info->network : "");
+        k8s_event_destroy(e);
+        changed = true;
+    }
+
+    if (!pb->pod_options.nads && k8s_watch_is_synced(pb->nad_watch)) {
+        /* The first list is in: from now on a NAD key without a NAD is
+         * pending rather than unknown. */
+        pb->pod_options.nads = &pb->nads;
+        changed = true;
+    } else if (!pb->pod_options.nads && !pb->nads_failed
+               && k8s_watch_get_error(pb->nad_watch)) {
+        pb->nads_failed = true;
+        VLOG_WARN("cannot list NetworkAttachmentDefinitions (%s): only the "
+                  "default network is served until they can be listed",
+                  k8s_watch_get_error(pb->nad_watch));
+    }
+    return changed;
+}
+
 void
 pod_binder_run(struct pod_binder *pb)
 {
     long long int now = time_msec();
 
+    bool nads_changed = run_nads(pb);
     k8s_watch_run(pb->watch);
     for (struct k8s_event *e; (e = k8s_watch_next_event(pb->watch)); ) {
         if (e->type == K8S_EVENT_DELETED) {
@@ -391,15 +458,29 @@ pod_binder_run(struct pod_binder *pb)
         }
         k8s_event_destroy(e);
     }
-    if (!pb->complete && k8s_watch_is_synced(pb->watch)) {
-        /* The first list is in: bindings not wanted now are stale. */
+    if (nads_changed) {
+        /* Look at every pod again with the NADs as they are now. */
+        struct shash_node *node;
+        SHASH_FOR_EACH (node, &pb->pods) {
+            const cJSON *object = k8s_watch_lookup(pb->watch, node->name);
+            if (object) {
+                pod_updated(pb, node->name, object);
+            }
+        }
+    }
+    if (!pb->complete && k8s_watch_is_synced(pb->watch)
+        && (pb->pod_options.nads || pb->nads_failed)) {
+        /* The first lists are in: bindings not wanted now are stale.  (If
+         * the NADs cannot be listed, the default network goes on without
+         * them.) */
         pb->complete = true;
         dpu_bindings_set_complete(pb->bindings, true);
     }
 
     struct ovsdb_idl_txn *txn = ovsdb_idl_loop_run(&pb->idl_loop);
     dpu_bindings_run(pb->bindings, txn, now);
-    ovsdb_idl_loop_commit_and_wait(&pb->idl_loop);
+    dpu_bindings_committed(pb->bindings,
+                           ovsdb_idl_loop_commit_and_wait(&pb->idl_loop));
 
     run_status(pb, now);
 }
@@ -411,6 +492,7 @@ pod_binder_wait(struct pod_binder *pb)
     struct shash_node *node;
 
     k8s_watch_wait(pb->watch);
+    k8s_watch_wait(pb->nad_watch);
     ovsdb_idl_wait(pb->idl_loop.idl);
     dpu_bindings_wait(pb->bindings, now);
     SHASH_FOR_EACH (node, &pb->pods) {
@@ -431,10 +513,40 @@ pod_binder_format(const struct pod_binder *pb, struct ds *s)
                   "(%llu failed)\n", shash_count(&pb->pods),
                   pb->complete ? "synced" : "not synced yet",
                   pb->patches, pb->patch_failures);
+    size_t n_ovn = 0;
+    struct shash_node *node;
+    SHASH_FOR_EACH (node, &pb->nads) {
+        const struct nad_info *info = node->data;
+        n_ovn += info->kind == NAD_OVN;
+    }
+    ds_put_format(s, "network-attachment-definitions: %"PRIuSIZE" (%"
+                  PRIuSIZE" OVN-Kubernetes, %s)\n", shash_count(&pb->nads),
+                  n_ovn, (pb->pod_options.nads ? "synced"
+                          : pb->nads_failed ? "cannot list"
+                          : "not synced yet"));
+    const struct shash_node **nodes = shash_sort(&pb->nads);
+    for (size_t i = 0; i < shash_count(&pb->nads); i++) {
+        const struct nad_info *info = nodes[i]->data;
+        if (info->kind == NAD_OVN) {
+            ds_put_format(s, "  %s: network %s\n", nodes[i]->name,
+                          info->network);
+        } else if (info->kind == NAD_ERROR) {
+            ds_put_format(s, "  %s: error \"%s\"\n", nodes[i]->name,
+                          info->error);
+        }
+    }
+    free(nodes);
     ds_put_format(s, "ovsdb: %s\n",
                   ovsdb_idl_is_connected(pb->idl_loop.idl)
                   ? "connected" : "not connected");
     dpu_bindings_format(pb->bindings, time_msec(), s);
+}
+
+void
+pod_binder_format_watches(const struct pod_binder *pb, struct ds *s)
+{
+    k8s_watch_format_status(pb->watch, s);
+    k8s_watch_format_status(pb->nad_watch, s);
 }
 
 void

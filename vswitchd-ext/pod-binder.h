@@ -6,8 +6,10 @@
  * This is the I/O around the pure pieces: dpu-pod.h says what a pod
  * wants, dpu-binding.h makes OVSDB agree and keeps each binding's state.
  * The binder lists and watches pods with "spec.nodeName=<node>" (resuming
- * and relisting without spurious events, see k8s-watch.h), tells the
- * binding module its wanted set is complete once the first list is in
+ * and relisting without spurious events, see k8s-watch.h) and every
+ * NetworkAttachmentDefinition (to tell which of a pod's NAD keys are
+ * OVN-Kubernetes secondary networks, see net-attach-def.h), tells the
+ * binding module its wanted set is complete once both first lists are in
  * (so that stale ports go only then), and writes a pod's status with a
  * merge patch of that one annotation whenever what it should say differs
  * from what the pod carries: "Ready" once ovn-installed=true, "Error"
@@ -33,8 +35,9 @@ void pod_binder_destroy(struct pod_binder *);
 void pod_binder_run(struct pod_binder *);
 void pod_binder_wait(struct pod_binder *);
 
-/* For "ovs-appctl dpu/show" and "dpu/recompute". */
+/* For "ovs-appctl dpu/show", "dpu/watches" and "dpu/recompute". */
 void pod_binder_format(const struct pod_binder *, struct ds *);
+void pod_binder_format_watches(const struct pod_binder *, struct ds *);
 void pod_binder_recompute(struct pod_binder *);
 
 #endif /* pod-binder.h */

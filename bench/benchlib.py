@@ -1,0 +1,223 @@
+# bench/benchlib.py: the pieces the benchmarks share: talking to the API
+# server of a dev/k8s-cluster, counting requests from its own /metrics,
+# reading the daemons' log timestamps and /proc, and summarising trials.
+# bench/run (the "make bench" driver) and the component benchmarks
+# (bench/lease-bench, bench/dpu-bind-bench, bench/cni-bench) import it, so
+# that each figure is computed one way only.
+
+import datetime
+import json
+import os
+import re
+import ssl
+import statistics
+import urllib.request
+
+
+def read_env(path):
+    """Returns the variables of a dev/k8s-cluster env.sh as a dict."""
+    env = {}
+    for line in open(path):
+        m = re.match(r"^(?:export )?([A-Z0-9_]+)=['\"]?(.*?)['\"]?$",
+                     line.strip())
+        if m:
+            env[m.group(1)] = m.group(2)
+    return env
+
+
+class Api:
+    """The API server, straight over HTTPS with the admin token (no
+    kubectl start-up in any timed path)."""
+
+    def __init__(self, env):
+        self.server = env["K8S_SERVER"]
+        self.token = env["K8S_ADMIN_TOKEN"]
+        self.tls = ssl.create_default_context(cafile=env["K8S_CACERT"])
+
+    def request(self, method, path, body=None,
+                content_type="application/json", raw=False):
+        req = urllib.request.Request(
+            self.server + path, method=method,
+            data=json.dumps(body).encode() if body is not None else None,
+            headers={"Authorization": "Bearer " + self.token,
+                     "Content-Type": content_type})
+        with urllib.request.urlopen(req, context=self.tls,
+                                    timeout=60) as r:
+            data = r.read()
+        return data.decode() if raw else json.loads(data)
+
+    def metrics(self):
+        """The API server's own request counters (see parse_metrics())."""
+        return parse_metrics(self.request("GET", "/metrics", raw=True))
+
+
+def parse_metrics(text):
+    """The apiserver_request_total counters of a /metrics page, as
+    {(verb, resource, subresource, contentType): count}."""
+    counts = {}
+    for line in text.splitlines():
+        if not line.startswith("apiserver_request_total{"):
+            continue
+        labels = dict(re.findall(r'(\w+)="([^"]*)"', line))
+        key = (labels.get("verb"), labels.get("resource"),
+               labels.get("subresource", ""), labels.get("contentType"))
+        counts[key] = counts.get(key, 0) + float(line.rsplit(None, 1)[1])
+    return counts
+
+
+def metrics_delta(before, after, json_only=True):
+    """Requests between two Api.metrics() snapshots, as
+    {"VERB resource[/subresource]": count}.  With 'json_only', only
+    application/json clients: the agents (and kubectl) speak JSON, the
+    control plane's own components (kube-controller-manager) protobuf, and
+    the API server of Kubernetes 1.20 has no per-client label."""
+    delta = {}
+    for key in set(before) | set(after):
+        verb, resource, sub, ctype = key
+        if json_only and ctype != "application/json":
+            continue
+        n = int(after.get(key, 0) - before.get(key, 0))
+        if n:
+            name = "%s %s%s" % (verb, resource, "/" + sub if sub else "")
+            delta[name] = delta.get(name, 0) + n
+    return dict(sorted(delta.items()))
+
+
+def log_time(line):
+    """The time of a vlog line (its default format: UTC with milliseconds),
+    as a Unix timestamp, or None."""
+    try:
+        t = datetime.datetime.strptime(line[:23], "%Y-%m-%dT%H:%M:%S.%f")
+    except ValueError:
+        return None
+    return t.replace(tzinfo=datetime.timezone.utc).timestamp()
+
+
+def rfc3339(s):
+    """A Kubernetes (Micro)Time as a Unix timestamp."""
+    return datetime.datetime.strptime(
+        s.rstrip("Z"), "%Y-%m-%dT%H:%M:%S.%f").replace(
+            tzinfo=datetime.timezone.utc).timestamp()
+
+
+def log_lines(path, offset=0):
+    with open(path, errors="replace") as f:
+        f.seek(offset)
+        return f.read().splitlines()
+
+
+def lease_delays(host_log, dpu_log):
+    """From the agents' logs (the host's dpu_lease_watcher at info, the
+    DPU's dpu_lease_keeper at debug): the delays, in ms, from each lease
+    expiry to the host's verdict "not ready", and from the first renewal
+    written after an outage to the verdict "ready"."""
+    changes = []
+    for line in log_lines(host_log):
+        m = re.match(r"(\S+)\|\d+\|dpu_lease_watcher\|\w+\|DPU is (not )?"
+                     r"ready(?:: DPU node lease expired at (\S+))?", line)
+        if m:
+            changes.append((log_time(line), m.group(2) is None,
+                            m.group(3)))
+    written = []
+    for line in log_lines(dpu_log):
+        m = re.search(r"renewed lease \S+: (\S+)", line)
+        if m:
+            written.append(rfc3339(m.group(1)))
+    expiry, recovery = [], []
+    for i, (t, ready, expired_at) in enumerate(changes):
+        if not ready and expired_at:
+            expiry.append((t - rfc3339(expired_at)) * 1000)
+        elif ready and i > 0 and not changes[i - 1][1]:
+            after = [w for w in written if w > changes[i - 1][0]]
+            if after:
+                recovery.append((t - after[0]) * 1000)
+    return expiry, recovery
+
+
+# ovn-dpu-controller's journal and status lines (vlog "file" at info):
+# event name, regex whose group 1 is the pod name (default network:
+# iface-id "default_<pod>").  "patch" is when the status PATCH is sent.
+BIND_EVENTS = (
+    ("wanted", r"dpu_binding\|INFO\|default_(\S+): wanted:"),
+    # The IDL has seen the port: wait-installed, or installed at once if
+    # ovn-installed was already there by then.
+    ("committed", r"dpu_binding\|INFO\|default_(\S+): \S+ -> "
+                  r"(?:wait-)?installed"),
+    ("installed", r"dpu_binding\|INFO\|default_(\S+): \S+ -> installed"),
+    ("patch", r"pod_binder\|INFO\|pod default/(\S+): "
+              r"k8s.ovn.org/dpu.connection-status .*Ready"),
+)
+
+
+def bind_times(dpu_log, offset=0):
+    """Returns {pod: {event: first time}} from ovn-dpu-controller's log."""
+    times = {}
+    for line in log_lines(dpu_log, offset):
+        for name, pattern in BIND_EVENTS:
+            m = re.search(pattern, line)
+            if m:
+                times.setdefault(m.group(1), {}).setdefault(
+                    name, log_time(line))
+    return times
+
+
+def add_times(host_log, offset=0):
+    """Returns {pod: {event: time}} from ovn-dpu-host's log (cni_server
+    and pod_patch at debug) for successful ADDs: "received" (the request
+    reached the server), "patch_sent" (the connection-details merge PATCH
+    was sent, after the GET of the pod it is guarded with), "details" (its
+    answer was in and the wait for the DPU began), "ready" (the server saw
+    the DPU's Ready), "answered" (the answer was sent), and "vf_ms" (moving
+    and configuring the VF)."""
+    times = {}
+    vf_ms = {}
+    sent = {}
+    for line in log_lines(host_log, offset):
+        m = re.search(r"pod_patch\|DBG\|pod default/(\S+): merge patch "
+                      r".*dpu.connection-details\":\"", line)
+        if m:
+            sent[m.group(1)] = log_time(line)
+            continue
+        m = re.search(r"cni_server\|DBG\|pod default/(\S+) sandbox \S+: "
+                      r"VF \S+ configured in (\d+) ms", line)
+        if m:
+            vf_ms[m.group(1)] = int(m.group(2))
+            continue
+        m = re.search(r"ADD pod default/(\S+) sandbox \S+: ok \((\d+) ms, "
+                      r"(\d+) ms of it waiting for the DPU", line)
+        if m:
+            end = log_time(line)
+            total, wait = int(m.group(2)) / 1000, int(m.group(3)) / 1000
+            vf = vf_ms.get(m.group(1), 0) / 1000
+            ready = end - vf
+            times[m.group(1)] = {"received": end - total,
+                                 "patch_sent": sent.get(m.group(1)),
+                                 "details": ready - wait, "ready": ready,
+                                 "answered": end, "vf_ms": vf * 1000}
+    return times
+
+
+def proc_status(pid, field):
+    """A field of /proc/PID/status in KiB (VmRSS, VmHWM), or None."""
+    for line in open("/proc/%s/status" % pid):
+        if line.startswith(field + ":"):
+            return int(line.split()[1])
+    return None
+
+
+def proc_cpu_ticks(pid):
+    """utime + stime of /proc/PID/stat, in clock ticks."""
+    stat = open("/proc/%s/stat" % pid).read()
+    fields = stat[stat.rindex(")") + 2:].split()
+    return int(fields[11]) + int(fields[12])
+
+
+def summary(values):
+    """Median, p99 (nearest rank), min, max and count of 'values', or
+    None if there are none."""
+    if not values:
+        return None
+    v = sorted(values)
+    return {"median": round(statistics.median(v), 3),
+            "p99": round(v[min(len(v) - 1, int(len(v) * 0.99))], 3),
+            "min": round(v[0], 3), "max": round(v[-1], 3), "n": len(v)}
