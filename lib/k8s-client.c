@@ -44,11 +44,11 @@ VLOG_DEFINE_THIS_MODULE(k8s_client);
 
 /* At most this many requests other than watches are handed to libcurl at
  * once; the others wait in the client's queue, in order.  Each request in
- * libcurl's hands costs its own receive and send buffers (about 80 kB in
- * libcurl 7.88) and more state; without a limit, an agent that patches
- * 200 pods at once would hold 200 of them, grow its heap by some 20 MB for
- * a moment and, fragmented, never give most of it back.  Watches are not
- * counted: they live long and must not wait behind each other. */
+ * libcurl's hands costs its own buffers (about 80 kB in libcurl 7.88) and
+ * more state; without a limit, an agent that patches 200 pods at once
+ * would hold 200 of them, grow its heap by some 20 MB for a moment and,
+ * fragmented, never give most of it back.  Watches are not counted: they
+ * live long and must not wait behind each other. */
 #define K8S_MAX_ACTIVE_REQUESTS 8
 
 /* How often, at most, we stat() the token file to see if it changed. */
