@@ -220,5 +220,5 @@ ovn_dpu_heap_wait(void)
 void
 ovn_dpu_heap_get_usage(struct simap *usage)
 {
-    simap_increase(usage, "heap-trims", heap_trims);
+    simap_put(usage, "heap-trims", heap_trims);
 }
