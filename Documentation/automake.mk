@@ -5,4 +5,5 @@ EXTRA_DIST += \
 	Documentation/dpu-lease.rst \
 	Documentation/k8s-client.rst \
 	Documentation/memory.rst \
+	Documentation/security.rst \
 	Documentation/testing.rst

@@ -289,8 +289,14 @@ cni_pod_evaluate(const cJSON *pod, const char *nad, const char *sandbox,
         free(bad);
         verdict = CNI_POD_FAILED;
     } else if (s && s->state == DPU_CONN_ERROR) {
+        /* The reason is whatever the annotation says: escaped and
+         * bounded before it goes to the runtime and the log. */
+        char *reason = pod_ann_escape(s->reason ? s->reason
+                                      : "(no reason given)",
+                                      POD_ANN_MAX_ERROR_LEN);
         *errorp = xasprintf("DPU failed to plug the VF of %s: %s", name,
-                            s->reason ? s->reason : "(no reason given)");
+                            reason);
+        free(reason);
         verdict = CNI_POD_FAILED;
     } else if (s) {
         verdict = CNI_POD_READY;

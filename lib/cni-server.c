@@ -68,6 +68,8 @@ struct cni_conn {
                                   * request arrives before, unless
                                   * 'n_pending' is nonzero. */
     size_t n_pending;           /* Requests in flight on it. */
+    unsigned int msg_start;     /* jsonrpc_get_received_bytes() when the
+                                 * last complete request had arrived. */
 };
 
 /* Where a request that takes more than one step is.
@@ -292,6 +294,9 @@ cni_server_create(const char *path, const struct dpu_lease_watcher *lease,
     s->settings = *settings;
     s->settings.node = xstrdup(settings->node);
     s->settings.sysfs_root = xstrdup(settings->sysfs_root);
+    if (s->settings.max_requests <= 0) {
+        s->settings.max_requests = CNI_DEFAULT_MAX_REQUESTS;
+    }
     if (settings->k8s) {
         char *selector = xasprintf("spec.nodeName=%s", settings->node);
         s->pods = k8s_watch_create(settings->k8s, "/api/v1/pods", NULL,
@@ -1168,7 +1173,20 @@ cni_server_handle(struct cni_server *s, struct cni_conn *conn,
         }
         call->sandbox = nullable_xstrdup(req->container_id);
         call->ifname = nullable_xstrdup(req->ifname);
-        answered = cni_server_serve(s, call, &error, &output);
+        if ((req->command == CNI_ADD || req->command == CNI_CHECK
+             || req->command == CNI_GC)
+            && s->n_in_flight - 1 >= (size_t) s->settings.max_requests) {
+            /* 'n_in_flight' counts this request too.  DEL is never
+             * refused: it is what frees resources and ends waiting ADDs,
+             * and it finishes within DEL_API_TIMEOUT. */
+            error = cni_error_create(
+                CNI_ERR_TRY_AGAIN_LATER,
+                "at most --cni-max-requests requests may be in flight",
+                "ovn-dpu-host is busy: %"PRIuSIZE" requests in flight",
+                s->n_in_flight - 1);
+        } else {
+            answered = cni_server_serve(s, call, &error, &output);
+        }
     }
     if (answered) {
         cni_call_answer(s, call, error, output);
@@ -1208,6 +1226,25 @@ cni_server_run_pods(struct cni_server *s)
 }
 
 /* Connections. */
+
+/* Refuses the request that is arriving on 'conn', which has grown beyond
+ * CNI_MAX_REQUEST_SIZE: answers it with an error (with a null id, since
+ * it was never parsed) and records it like any malformed request.  The
+ * caller closes the connection, so that nothing more is read from it. */
+static void
+cni_conn_refuse_oversize(struct cni_server *s, struct cni_conn *conn)
+{
+    struct cni_call *call = cni_call_start(s);
+    struct cni_error *error = cni_error_create(
+        CNI_ERR_DECODE, NULL, "request to ovn-dpu-host is larger than %d "
+        "bytes", CNI_MAX_REQUEST_SIZE);
+
+    call->conn = conn;
+    call->id = json_null_create();
+    conn->n_pending++;
+    cni_call_answer(s, call, error, NULL);
+    cni_error_destroy(error);
+}
 
 static void
 cni_conn_destroy(struct cni_server *s, struct cni_conn *conn)
@@ -1265,9 +1302,19 @@ cni_server_run(struct cni_server *s)
             cni_server_handle(s, conn, msg);
             jsonrpc_msg_destroy(msg);
             conn->idle_deadline = time_msec() + CONN_IDLE_TIMEOUT;
+            conn->msg_start = jsonrpc_get_received_bytes(conn->rpc);
+        }
+        /* jsonrpc_recv() reads at most a few hundred kB per call, so the
+         * request that is still arriving is checked before it grows much
+         * beyond the limit.  (Bytes already received but not yet parsed
+         * count too, which only errs on the safe side.) */
+        bool oversize = (jsonrpc_get_received_bytes(conn->rpc)
+                         - conn->msg_start > CNI_MAX_REQUEST_SIZE);
+        if (oversize) {
+            cni_conn_refuse_oversize(s, conn);
         }
         jsonrpc_run(conn->rpc);
-        if (jsonrpc_get_status(conn->rpc)) {
+        if (oversize || jsonrpc_get_status(conn->rpc)) {
             cni_conn_destroy(s, conn);
         } else if (!conn->n_pending && time_msec() >= conn->idle_deadline) {
             VLOG_INFO("%s: closing connection idle for %d ms",

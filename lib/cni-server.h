@@ -3,10 +3,14 @@
  * plugin forwards (the protocol is described in cni.h).
  *
  * It listens on a unix socket in a directory that only root may enter
- * (created 0700 if missing; the socket is 0600), and serves any number of
- * requests at once on the poll loop: the plugin's connections are
- * JSON-RPC sessions, and nothing here blocks.  A connection that carries
- * no request for 10 seconds is closed.
+ * (created 0700 if missing; the socket is 0600), and serves many requests
+ * at once on the poll loop: the plugin's connections are JSON-RPC
+ * sessions, and nothing here blocks.  A connection that carries no request
+ * for 10 seconds is closed.  Limits: at most 256 connections (more wait in
+ * the listen backlog), a request of at most CNI_MAX_REQUEST_SIZE bytes (a
+ * larger one is answered with an error and its connection closed), and at
+ * most 'max_requests' requests in flight before an ADD, CHECK or GC is
+ * answered "busy" at once (see CNI_DEFAULT_MAX_REQUESTS).
  *
  * What it answers:
  *
@@ -64,10 +68,24 @@ struct cni_server_settings {
     bool simulated;             /* --simulate-dpu: "deviceID" is eth<p>-<v>. */
     const char *sysfs_root;     /* Where sysfs is, normally "/sys". */
     int add_timeout;            /* Seconds ADD waits for the DPU side. */
+    int max_requests;           /* Requests in flight beyond which ADD,
+                                 * CHECK and GC are refused as busy. */
 };
 
 /* The default of --cni-add-timeout, in seconds (the reference's). */
 #define CNI_DEFAULT_ADD_TIMEOUT 120
+
+/* The default and the largest value of --cni-max-requests: how many
+ * requests may be in flight at once before an ADD, CHECK or GC is answered
+ * at once with code 11 (try again later) and "ovn-dpu-host is busy", which
+ * the runtime retries like any failed ADD.  DEL is never refused, since it
+ * is what frees resources and ends waiting ADDs, and it finishes within a
+ * few seconds; STATUS and VERSION are answered at once and never refused.
+ * (The 256 connections of the socket bound DELs too.)  The kubelet starts
+ * pods a few at a time, so 64 is far beyond normal load and only bounds
+ * what a stuck DPU or a runaway client can pile up. */
+#define CNI_DEFAULT_MAX_REQUESTS 64
+#define CNI_MAX_MAX_REQUESTS 4096
 
 /* Creates a CNI server listening on the unix socket 'path' (absolute),
  * that consults 'lease' for the DPU's readiness and works as 'settings'

@@ -498,6 +498,21 @@ parse_valid_attachments(struct cni_request *req)
                            "\"ifname\": string}", i);
         }
 
+        /* The same rules as CNI_CONTAINERID and CNI_IFNAME: GC compares
+         * these with what ADD accepted, and they reach the log. */
+        char *why = cni_check_ifname(json_string(ifname));
+        if (!is_cni_identifier(json_string(id), MAX_CONTAINER_ID_LEN)
+            || why) {
+            error = invalid(
+                CNI_ERR_INVALID_CONFIG, why ? json_string(ifname)
+                                            : json_string(id),
+                why, "network configuration: \"cni.dev/valid-attachments\" "
+                "element %"PRIuSIZE" has an invalid %s:", i,
+                why ? "ifname" : "containerID");
+            free(why);
+            return error;
+        }
+
         struct cni_attachment *att
             = &req->valid_attachments[req->n_valid_attachments++];
         att->container_id = xstrdup(json_string(id));
@@ -629,6 +644,14 @@ cni_request_parse__(struct cni_request *req, const struct smap *env,
         return invalid(CNI_ERR_INVALID_ENV, command,
                        "CNI_COMMAND is one of ADD, DEL, CHECK, STATUS, GC "
                        "and VERSION", "unknown CNI_COMMAND");
+    }
+
+    /* The plugin reads no more than this; the server must not accept more
+     * from another client either. */
+    if (strlen(config_text) > CNI_MAX_CONFIG_SIZE) {
+        return invalid(CNI_ERR_DECODE, NULL, NULL,
+                       "network configuration is larger than %d bytes",
+                       CNI_MAX_CONFIG_SIZE);
     }
 
     /* The network configuration.  VERSION may come without one. */

@@ -46,6 +46,19 @@ struct smap;
  * with ovn-dpu-host's reason rather than the plugin's timeout. */
 #define CNI_DEFAULT_TIMEOUT 150
 
+/* The largest network configuration, in bytes, that the plugin reads from
+ * stdin and that ovn-dpu-host accepts in a request.  Real ones are a few
+ * kB. */
+#define CNI_MAX_CONFIG_SIZE (1024 * 1024)
+
+/* The largest JSON-RPC request, in bytes, that ovn-dpu-host reads on its
+ * CNI socket: room for the largest configuration even if every byte of it
+ * had to be escaped, plus the environment.  A client that sends more gets
+ * a CNI error (code 6, with a null JSON-RPC id, since the request was never
+ * parsed) and its connection is closed; the server goes on serving the
+ * others. */
+#define CNI_MAX_REQUEST_SIZE (8 * 1024 * 1024)
+
 /* The JSON-RPC method that carries a CNI request. */
 #define CNI_JSONRPC_METHOD "cni"
 

@@ -561,11 +561,23 @@ k8s_event_stream_in_event(const struct k8s_event_stream *stream)
     return stream->depth || stream->in_string;
 }
 
-/* libcurl's CURLOPT_WRITEFUNCTION for watches. */
+/* libcurl's CURLOPT_WRITEFUNCTION for watches.
+ *
+ * Only a 2xx answer is a stream of events.  Any other status carries a
+ * Status object (e.g. 403 Forbidden, 410 Gone), which is collected like an
+ * ordinary body, within K8S_MAX_BODY_SIZE, so that k8s_request_finish()
+ * reports its reason and message rather than a framing error. */
 static size_t
-k8s_write_watch_cb(char *data, size_t size OVS_UNUSED, size_t n, void *req_)
+k8s_write_watch_cb(char *data, size_t size, size_t n, void *req_)
 {
     struct k8s_request *request = req_;
+    long http_status = 0;
+
+    curl_easy_getinfo(request->easy, CURLINFO_RESPONSE_CODE, &http_status);
+    if (http_status < 200 || http_status > 299) {
+        return k8s_write_body_cb(data, size, n, req_);
+    }
+
     char *error = k8s_event_stream_feed(request->stream, data, n);
 
     if (error) {

@@ -126,7 +126,14 @@ long long int k8s_request_finish_time(const struct k8s_request *);
 /* Path helpers. */
 void k8s_path_add_query(struct ds *path, const char *key, const char *value);
 
-/* Limits on what we accept from the server. */
+/* Limits on what we accept from the server (Documentation/security.rst).
+ *
+ * A response body, or the Status body of a watch refused with an HTTP
+ * error, larger than K8S_MAX_BODY_SIZE fails the request with "response
+ * body exceeds N bytes".  A watch event larger than K8S_MAX_EVENT_SIZE
+ * fails the stream with "watch event exceeds N bytes" as soon as that much
+ * of it has arrived, even if it would never end.  Real objects are far
+ * smaller: etcd refuses values over 1.5 MiB. */
 #define K8S_MAX_BODY_SIZE (64 * 1024 * 1024)   /* One response body. */
 #define K8S_MAX_EVENT_SIZE (16 * 1024 * 1024)  /* One watch event. */
 

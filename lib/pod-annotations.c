@@ -16,6 +16,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "k8s-names.h"
 #include "openvswitch/dynamic-string.h"
 #include "util.h"
 
@@ -293,7 +294,9 @@ entry_error(const char *annotation, const char *nad, char *error)
     return full;
 }
 
-/* Checks a NAD key: "default" or "<namespace>/<name>". */
+/* Checks a NAD key: "default" or "<namespace>/<name>", a DNS-1123 label
+ * and a DNS-1123 subdomain, as Kubernetes names them, so that a key is
+ * never a path ("../x"), too long, or anything odd in OVSDB or a log. */
 static char *
 check_nad_key(const char *annotation, const char *nad)
 {
@@ -307,8 +310,55 @@ check_nad_key(const char *annotation, const char *nad)
                              "\"<namespace>/<name>\"",
                              annotation, nad, POD_ANN_DEFAULT_NAD);
         }
+
+        char *ns = xmemdup0(nad, slash - nad);
+        bool ok = (k8s_is_dns1123_label(ns)
+                   && k8s_is_dns1123_subdomain(slash + 1));
+        free(ns);
+        if (!ok) {
+            return xasprintf("%s: \"%s\": network key is not "
+                             "\"<namespace>/<name>\" with a valid Kubernetes "
+                             "namespace and name", annotation, nad);
+        }
     }
     return NULL;
+}
+
+char *
+pod_ann_escape(const char *text, size_t max_len)
+{
+    struct ds s = DS_EMPTY_INITIALIZER;
+    const char *p;
+
+    for (p = text; *p && s.length < max_len; p++) {
+        unsigned char c = *p;
+        if (c < 0x20 || c >= 0x7f) {
+            ds_put_format(&s, "\\x%02x", c);
+        } else {
+            ds_put_char(&s, c);
+        }
+    }
+    if (*p) {
+        ds_put_cstr(&s, "...");
+    }
+    return ds_steal_cstr(&s);
+}
+
+/* Makes 'error', which may quote anything found in an annotation, safe to
+ * log and to pass on in a CNI error or a pod's status (see
+ * pod_ann_escape()), cut at POD_ANN_MAX_ERROR_LEN bytes.  Frees 'error' and
+ * returns the result (NULL if 'error' is NULL).  Applying it twice changes
+ * nothing more. */
+static char *
+safe_error(char *error)
+{
+    if (!error) {
+        return NULL;
+    }
+
+    char *safe = pod_ann_escape(error, POD_ANN_MAX_ERROR_LEN);
+    free(error);
+    return safe;
 }
 
 /* Walks the members of annotation 'json', parsing each with 'parse_entry'
@@ -323,7 +373,7 @@ parse_map(const char *annotation, const char *text,
     char *error;
     cJSON *json = parse_object(annotation, text, &error);
     if (!json) {
-        return error;
+        return safe_error(error);
     }
 
     error = check_duplicates(json);
@@ -331,7 +381,7 @@ parse_map(const char *annotation, const char *text,
         char *full = xasprintf("%s: %s", annotation, error);
         free(error);
         cJSON_Delete(json);
-        return full;
+        return safe_error(full);
     }
 
     bool legacy = false;
@@ -378,7 +428,7 @@ parse_map(const char *annotation, const char *text,
     if (error) {
         clear(map);
     }
-    return error;
+    return safe_error(error);
 }
 
 /* Connection details.

@@ -73,6 +73,15 @@ enum pod_ann_mode {
 /* Longest sandbox (container) id accepted, in hex digits. */
 #define POD_ANN_MAX_SANDBOX_LEN 128
 
+/* Longest error message, in bytes, that a parser returns: one that quotes a
+ * longer value from an annotation is cut short. */
+#define POD_ANN_MAX_ERROR_LEN 512
+
+/* Returns a copy of 'text', a value from an annotation, that is safe to log
+ * or to pass on in a message: control characters and bytes outside ASCII
+ * become "\xNN", and it is cut after about 'max_len' bytes, with "...". */
+char *pod_ann_escape(const char *text, size_t max_len);
+
 struct dpu_conn_details {
     int pf_id;                  /* PF index on the host. */
     int vf_id;                  /* VF index within the PF. */

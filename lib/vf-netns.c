@@ -72,7 +72,9 @@ static int
 open_netns(const char *path, char **errorp)
 {
     *errorp = NULL;
-    int fd = open(path, O_RDONLY | O_CLOEXEC);
+    /* Nonblocking, so that a FIFO named as CNI_NETNS cannot make us wait
+     * for a writer; a network namespace file does not mind. */
+    int fd = open(path, O_RDONLY | O_CLOEXEC | O_NONBLOCK | O_NOCTTY);
     if (fd < 0) {
         int error = errno;
         *errorp = xasprintf("CNI_NETNS %s: %s", path, ovs_strerror(error));

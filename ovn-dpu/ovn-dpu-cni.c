@@ -35,8 +35,6 @@
 #include "timeval.h"
 #include "util.h"
 
-/* The most we read from stdin: network configurations are a few kB. */
-#define MAX_CONFIG_SIZE (1024 * 1024)
 
 static void usage(void);
 static struct cni_error *read_stdin(char **textp);
@@ -147,11 +145,12 @@ read_stdin(char **textp)
 
     *textp = NULL;
     while ((n = fread(buf, 1, sizeof buf, stdin)) > 0) {
-        if (text.length + n > MAX_CONFIG_SIZE) {
+        if (text.length + n > CNI_MAX_CONFIG_SIZE) {
             ds_destroy(&text);
             return cni_error_create(CNI_ERR_DECODE, NULL,
                                     "network configuration on stdin is "
-                                    "larger than %d bytes", MAX_CONFIG_SIZE);
+                                    "larger than %d bytes",
+                                    CNI_MAX_CONFIG_SIZE);
         }
         ds_put_buffer(&text, buf, n);
     }
@@ -227,8 +226,13 @@ forward(const struct cni_request *req, const struct smap *env,
         jsonrpc_run(rpc);
         retval = jsonrpc_recv(rpc, &reply);
         if (!retval) {
+            /* An error with a null id answers a request that ovn-dpu-host
+             * could not read at all (e.g. one over CNI_MAX_REQUEST_SIZE):
+             * ours, since we send only one. */
             if ((reply->type == JSONRPC_REPLY || reply->type == JSONRPC_ERROR)
-                && json_equal(reply->id, id)) {
+                && (json_equal(reply->id, id)
+                    || (reply->type == JSONRPC_ERROR
+                        && reply->id->type == JSON_NULL))) {
                 break;
             }
             jsonrpc_msg_destroy(reply);

@@ -42,6 +42,7 @@ static char *cni_socket;         /* --cni-socket. */
 static bool simulate_dpu;        /* --simulate-dpu. */
 static char *sysfs_root;         /* --sysfs-root. */
 static int cni_add_timeout = CNI_DEFAULT_ADD_TIMEOUT; /* --cni-add-timeout. */
+static int cni_max_requests = CNI_DEFAULT_MAX_REQUESTS; /* --cni-max-... */
 
 static unixctl_cb_func ovn_dpu_host_exit;
 static unixctl_cb_func lease_status;
@@ -83,6 +84,7 @@ main(int argc, char *argv[])
         .simulated = simulate_dpu,
         .sysfs_root = sysfs_root,
         .add_timeout = cni_add_timeout,
+        .max_requests = cni_max_requests,
     };
     char *error = cni_server_create(cni_socket, lease, &cni_settings, &cni);
     if (error) {
@@ -147,6 +149,7 @@ parse_options(int argc, char *argv[])
         OPT_UNIXCTL = UCHAR_MAX + 1,
         OPT_CNI_SOCKET,
         OPT_CNI_ADD_TIMEOUT,
+        OPT_CNI_MAX_REQUESTS,
         OPT_SIMULATE_DPU,
         OPT_SYSFS_ROOT,
         OVN_DPU_NODE_NAME_OPTION_ENUM,
@@ -161,6 +164,7 @@ parse_options(int argc, char *argv[])
         {"unixctl", required_argument, NULL, OPT_UNIXCTL},
         {"cni-socket", required_argument, NULL, OPT_CNI_SOCKET},
         {"cni-add-timeout", required_argument, NULL, OPT_CNI_ADD_TIMEOUT},
+        {"cni-max-requests", required_argument, NULL, OPT_CNI_MAX_REQUESTS},
         {"simulate-dpu", no_argument, NULL, OPT_SIMULATE_DPU},
         {"sysfs-root", required_argument, NULL, OPT_SYSFS_ROOT},
         OVN_DPU_NODE_NAME_LONG_OPTION,
@@ -206,6 +210,15 @@ parse_options(int argc, char *argv[])
                 || cni_add_timeout < 1 || cni_add_timeout > 3600) {
                 ovs_fatal(0, "--cni-add-timeout: \"%s\" is not a number of "
                           "seconds between 1 and 3600", optarg);
+            }
+            break;
+
+        case OPT_CNI_MAX_REQUESTS:
+            if (!str_to_int(optarg, 10, &cni_max_requests)
+                || cni_max_requests < 1
+                || cni_max_requests > CNI_MAX_MAX_REQUESTS) {
+                ovs_fatal(0, "--cni-max-requests: \"%s\" is not a number "
+                          "between 1 and %d", optarg, CNI_MAX_MAX_REQUESTS);
             }
             break;
 
@@ -279,6 +292,10 @@ usage(void)
            "  --cni-add-timeout=SECS  how long ADD waits for the DPU to plug "
            "a VF\n"
            "                          (default: %d)\n"
+           "  --cni-max-requests=N    requests in flight beyond which ADD, "
+           "CHECK and\n"
+           "                          GC fail at once as busy (default: "
+           "%d)\n"
            "  --simulate-dpu          VFs are veths named eth<pf>-<vf>, and "
            "deviceID\n"
            "                          is that name (dpu-simulator "
@@ -287,7 +304,7 @@ usage(void)
            "(default: /sys)\n"
            "\nKubernetes options (the host cluster's API server):\n",
            program_name, program_name, CNI_DEFAULT_SOCKET,
-           CNI_DEFAULT_ADD_TIMEOUT);
+           CNI_DEFAULT_ADD_TIMEOUT, CNI_DEFAULT_MAX_REQUESTS);
     k8s_options_usage();
     dpu_lease_options_usage();
     daemon_usage();

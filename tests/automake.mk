@@ -24,7 +24,8 @@ TESTSUITE_AT = \
 	tests/deploy.at \
 	tests/lease-faults.at \
 	tests/dpu-bind.at \
-	tests/sandbox.at
+	tests/sandbox.at \
+	tests/security.at
 
 TESTSUITE = $(srcdir)/tests/testsuite
 DISTCLEANFILES += tests/atconfig tests/atlocal

@@ -12,7 +12,16 @@
  *   patch PATH JSON           JSON merge patch
  *   delete PATH               DELETE
  *   watch PATH [--label-selector=S] [--field-selector=S] [--count=N]
- *                             list + watch, print each event until N
+ *         [--until-error] [--watches=N] [--rss-at=N]
+ *                             list + watch, print each event until N;
+ *                             --until-error: stop at the first failure
+ *                             and print "error: ..."; --watches=N: stop
+ *                             once N watch requests were started, printing
+ *                             no events; --rss-at=N: print "rss-at-N=KB"
+ *                             (VmRSS) once N watches were started, and
+ *                             "rss-at-end=KB" when it stops
+ *   watch-once PATH           one watch request (PATH carries watch=1):
+ *                             print each event, then the outcome
  *   twice PATH SHELL-COMMAND  GET PATH, run SHELL-COMMAND, wait long
  *                             enough for the client to look at its token
  *                             file again, GET PATH again
@@ -33,6 +42,7 @@
 #include <config.h>
 
 #include <cjson/cJSON.h>
+#include <errno.h>
 #include <getopt.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -159,12 +169,35 @@ run_request(struct k8s_client *client, struct k8s_request *request)
     return status;
 }
 
+/* Returns this process's resident set size in kB, from /proc. */
+static long long int
+get_rss_kb(void)
+{
+    FILE *stream = fopen("/proc/self/status", "r");
+    long long int kb = -1;
+    char line[256];
+
+    if (!stream) {
+        ovs_fatal(errno, "/proc/self/status");
+    }
+    while (fgets(line, sizeof line, stream)) {
+        if (sscanf(line, "VmRSS: %lld kB", &kb) == 1) {
+            break;
+        }
+    }
+    fclose(stream);
+    return kb;
+}
+
 static int
 do_watch(struct k8s_client *client, int argc, char *argv[])
 {
     const char *label_selector = NULL;
     const char *field_selector = NULL;
     long long int count = LLONG_MAX;
+    long long int max_watches = LLONG_MAX;
+    long long int rss_at = -1;
+    bool until_error = false;
     const char *path = NULL;
 
     for (int i = 1; i < argc; i++) {
@@ -174,6 +207,12 @@ do_watch(struct k8s_client *client, int argc, char *argv[])
             field_selector = argv[i] + 17;
         } else if (!strncmp(argv[i], "--count=", 8)) {
             count = atoll(argv[i] + 8);
+        } else if (!strncmp(argv[i], "--watches=", 10)) {
+            max_watches = atoll(argv[i] + 10);
+        } else if (!strncmp(argv[i], "--rss-at=", 9)) {
+            rss_at = atoll(argv[i] + 9);
+        } else if (!strcmp(argv[i], "--until-error")) {
+            until_error = true;
         } else if (!path) {
             path = argv[i];
         } else {
@@ -188,9 +227,38 @@ do_watch(struct k8s_client *client, int argc, char *argv[])
                                            field_selector);
     bool synced = false;
     long long int n = 0;
+    int status = 0;
     while (n < count) {
         k8s_client_run(client);
         k8s_watch_run(w);
+
+        if (until_error && k8s_watch_get_error(w)) {
+            printf("error: %s\n", k8s_watch_get_error(w));
+            status = 1;
+            break;
+        }
+        if (max_watches != LLONG_MAX) {
+            /* Counting reconnects: the events do not matter. */
+            struct k8s_event *e;
+            while ((e = k8s_watch_next_event(w))) {
+                k8s_event_destroy(e);
+            }
+
+            struct k8s_watch_stats stats;
+            k8s_watch_get_stats(w, &stats);
+            if (rss_at >= 0 && stats.watches >= rss_at) {
+                printf("rss-at-%lld=%lld\n", rss_at, get_rss_kb());
+                rss_at = -1;
+            }
+            if (stats.watches >= max_watches) {
+                printf("rss-at-end=%lld\n", get_rss_kb());
+                break;
+            }
+            k8s_client_wait(client);
+            k8s_watch_wait(w);
+            poll_block();
+            continue;
+        }
 
         if (!synced && k8s_watch_is_synced(w)) {
             /* Events from the initial list come before "SYNCED". */
@@ -225,8 +293,54 @@ do_watch(struct k8s_client *client, int argc, char *argv[])
     struct k8s_watch_stats stats;
     k8s_watch_get_stats(w, &stats);
     printf("lists=%llu relists=%llu\n", stats.lists, stats.relists);
+    if (max_watches != LLONG_MAX) {
+        printf("watches=%llu failures=%llu\n", stats.watches,
+               stats.failures);
+    }
     k8s_watch_destroy(w);
-    return 0;
+    return status;
+}
+
+/* The "watch-once" command: one watch request, without k8s-watch.c. */
+static int
+do_watch_once(struct k8s_client *client, const char *path)
+{
+    struct k8s_request *request = k8s_request_watch(client, path);
+    bool done;
+
+    do {
+        k8s_client_run(client);
+        done = k8s_request_is_done(request);
+
+        cJSON *event;
+        while ((event = k8s_request_pop_event(request))) {
+            const cJSON *type = cJSON_GetObjectItemCaseSensitive(event,
+                                                                 "type");
+            printf("event %s\n", type->valuestring);
+            cJSON_Delete(event);
+        }
+        fflush(stdout);
+        if (!done) {
+            k8s_client_wait(client);
+            k8s_request_wait(request);
+            poll_block();
+        }
+    } while (!done);
+
+    const struct k8s_result *r = k8s_request_result(request);
+    int status = 0;
+    if (k8s_result_ok(r)) {
+        printf("HTTP %d, stream ended\n", r->http_status);
+    } else {
+        printf("error: %s\n", r->error);
+        if (r->reason) {
+            printf("reason: %s\n", r->reason);
+        }
+        printf("gone: %s\n", k8s_result_is_gone(r) ? "yes" : "no");
+        status = 1;
+    }
+    k8s_request_destroy(request);
+    return status;
 }
 
 /* Reads all of stdin into 's'. */
@@ -372,6 +486,8 @@ test_k8s_client_main(int argc, char *argv[])
     int status;
     if (!strcmp(command, "watch")) {
         status = do_watch(client, argc, argv);
+    } else if (!strcmp(command, "watch-once") && argc == 2) {
+        status = do_watch_once(client, path);
     } else if (!strcmp(command, "get") && argc == 2) {
         status = run_request(client, k8s_request_get(client, path));
     } else if (!strcmp(command, "twice") && argc == 3) {
