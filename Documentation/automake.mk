@@ -4,5 +4,6 @@ EXTRA_DIST += \
 	Documentation/dpu-binding.rst \
 	Documentation/dpu-lease.rst \
 	Documentation/k8s-client.rst \
+	Documentation/memory.rst \
 	Documentation/security.rst \
 	Documentation/testing.rst

@@ -28,6 +28,7 @@
 #include "openvswitch/poll-loop.h"
 #include "openvswitch/vlog.h"
 #include "ovn-dpu-daemon.h"
+#include "pod-annotations.h"
 #include "smap.h"
 #include "socket-util.h"
 #include "stream.h"
@@ -301,6 +302,7 @@ cni_server_create(const char *path, const struct dpu_lease_watcher *lease,
         char *selector = xasprintf("spec.nodeName=%s", settings->node);
         s->pods = k8s_watch_create(settings->k8s, "/api/v1/pods", NULL,
                                    selector);
+        k8s_watch_set_trim(s->pods, pod_ann_trim_pod);
         free(selector);
     }
     char *state_dir = dir_name(path);

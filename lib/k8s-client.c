@@ -42,6 +42,15 @@ VLOG_DEFINE_THIS_MODULE(k8s_client);
 #define K8S_REQUEST_TIMEOUT_MS (30 * 1000)
 #define K8S_CONNECT_TIMEOUT_MS (10 * 1000)
 
+/* At most this many requests other than watches are handed to libcurl at
+ * once; the others wait in the client's queue, in order.  Each request in
+ * libcurl's hands costs its own buffers (about 80 kB in libcurl 7.88) and
+ * more state; without a limit, an agent that patches 200 pods at once
+ * would hold 200 of them, grow its heap by some 20 MB for a moment and,
+ * fragmented, never give most of it back.  Watches are not counted: they
+ * live long and must not wait behind each other. */
+#define K8S_MAX_ACTIVE_REQUESTS 8
+
 /* How often, at most, we stat() the token file to see if it changed. */
 #define K8S_TOKEN_CHECK_MS 1000
 #define K8S_MAX_TOKEN_SIZE (64 * 1024)
@@ -61,6 +70,8 @@ struct k8s_client {
     long long int timer;        /* When libcurl wants to run, or
                                  * LLONG_MAX for never. */
     struct ovs_list requests;   /* Contains "struct k8s_request"s. */
+    struct ovs_list queue;      /* Requests not yet started, in order. */
+    size_t n_active;            /* Non-watch requests started, unfinished. */
 
     /* Bearer token, from config.token or re-read from config.token_file. */
     char *token;
@@ -93,7 +104,12 @@ static const char *const method_names[] = {
 struct k8s_request {
     struct ovs_list list_node;  /* In k8s_client's 'requests'. */
     struct k8s_client *client;
-    CURL *easy;                 /* NULL once finished. */
+    CURL *easy;                 /* While started and not finished. */
+    struct ovs_list queue_node; /* In k8s_client's 'queue' while queued. */
+    bool queued;                /* Waiting in the client's queue. */
+    bool active;                /* Counted in client's 'n_active'. */
+    char *body_text;            /* Request body until started, or NULL. */
+    char *content_type;         /* Content-Type until started, or NULL. */
     struct curl_slist *headers;
     enum k8s_method method;
     char *path;
@@ -126,6 +142,8 @@ struct k8s_event_node {
 };
 
 static void k8s_request_finish(struct k8s_request *, CURLcode);
+static void k8s_request_launch(struct k8s_request *);
+static void k8s_client_start_queued(struct k8s_client *);
 static void k8s_client_check_token(struct k8s_client *, bool force);
 
 /* Global libcurl initialization, done once per process. */
@@ -213,6 +231,7 @@ k8s_client_create(const struct k8s_config *config, const char *user_agent)
     hmap_init(&client->sockets);
     client->timer = LLONG_MAX;
     ovs_list_init(&client->requests);
+    ovs_list_init(&client->queue);
 
     if (config->token) {
         client->token = xstrdup(config->token);
@@ -232,9 +251,8 @@ k8s_client_destroy(struct k8s_client *client)
     /* Requests outlive the client only as finished, detached objects. */
     struct k8s_request *request;
     LIST_FOR_EACH_POP (request, list_node, &client->requests) {
-        if (request->easy) {
+        if (!k8s_request_is_done(request)) {
             request->local_error = xstrdup("client destroyed");
-            curl_multi_remove_handle(client->multi, request->easy);
             k8s_request_finish(request, CURLE_ABORTED_BY_CALLBACK);
         }
         request->client = NULL;
@@ -587,7 +605,6 @@ k8s_request_start(struct k8s_client *client, enum k8s_method method,
                   const char *content_type, bool is_watch)
 {
     struct k8s_request *request = xzalloc(sizeof *request);
-    const struct k8s_config *cfg = &client->config;
 
     request->client = client;
     request->method = method;
@@ -600,11 +617,43 @@ k8s_request_start(struct k8s_client *client, enum k8s_method method,
     ovs_list_push_back(&client->requests, &request->list_node);
     client->stats.requests++;
 
+    if (body) {
+        char *text = cJSON_PrintUnformatted(body);
+        if (!text) {
+            request->local_error = xstrdup("cannot serialize request body");
+            k8s_request_finish(request, CURLE_ABORTED_BY_CALLBACK);
+            return request;
+        }
+        request->body_text = xstrdup(text);
+        cJSON_free(text);
+    }
+    request->content_type = nullable_xstrdup(content_type);
+
+    if (!is_watch && client->n_active >= K8S_MAX_ACTIVE_REQUESTS) {
+        request->queued = true;
+        ovs_list_push_back(&client->queue, &request->queue_node);
+        VLOG_DBG("%s %s: queued", method_names[method], path);
+    } else {
+        k8s_request_launch(request);
+    }
+    return request;
+}
+
+/* Hands 'request' to libcurl. */
+static void
+k8s_request_launch(struct k8s_request *request)
+{
+    struct k8s_client *client = request->client;
+    const struct k8s_config *cfg = &client->config;
+    enum k8s_method method = request->method;
+    const char *path = request->path;
+    bool is_watch = request->is_watch;
+
     CURL *easy = request->easy = curl_easy_init();
     if (!easy) {
         request->local_error = xstrdup("curl_easy_init() failed");
         k8s_request_finish(request, CURLE_FAILED_INIT);
-        return request;
+        return;
     }
 
     char *url = xasprintf("%s%s", cfg->server, path);
@@ -662,8 +711,8 @@ k8s_request_start(struct k8s_client *client, enum k8s_method method,
         explicit_bzero(auth, strlen(auth));
         free(auth);
     }
-    if (content_type) {
-        char *ct = xasprintf("Content-Type: %s", content_type);
+    if (request->content_type) {
+        char *ct = xasprintf("Content-Type: %s", request->content_type);
         headers = curl_slist_append(headers, ct);
         free(ct);
     }
@@ -681,27 +730,42 @@ k8s_request_start(struct k8s_client *client, enum k8s_method method,
         curl_easy_setopt(easy, CURLOPT_CUSTOMREQUEST, method_names[method]);
         break;
     }
-    if (body) {
-        char *text = cJSON_PrintUnformatted(body);
-        if (!text) {
-            request->local_error = xstrdup("cannot serialize request body");
-            k8s_request_finish(request, CURLE_ABORTED_BY_CALLBACK);
-            return request;
-        }
-        curl_easy_setopt(easy, CURLOPT_POSTFIELDSIZE, (long) strlen(text));
-        curl_easy_setopt(easy, CURLOPT_COPYPOSTFIELDS, text);
-        cJSON_free(text);
+    if (request->body_text) {
+        curl_easy_setopt(easy, CURLOPT_POSTFIELDSIZE,
+                         (long) strlen(request->body_text));
+        curl_easy_setopt(easy, CURLOPT_COPYPOSTFIELDS, request->body_text);
+        free(request->body_text);
+        request->body_text = NULL;
     }
+    free(request->content_type);
+    request->content_type = NULL;
 
     CURLMcode mc = curl_multi_add_handle(client->multi, easy);
     if (mc) {
         request->local_error = xasprintf("curl_multi_add_handle: %s",
                                          curl_multi_strerror(mc));
         k8s_request_finish(request, CURLE_FAILED_INIT);
-        return request;
+        return;
+    }
+    if (!is_watch) {
+        request->active = true;
+        client->n_active++;
     }
     VLOG_DBG("%s %s", method_names[method], path);
-    return request;
+}
+
+/* Starts queued requests while there is room. */
+static void
+k8s_client_start_queued(struct k8s_client *client)
+{
+    while (client->n_active < K8S_MAX_ACTIVE_REQUESTS
+           && !ovs_list_is_empty(&client->queue)) {
+        struct k8s_request *request = CONTAINER_OF(
+            ovs_list_pop_front(&client->queue), struct k8s_request,
+            queue_node);
+        request->queued = false;
+        k8s_request_launch(request);
+    }
 }
 
 struct k8s_request *
@@ -829,6 +893,18 @@ k8s_request_finish(struct k8s_request *request, CURLcode code)
     if (request->easy) {
         curl_easy_getinfo(request->easy, CURLINFO_RESPONSE_CODE, &http_status);
     }
+    if (request->queued) {
+        ovs_list_remove(&request->queue_node);
+        request->queued = false;
+    }
+    if (request->active) {
+        request->active = false;
+        client->n_active--;
+    }
+    free(request->body_text);
+    request->body_text = NULL;
+    free(request->content_type);
+    request->content_type = NULL;
     r->http_status = http_status;
     request->finish = time_msec();
 
@@ -940,6 +1016,7 @@ k8s_client_run(struct k8s_client *client)
             k8s_request_finish((struct k8s_request *) (void *) private, code);
         }
     }
+    k8s_client_start_queued(client);
 }
 
 void
@@ -954,6 +1031,10 @@ k8s_client_wait(struct k8s_client *client)
     if (client->timer != LLONG_MAX) {
         poll_timer_wait_until(client->timer);
     }
+    if (client->n_active < K8S_MAX_ACTIVE_REQUESTS
+        && !ovs_list_is_empty(&client->queue)) {
+        poll_immediate_wake();
+    }
 }
 
 void
@@ -962,7 +1043,7 @@ k8s_request_destroy(struct k8s_request *request)
     if (!request) {
         return;
     }
-    if (request->easy) {
+    if (!k8s_request_is_done(request)) {
         request->local_error = xstrdup("canceled");
         k8s_request_finish(request, CURLE_ABORTED_BY_CALLBACK);
     }
@@ -981,13 +1062,13 @@ k8s_request_destroy(struct k8s_request *request)
 bool
 k8s_request_is_done(const struct k8s_request *request)
 {
-    return !request->easy;
+    return request->finish != LLONG_MAX;
 }
 
 void
 k8s_request_wait(const struct k8s_request *request)
 {
-    if (!request->easy || k8s_request_has_events(request)) {
+    if (k8s_request_is_done(request) || k8s_request_has_events(request)) {
         poll_immediate_wake();
     }
 }
@@ -995,7 +1076,7 @@ k8s_request_wait(const struct k8s_request *request)
 const struct k8s_result *
 k8s_request_result(const struct k8s_request *request)
 {
-    ovs_assert(!request->easy);
+    ovs_assert(k8s_request_is_done(request));
     return &request->result;
 }
 

@@ -55,6 +55,12 @@ VLOG_DEFINE_THIS_MODULE(k8s_watch);
 #define K8S_WATCH_TIMEOUT_MIN_S 300
 #define K8S_WATCH_TIMEOUT_MAX_S 600
 
+/* A LIST asks for pages of at most this many objects ("limit", then
+ * "continue" with the token of the previous page, all from one snapshot of
+ * the server), as client-go's reflector does, so that listing many objects
+ * never holds the whole response, body and parsed, in memory at once. */
+#define K8S_WATCH_LIST_PAGE_SIZE 100
+
 enum k8s_watch_state {
     K8S_WATCH_LISTING,          /* LIST in flight. */
     K8S_WATCH_WATCHING,         /* Watch stream in flight. */
@@ -88,7 +94,10 @@ struct k8s_watch {
     int backoff_ms;
     char *last_error;
 
+    k8s_watch_trim_func *trim;  /* Applied to each object received. */
     struct shash cache;         /* Key -> cJSON object. */
+    char *list_continue;        /* Token for the next page of the LIST. */
+    struct shash list_seen;     /* Keys in the LIST's pages so far. */
     bool synced;
     struct ovs_list events;     /* Contains "struct k8s_event_node"s. */
 
@@ -162,10 +171,17 @@ k8s_watch_create(struct k8s_client *client, const char *collection_path,
     w->label_selector = nullable_xstrdup(label_selector);
     w->field_selector = nullable_xstrdup(field_selector);
     shash_init(&w->cache);
+    shash_init(&w->list_seen);
     ovs_list_init(&w->events);
     w->backoff_ms = K8S_WATCH_BACKOFF_MIN_MS;
     k8s_watch_start_list(w);
     return w;
+}
+
+void
+k8s_watch_set_trim(struct k8s_watch *w, k8s_watch_trim_func *trim)
+{
+    w->trim = trim;
 }
 
 void
@@ -187,6 +203,8 @@ k8s_watch_destroy(struct k8s_watch *w)
         shash_delete(&w->cache, sn);
     }
     shash_destroy(&w->cache);
+    shash_destroy(&w->list_seen);
+    free(w->list_continue);
     free(w->collection_path);
     free(w->label_selector);
     free(w->field_selector);
@@ -290,19 +308,36 @@ k8s_watch_add_selectors(const struct k8s_watch *w, struct ds *path)
     }
 }
 
+/* Requests the next page of the LIST: the first one if 'w->list_continue'
+ * is NULL. */
 static void
-k8s_watch_start_list(struct k8s_watch *w)
+k8s_watch_request_page(struct k8s_watch *w)
 {
     struct ds path = DS_EMPTY_INITIALIZER;
+    char limit[16];
 
+    snprintf(limit, sizeof limit, "%d", K8S_WATCH_LIST_PAGE_SIZE);
     ds_put_cstr(&path, w->collection_path);
     k8s_watch_add_selectors(w, &path);
+    k8s_path_add_query(&path, "limit", limit);
+    if (w->list_continue) {
+        k8s_path_add_query(&path, "continue", w->list_continue);
+    }
     k8s_request_destroy(w->request);
     w->request = k8s_request_get(w->client, ds_cstr(&path));
     w->request_start = time_msec();
     w->state = K8S_WATCH_LISTING;
-    w->stats.lists++;
     ds_destroy(&path);
+}
+
+static void
+k8s_watch_start_list(struct k8s_watch *w)
+{
+    free(w->list_continue);
+    w->list_continue = NULL;
+    shash_clear(&w->list_seen);
+    w->stats.lists++;
+    k8s_watch_request_page(w);
 }
 
 static void
@@ -331,8 +366,10 @@ k8s_watch_start_watch(struct k8s_watch *w)
     ds_destroy(&path);
 }
 
-/* Replaces the cache by the items of a successful LIST 'body', queueing an
- * event for each object that is new, changed or gone. */
+/* Stores the items of a successful page of a LIST 'body' in the cache,
+ * queueing an event for each object that is new or changed, and asks for
+ * the next page.  After the last page, removes from the cache (with an
+ * event) each object that no page listed, and starts watching. */
 static void
 k8s_watch_process_list(struct k8s_watch *w, cJSON *body)
 {
@@ -352,13 +389,12 @@ k8s_watch_process_list(struct k8s_watch *w, cJSON *body)
         return;
     }
 
-    /* Objects that are not in the new list are deleted. */
-    struct shash seen = SHASH_INITIALIZER(&seen);
+    struct shash *seen = &w->list_seen;
     cJSON *item;
     while (cJSON_IsArray(items) && (item = cJSON_DetachItemFromArray(items,
                                                                      0))) {
         char *key = k8s_object_key(item);
-        if (!key || shash_find(&seen, key)) {
+        if (!key || shash_find(seen, key)) {
             static struct vlog_rate_limit rl = VLOG_RATE_LIMIT_INIT(5, 20);
             VLOG_WARN_RL(&rl, "LIST %s: ignoring item %s", w->collection_path,
                          key ? "listed twice" : "without metadata.name");
@@ -366,20 +402,35 @@ k8s_watch_process_list(struct k8s_watch *w, cJSON *body)
             free(key);
             continue;
         }
-        shash_add(&seen, key, NULL);
+        shash_add(seen, key, NULL);
+        if (w->trim) {
+            w->trim(item);
+        }
         k8s_watch_upsert(w, key, item);
         free(key);
     }
 
+    const cJSON *cont = cJSON_GetObjectItemCaseSensitive(metadata,
+                                                         "continue");
+    if (cJSON_IsString(cont) && cont->valuestring[0]) {
+        free(w->list_continue);
+        w->list_continue = xstrdup(cont->valuestring);
+        k8s_watch_request_page(w);
+        return;
+    }
+    free(w->list_continue);
+    w->list_continue = NULL;
+
+    /* Objects that are not in the new list are deleted. */
     struct shash_node *node;
     SHASH_FOR_EACH_SAFE (node, &w->cache) {
-        if (!shash_find(&seen, node->name)) {
+        if (!shash_find(seen, node->name)) {
             char *key = xstrdup(node->name);
             k8s_watch_remove(w, key, NULL);
             free(key);
         }
     }
-    shash_destroy(&seen);
+    shash_clear(seen);
 
     k8s_watch_set_resource_version(w, rv->valuestring);
     w->synced = true;
@@ -431,6 +482,9 @@ k8s_watch_process_event(struct k8s_watch *w, cJSON *event)
                          w->collection_path, type);
         } else {
             k8s_watch_set_resource_version(w, rv);
+            if (w->trim) {
+                w->trim(object);
+            }
             if (type[0] == 'D') {
                 k8s_watch_remove(w, key, object);
             } else {
@@ -465,7 +519,12 @@ k8s_watch_run(struct k8s_watch *w)
     case K8S_WATCH_LISTING:
         if (k8s_request_is_done(w->request)) {
             const struct k8s_result *r = k8s_request_result(w->request);
-            if (!k8s_result_ok(r)) {
+            if (w->list_continue && k8s_result_is_gone(r)) {
+                /* The snapshot that the pages came from is gone. */
+                VLOG_INFO("LIST %s: continue token expired, listing again",
+                          w->collection_path);
+                k8s_watch_start_list(w);
+            } else if (!k8s_result_ok(r)) {
                 k8s_watch_fail(w, r->error);
             } else {
                 cJSON *body = k8s_request_steal_body(w->request);

@@ -4,10 +4,11 @@
  * agents need.
  *
  * A "struct k8s_watch" lists a collection (optionally narrowed by label and
- * field selectors), then watches it from the list's resourceVersion.  When
- * the watch stream ends it resumes from the last resourceVersion it saw
- * (kept fresh by bookmarks); when the server says that version is too old
- * (410 Gone) it lists again and reports only what really changed, so
+ * field selectors), in pages of at most 100 objects from one snapshot, then
+ * watches it from the list's resourceVersion.  When the watch stream ends
+ * it resumes from the last resourceVersion it saw (kept fresh by
+ * bookmarks); when the server says that version is too old (410 Gone) it
+ * lists again and reports only what really changed, so
  * consumers never see a spurious event for an object that is unchanged.
  * When the server cannot be reached it retries with exponential backoff.
  *
@@ -54,6 +55,16 @@ struct k8s_watch *k8s_watch_create(struct k8s_client *,
 void k8s_watch_destroy(struct k8s_watch *);
 void k8s_watch_run(struct k8s_watch *);
 void k8s_watch_wait(struct k8s_watch *);
+
+/* Makes 'w' pass each object it receives, before it caches it or hands it
+ * out in an event, to 'trim', which may delete from it whatever the
+ * consumer never reads, so that a cache of many objects costs memory for
+ * just the fields that matter (pod_ann_trim_pod() in pod-annotations.h is
+ * one).  'trim' must leave metadata.name, metadata.namespace and
+ * metadata.resourceVersion alone.  Call it right after k8s_watch_create(),
+ * before the first k8s_watch_run(). */
+typedef void k8s_watch_trim_func(struct cJSON *object);
+void k8s_watch_set_trim(struct k8s_watch *, k8s_watch_trim_func *);
 
 /* Returns the next change, which the caller must free with
  * k8s_event_destroy(), or NULL if there is none now. */

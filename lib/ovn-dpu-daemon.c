@@ -10,6 +10,9 @@
 #include <cjson/cJSON.h>
 #include <ctype.h>
 #include <errno.h>
+#ifdef __GLIBC__
+#include <malloc.h>
+#endif
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -19,7 +22,10 @@
 #include "k8s-config.h"
 #include "k8s-names.h"
 #include "openvswitch/dynamic-string.h"
+#include "openvswitch/poll-loop.h"
 #include "openvswitch/vlog.h"
+#include "simap.h"
+#include "timeval.h"
 #include "unixctl.h"
 #include "util.h"
 
@@ -171,4 +177,48 @@ ovn_dpu_k8s_destroy(void)
     free(server_version);
     server_version = NULL;
     status_client = NULL;
+}
+
+/* Giving freed heap memory back. */
+
+static long long int heap_next_check = LLONG_MIN;
+static long long int heap_next_trim = LLONG_MIN;
+static bool heap_trim_due;
+static unsigned int heap_trims;
+
+void
+ovn_dpu_heap_run(void)
+{
+#if defined(__GLIBC__) && (__GLIBC__ > 2 \
+                           || (__GLIBC__ == 2 && __GLIBC_MINOR__ >= 33))
+    long long int now = time_msec();
+
+    /* mallinfo2() walks the free lists, so not on every iteration of a
+     * busy loop either. */
+    if (!heap_trim_due && now >= heap_next_check) {
+        heap_next_check = now + OVN_DPU_HEAP_TRIM_INTERVAL_MS / 10;
+        struct mallinfo2 mi = mallinfo2();
+        heap_trim_due = mi.fordblks > OVN_DPU_HEAP_TRIM_FREE;
+    }
+    if (heap_trim_due && now >= heap_next_trim) {
+        malloc_trim(0);
+        heap_trims++;
+        heap_trim_due = false;
+        heap_next_trim = now + OVN_DPU_HEAP_TRIM_INTERVAL_MS;
+    }
+#endif
+}
+
+void
+ovn_dpu_heap_wait(void)
+{
+    if (heap_trim_due) {
+        poll_timer_wait_until(heap_next_trim);
+    }
+}
+
+void
+ovn_dpu_heap_get_usage(struct simap *usage)
+{
+    simap_put(usage, "heap-trims", heap_trims);
 }

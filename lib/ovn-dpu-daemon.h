@@ -53,4 +53,22 @@ void ovn_dpu_k8s_run(void);
 void ovn_dpu_k8s_wait(void);
 void ovn_dpu_k8s_destroy(void);
 
+/* Giving freed heap memory back to the kernel.  glibc's free() returns
+ * memory to the kernel only from the top of the heap, so after a burst
+ * (200 pods bound at once, a relist) a daemon's heap keeps its high-water
+ * mark resident although most of it is free.  ovn_dpu_heap_run(), called
+ * once per main loop iteration, calls malloc_trim(0) once the heap holds
+ * more than OVN_DPU_HEAP_TRIM_FREE bytes free, at most once per
+ * OVN_DPU_HEAP_TRIM_INTERVAL_MS, which releases every whole free page
+ * wherever it is; ovn_dpu_heap_wait() wakes the loop when a trim that
+ * was held back by that interval is due.  Without glibc both do
+ * nothing.  The number of trims shows in the "memory/show" output of
+ * ovs-appctl as "heap-trims". */
+#define OVN_DPU_HEAP_TRIM_FREE (512 * 1024)
+#define OVN_DPU_HEAP_TRIM_INTERVAL_MS 1000
+void ovn_dpu_heap_run(void);
+void ovn_dpu_heap_wait(void);
+struct simap;
+void ovn_dpu_heap_get_usage(struct simap *usage);
+
 #endif /* ovn-dpu-daemon.h */

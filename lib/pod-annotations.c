@@ -919,3 +919,49 @@ pod_network_ip_list(const struct pod_network *net)
     }
     return ds_steal_cstr(&s);
 }
+
+/* Pod objects. */
+
+/* Deletes every member of 'object' (if it is an object) whose name is not
+ * in 'keep', a NULL-terminated list. */
+static void
+keep_members(cJSON *object, const char *const *keep)
+{
+    if (!cJSON_IsObject(object)) {
+        return;
+    }
+    cJSON *item = object->child;
+    while (item) {
+        cJSON *next = item->next;
+        const char *const *k = keep;
+        while (*k && (!item->string || strcmp(*k, item->string))) {
+            k++;
+        }
+        if (!*k) {
+            cJSON_Delete(cJSON_DetachItemViaPointer(object, item));
+        }
+        item = next;
+    }
+}
+
+void
+pod_ann_trim_pod(cJSON *pod)
+{
+    static const char *const top[] = { "metadata", "spec", NULL };
+    static const char *const metadata[] = {
+        "name", "namespace", "uid", "resourceVersion", "deletionTimestamp",
+        "annotations", NULL
+    };
+    static const char *const annotations[] = {
+        POD_ANN_CONNECTION_DETAILS, POD_ANN_CONNECTION_STATUS,
+        POD_ANN_POD_NETWORKS, NULL
+    };
+    static const char *const spec[] = { "nodeName", "hostNetwork", NULL };
+
+    keep_members(pod, top);
+    cJSON *md = cJSON_GetObjectItemCaseSensitive(pod, "metadata");
+    keep_members(md, metadata);
+    keep_members(cJSON_GetObjectItemCaseSensitive(md, "annotations"),
+                 annotations);
+    keep_members(cJSON_GetObjectItemCaseSensitive(pod, "spec"), spec);
+}

@@ -46,6 +46,8 @@
 #include "openvswitch/compiler.h"
 #include "openvswitch/shash.h"
 
+struct cJSON;
+
 #define POD_ANN_CONNECTION_DETAILS "k8s.ovn.org/dpu.connection-details"
 #define POD_ANN_CONNECTION_STATUS "k8s.ovn.org/dpu.connection-status"
 #define POD_ANN_POD_NETWORKS "k8s.ovn.org/pod-networks"
@@ -152,6 +154,18 @@ void pod_networks_clear(struct shash *networks);
  * the "ip_addresses" external id on an OVS Interface.  The caller must
  * free() it. */
 char *pod_network_ip_list(const struct pod_network *);
+
+/* Pod objects.
+ * ============ */
+
+/* Deletes from 'pod', a Pod object as the API server returns it, every
+ * member that neither agent reads, keeping only metadata.name, namespace,
+ * uid, resourceVersion and deletionTimestamp, the three annotations above
+ * (other annotations go), and spec.nodeName and spec.hostNetwork.  A pod
+ * of a real cluster (containers, volumes, status, managedFields) shrinks
+ * from some hundreds of JSON nodes to about a dozen.  For
+ * k8s_watch_set_trim(). */
+void pod_ann_trim_pod(struct cJSON *pod);
 
 /* Validators the codecs use, for other modules that take the same values
  * from elsewhere.  Each returns NULL or an error message to free(), which

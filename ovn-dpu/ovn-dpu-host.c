@@ -99,6 +99,7 @@ main(int argc, char *argv[])
         memory_run();
         if (memory_should_report()) {
             struct simap usage = SIMAP_INITIALIZER(&usage);
+            ovn_dpu_heap_get_usage(&usage);
             memory_report(&usage);
             simap_destroy(&usage);
         }
@@ -108,8 +109,10 @@ main(int argc, char *argv[])
         ovn_dpu_k8s_run();
         dpu_lease_watcher_run(lease);
         cni_server_run(cni);
+        ovn_dpu_heap_run();
 
         memory_wait();
+        ovn_dpu_heap_wait();
         unixctl_server_wait(unixctl);
         k8s_client_wait(k8s);
         ovn_dpu_k8s_wait();

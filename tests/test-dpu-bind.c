@@ -549,9 +549,10 @@ test_dpu_bind_main(int argc, char *argv[])
 
     struct driver d = {
         .loop = OVSDB_IDL_LOOP_INITIALIZER(
-            ovsdb_idl_create(db, &ovsrec_idl_class, true, true)),
+            ovsdb_idl_create(db, &ovsrec_idl_class, false, true)),
         .max_wait = max_wait,
     };
+    dpu_bindings_register_idl(d.loop.idl);
     d.bs = dpu_bindings_create(d.loop.idl, &cfg);
 
     run_script(&d, stdin);

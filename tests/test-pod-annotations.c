@@ -12,10 +12,15 @@
  *   pod-annotations put-status [NAD STATE [REASON]]...
  *       Build a connection-status annotation, STATE being "Ready" or
  *       "Error", REASON "-" for none, and print it.
+ *
+ *   pod-annotations trim-pod JSON...
+ *       Trim each JSON text, a Pod object, with pod_ann_trim_pod() and
+ *       print what is left (or "error: not JSON").
  */
 
 #include <config.h>
 
+#include <cjson/cJSON.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -119,12 +124,29 @@ test_put_status(int argc, char *argv[])
     shash_destroy(&statuses);
 }
 
+static void
+test_trim_pod(int argc, char *argv[])
+{
+    for (int i = 0; i < argc; i++) {
+        cJSON *pod = cJSON_Parse(argv[i]);
+        if (!pod) {
+            printf("error: not JSON\n");
+            continue;
+        }
+        pod_ann_trim_pod(pod);
+        char *text = cJSON_PrintUnformatted(pod);
+        puts(text);
+        cJSON_free(text);
+        cJSON_Delete(pod);
+    }
+}
+
 void
 test_pod_annotations_main(int argc, char *argv[])
 {
     if (argc < 2) {
         ovs_fatal(0, "usage: pod-annotations details|status|networks|"
-                  "put-status ARG...");
+                  "put-status|trim-pod ARG...");
     }
 
     const char *what = argv[1];
@@ -133,6 +155,10 @@ test_pod_annotations_main(int argc, char *argv[])
 
     if (!strcmp(what, "put-status")) {
         test_put_status(argc - 2, argv + 2);
+        return;
+    }
+    if (!strcmp(what, "trim-pod")) {
+        test_trim_pod(argc - 2, argv + 2);
         return;
     }
     if (i < argc && !strcmp(argv[i], "--simulated")) {

@@ -103,6 +103,14 @@ enum dpu_binding_state {
 
 const char *dpu_binding_state_name(enum dpu_binding_state);
 
+/* Makes 'idl', created with monitor_everything_by_default false, replicate
+ * the tables and columns of the Open_vSwitch database that this module
+ * reads and writes, and only those: a replica of every column (Interface
+ * statistics and status above all, which ovs-vswitchd rewrites every few
+ * seconds) would cost memory and wake-ups per port for nothing.  Call it
+ * before the first ovsdb_idl_run(). */
+void dpu_bindings_register_idl(struct ovsdb_idl *);
+
 struct dpu_bindings *dpu_bindings_create(struct ovsdb_idl *,
                                          const struct dpu_bindings_config *);
 void dpu_bindings_destroy(struct dpu_bindings *);

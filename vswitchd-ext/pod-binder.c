@@ -76,10 +76,12 @@ pod_binder_create(struct k8s_client *client, const char *node_name,
     pb->client = client;
     char *selector = xasprintf("spec.nodeName=%s", node_name);
     pb->watch = k8s_watch_create(client, "/api/v1/pods", NULL, selector);
+    k8s_watch_set_trim(pb->watch, pod_ann_trim_pod);
     free(selector);
 
     struct ovsdb_idl *idl = ovsdb_idl_create(ovs_remote, &ovsrec_idl_class,
-                                             true, true);
+                                             false, true);
+    dpu_bindings_register_idl(idl);
     pb->idl_loop = (struct ovsdb_idl_loop) OVSDB_IDL_LOOP_INITIALIZER(idl);
     pb->bindings = dpu_bindings_create(idl, bindings_config);
 
