@@ -43,8 +43,10 @@
 VLOG_DEFINE_THIS_MODULE(cni_server);
 
 /* At most this many plugin connections at once; more wait in the listen
- * backlog until one closes. */
-#define MAX_CONNS 256
+ * backlog until one closes.  Twice the default number of requests in
+ * flight, so that DELs still get through when that many ADDs wait, and
+ * well inside the usual limit of 1024 open files. */
+#define MAX_CONNS 512
 
 /* A connection on which no request arrives for this long, in ms, is
  * closed.  The plugin sends its request as soon as it connects, so only a

@@ -6,7 +6,7 @@
  * (created 0700 if missing; the socket is 0600), and serves many requests
  * at once on the poll loop: the plugin's connections are JSON-RPC
  * sessions, and nothing here blocks.  A connection that carries no request
- * for 10 seconds is closed.  Limits: at most 256 connections (more wait in
+ * for 10 seconds is closed.  Limits: at most 512 connections (more wait in
  * the listen backlog), a request of at most CNI_MAX_REQUEST_SIZE bytes (a
  * larger one is answered with an error and its connection closed), and at
  * most 'max_requests' requests in flight before an ADD, CHECK or GC is
@@ -81,10 +81,12 @@ struct cni_server_settings {
  * the runtime retries like any failed ADD.  DEL is never refused, since it
  * is what frees resources and ends waiting ADDs, and it finishes within a
  * few seconds; STATUS and VERSION are answered at once and never refused.
- * (The 256 connections of the socket bound DELs too.)  The kubelet starts
- * pods a few at a time, so 64 is far beyond normal load and only bounds
- * what a stuck DPU or a runaway client can pile up. */
-#define CNI_DEFAULT_MAX_REQUESTS 64
+ * (The 512 connections of the socket bound DELs too.)  The kubelet sets
+ * up pods in parallel, one goroutine each, so a node's whole complement
+ * (110 pods by default, often 250 on large nodes) may ADD at once: the
+ * default serves such a burst, leaves as many connections for DELs, and
+ * still bounds what a stuck DPU or a runaway client can pile up. */
+#define CNI_DEFAULT_MAX_REQUESTS 256
 #define CNI_MAX_MAX_REQUESTS 4096
 
 /* Creates a CNI server listening on the unix socket 'path' (absolute),
