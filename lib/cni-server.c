@@ -42,6 +42,13 @@
 
 VLOG_DEFINE_THIS_MODULE(cni_server);
 
+/* At most this many VFs are configured per main-loop iteration (each
+ * takes some 20 ms of netlink work, mostly the kernel's move to another
+ * network namespace), so that a burst of answers from the DPU cannot keep
+ * the loop from accepting connections, reading requests and timing the
+ * lease for seconds: the other pod events wait for the next iteration. */
+#define MAX_VF_CONFIGS_PER_RUN 16
+
 /* At most this many plugin connections at once; more wait in the listen
  * backlog until one closes.  Twice the default number of requests in
  * flight, so that DELs still get through when that many ADDs wait, and
@@ -155,6 +162,7 @@ struct cni_server {
     struct k8s_watch *pods;             /* This node's pods. */
 
     struct vf_attachments attachments;  /* The VFs we put in pods. */
+    int n_vf_configs;           /* VFs configured in this iteration. */
 
     struct ovs_list bg_patches;         /* Contains struct bg_patch. */
 
@@ -732,6 +740,7 @@ add_configure(struct cni_server *s, struct cni_call *call,
     cni_pod_build_config(net, req->nad, &a->cfg);
 
     long long int t0 = time_msec();
+    s->n_vf_configs++;
     char *why = vf_netns_attach(&a->cfg, &a->saved);
     VLOG_DBG("pod %s sandbox %s/%s: VF %s %s in %lld ms", call->pod_key,
              req->container_id, req->ifname, call->dev.netdev,
@@ -1294,7 +1303,9 @@ cni_server_run_pods(struct cni_server *s)
 
     k8s_watch_run(s->pods);
     struct k8s_event *event;
-    while ((event = k8s_watch_next_event(s->pods)) != NULL) {
+    s->n_vf_configs = 0;
+    while (s->n_vf_configs < MAX_VF_CONFIGS_PER_RUN
+           && (event = k8s_watch_next_event(s->pods)) != NULL) {
         struct cni_call *call;
         LIST_FOR_EACH_SAFE (call, node, &s->in_flight) {
             if (call->state != CALL_ADD_WAIT

@@ -203,8 +203,19 @@ forward(const struct cni_request *req, const struct smap *env,
     struct stream *stream;
 
     *outputp = NULL;
-    int retval = stream_open_block(stream_open(name, &stream, DSCP_DEFAULT),
-                                   req->timeout * 1000LL, &stream);
+    int retval;
+    for (long long int backoff = 10; ; backoff = MIN(backoff * 2, 250)) {
+        retval = stream_open_block(stream_open(name, &stream, DSCP_DEFAULT),
+                                   MAX(deadline - time_msec(), 1), &stream);
+        /* ovn-dpu-host is alive but its listen backlog is full, as in a
+         * burst of pods set up at once: connect() failed with EAGAIN,
+         * which Open vSwitch reports as EPROTO.  Knock again shortly. */
+        if ((retval != EAGAIN && retval != EPROTO)
+            || time_msec() + backoff >= deadline) {
+            break;
+        }
+        xnanosleep(backoff * 1000 * 1000);
+    }
     free(name);
     if (retval) {
         bool not_running = retval == ENOENT || retval == ECONNREFUSED;
