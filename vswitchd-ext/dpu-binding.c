@@ -114,6 +114,7 @@ struct binding {
     char *error;                /* In ERROR: why. */
     bool timed_out;             /* In ERROR: only ovn-installed missing. */
     bool link_up;               /* Representor brought up already. */
+    long long int link_retry_at; /* Retry a failed bring-up then. */
 };
 
 struct dpu_bindings {
@@ -806,6 +807,7 @@ ensure_link_up(struct dpu_bindings *bs, struct binding *b, long long int now)
     if (bs->set_link_state && !b->link_up) {
         int error = representor_set_up(b->rep, true);
         if (error) {
+            b->link_retry_at = now + bs->retry_ms;
             set_error(bs, b, now,
                       xasprintf("cannot bring representor %s up (%s)",
                                 b->rep, ovs_strerror(error)));
@@ -960,6 +962,13 @@ next_deadline(const struct dpu_bindings *bs, long long int now)
             next = MIN(next, b->state_since + bs->install_timeout_ms);
         } else if (b->state == DPU_BINDING_ERROR && !b->rep) {
             next = MIN(next, b->resolve_at);
+        } else if (b->state == DPU_BINDING_ERROR && !b->link_up
+                   && b->link_retry_at > now) {
+            /* Netlink refused to bring the representor up: nothing in
+             * the replica would tell us to try again.  (Once the time has
+             * come, the run either tried again or stopped short of it at
+             * an error that the replica will clear.) */
+            next = MIN(next, b->link_retry_at);
         }
     }
     SHASH_FOR_EACH (node, &bs->links_down) {
