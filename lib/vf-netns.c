@@ -159,6 +159,15 @@ open_socket(int ns_fd, struct nl_sock **sockp)
     return NULL;
 }
 
+/* Creates route netlink sockets in the host's namespace and in 'ns_fd'. */
+static char *
+open_sockets(int ns_fd, struct nl_sock **hostp, struct nl_sock **podp)
+{
+    *podp = NULL;
+    char *error = open_socket(-1, hostp);
+    return error ? error : open_socket(ns_fd, podp);
+}
+
 /* Links. */
 
 static int
@@ -383,10 +392,7 @@ vf_netns_attach(const struct vf_netns_config *cfg,
     if (ns_fd < 0) {
         return error;
     }
-    error = open_socket(-1, &host);
-    if (!error) {
-        error = open_socket(ns_fd, &pod);
-    }
+    error = open_sockets(ns_fd, &host, &pod);
     if (error) {
         goto out;
     }
@@ -479,10 +485,7 @@ vf_netns_detach(const char *netns, const char *ifname, const char *host_name,
         return error;
     }
 
-    error = open_socket(-1, &host);
-    if (!error) {
-        error = open_socket(ns_fd, &pod);
-    }
+    error = open_sockets(ns_fd, &host, &pod);
     if (error) {
         goto out;
     }
