@@ -40,6 +40,7 @@ VLOG_DEFINE_THIS_MODULE(ovn_dpu_controller);
 static char *node_name;
 static struct dpu_lease_config lease_config;
 static char *ovs_remote;
+static char *link_ledger;
 static struct dpu_bindings_config bindings_config;
 static struct dpu_pod_options pod_options = { .mtu = 1400 };
 
@@ -134,6 +135,7 @@ main(int argc, char *argv[])
     free(unixctl_path);
     free(node_name);
     free(ovs_remote);
+    free(link_ledger);
     return 0;
 }
 
@@ -148,6 +150,7 @@ parse_options(int argc, char *argv[])
         OPT_SYSFS_ROOT,
         OPT_MTU,
         OPT_OVN_INSTALLED_TIMEOUT,
+        OPT_LINK_LEDGER,
         OVN_DPU_NODE_NAME_OPTION_ENUM,
         VLOG_OPTION_ENUMS,
         DAEMON_OPTION_ENUMS,
@@ -165,6 +168,7 @@ parse_options(int argc, char *argv[])
         {"mtu", required_argument, NULL, OPT_MTU},
         {"ovn-installed-timeout", required_argument, NULL,
          OPT_OVN_INSTALLED_TIMEOUT},
+        {"link-ledger", required_argument, NULL, OPT_LINK_LEDGER},
         OVN_DPU_NODE_NAME_LONG_OPTION,
         VLOG_LONG_OPTIONS,
         DAEMON_LONG_OPTIONS,
@@ -235,6 +239,18 @@ parse_options(int argc, char *argv[])
             break;
         }
 
+        case OPT_LINK_LEDGER:
+            if (!optarg[0]) {
+                ovs_fatal(0, "--link-ledger: a file name is required");
+            }
+            free(link_ledger);
+            link_ledger = abs_file_name(NULL, optarg);
+            if (!link_ledger) {
+                ovs_fatal(errno, "--link-ledger: cannot get the current "
+                          "directory");
+            }
+            break;
+
         VLOG_OPTION_HANDLERS
         DAEMON_OPTION_HANDLERS
         K8S_OPTION_HANDLERS
@@ -262,6 +278,11 @@ parse_options(int argc, char *argv[])
         ovs_remote = xasprintf("unix:%s/db.sock", ovs_rundir());
     }
     bindings_config.set_link_state = true;
+    if (!link_ledger) {
+        link_ledger = xasprintf("%s/%s.link-ledger", ovs_rundir(),
+                                program_name);
+    }
+    bindings_config.link_file = link_ledger;
 
     char *error = dpu_lease_config_validate(&lease_config);
     if (error) {
@@ -295,10 +316,15 @@ usage(void)
            "  --ovn-installed-timeout=SECS\n"
            "                          report an error if ovn-installed is "
            "not set\n"
-           "                          in time (default: %d)\n",
+           "                          in time (default: %d)\n"
+           "  --link-ledger=FILE      where to record representors whose "
+           "link state\n"
+           "                          is ours to put back "
+           "(default: %s/%s.link-ledger)\n",
            ovs_rundir(), DPU_BINDING_DEFAULT_BRIDGE,
            REPRESENTOR_DEFAULT_SYSFS,
-           DPU_BINDING_DEFAULT_INSTALL_TIMEOUT_MS / 1000);
+           DPU_BINDING_DEFAULT_INSTALL_TIMEOUT_MS / 1000,
+           ovs_rundir(), program_name);
     daemon_usage();
     vlog_usage();
     printf("\nOther options:\n"

@@ -57,6 +57,7 @@
 #include <string.h>
 
 #include "hmapx.h"
+#include "link-ledger.h"
 #include "openvswitch/dynamic-string.h"
 #include "openvswitch/list.h"
 #include "openvswitch/poll-loop.h"
@@ -67,6 +68,7 @@
 #include "smap.h"
 #include "sset.h"
 #include "svec.h"
+#include "timeval.h"
 #include "util.h"
 #include "vswitch-idl.h"
 
@@ -133,9 +135,17 @@ struct dpu_bindings {
     struct sset changes;        /* iface-ids whose state changed. */
     struct svec journal;        /* Unread journal lines. */
 
-    /* Representors to set down once ovs-vswitchd has dropped their ports:
-     * netdev name -> struct link_down. */
-    struct shash links_down;
+    /* Representors whose link state we changed and have not put back:
+     * netdev name -> struct link_ledger_entry, either up (brought up for a
+     * binding) or down (to be set down once ovs-vswitchd has dropped its
+     * port: Open_vSwitch cur_cfg reaches 'cfg', the next_cfg that the
+     * deleting transaction made, or 'deadline' passes, because ovs-vswitchd
+     * changes a netdev's flags when it drops it, from flags it may have
+     * cached before ours changed).  Kept in 'link_file' too, if nonnull,
+     * so that a restarted agent finishes the job: see link-ledger.h. */
+    struct shash links;
+    char *link_file;
+    bool links_dirty;           /* 'links' changed since last saved. */
 
     /* A run looks at every binding and every port, so it is skipped while
      * nothing it depends on has changed: the replica (its seqno), the
@@ -147,16 +157,6 @@ struct dpu_bindings {
     bool need_run;              /* Desired set changed since the last run. */
     bool txn_busy;              /* Run again at the next wakeup. */
     long long int next_run;     /* Earliest deadline after the last run. */
-};
-
-/* A representor to set down after its port was deleted.  ovs-vswitchd
- * changes a netdev's flags when it drops it, from flags it may have cached
- * before ours changed, so we wait until it has applied the configuration
- * without the port (Open_vSwitch cur_cfg reaches 'cfg', the next_cfg that
- * the deleting transaction made), or until 'deadline'. */
-struct link_down {
-    int64_t cfg;
-    long long int deadline;
 };
 
 /* How long to wait for ovs-vswitchd before setting a link down anyway. */
@@ -266,7 +266,7 @@ static const char *const managed_keys[] = {
 void
 dpu_bindings_register_idl(struct ovsdb_idl *idl)
 {
-    /* next_cfg and cur_cfg: see 'links_down'. */
+    /* next_cfg and cur_cfg: see 'links'. */
     ovsdb_idl_add_table(idl, &ovsrec_table_open_vswitch);
     ovsdb_idl_add_column(idl, &ovsrec_open_vswitch_col_bridges);
     ovsdb_idl_add_column(idl, &ovsrec_open_vswitch_col_next_cfg);
@@ -308,7 +308,29 @@ dpu_bindings_create(struct ovsdb_idl *idl,
     shash_init(&bs->bindings);
     sset_init(&bs->changes);
     svec_init(&bs->journal);
-    shash_init(&bs->links_down);
+    shash_init(&bs->links);
+    if (cfg->set_link_state && cfg->link_file) {
+        size_t n_bad;
+
+        bs->link_file = xstrdup(cfg->link_file);
+        char *error = link_ledger_load(bs->link_file,
+                                       time_msec() + LINK_DOWN_WAIT_MS,
+                                       &bs->links, &n_bad);
+        if (error) {
+            VLOG_WARN("%s", error);
+            free(error);
+        }
+        if (n_bad) {
+            VLOG_WARN("%s: skipped %"PRIuSIZE" malformed lines",
+                      bs->link_file, n_bad);
+        }
+        if (!shash_is_empty(&bs->links)) {
+            VLOG_INFO("%s: %"PRIuSIZE" representors whose link state an "
+                      "earlier run changed", bs->link_file,
+                      shash_count(&bs->links));
+        }
+        bs->links_dirty = n_bad > 0;
+    }
     bs->need_run = true;
     bs->next_run = LLONG_MAX;
     return bs;
@@ -334,7 +356,8 @@ dpu_bindings_destroy(struct dpu_bindings *bs)
             shash_delete(&bs->bindings, node);
         }
         shash_destroy(&bs->bindings);
-        shash_destroy_free_data(&bs->links_down);
+        shash_destroy_free_data(&bs->links);
+        free(bs->link_file);
         sset_destroy(&bs->changes);
         svec_destroy(&bs->journal);
         free(bs->bridge);
@@ -553,6 +576,57 @@ view_destroy(struct view *v)
     free(v->infos);
 }
 
+/* Link state. */
+
+/* Returns the entry of 'links' for 'name', adding an up one if there is
+ * none. */
+static struct link_ledger_entry *
+link_entry(struct dpu_bindings *bs, const char *name)
+{
+    struct link_ledger_entry *e = shash_find_data(&bs->links, name);
+
+    if (!e) {
+        e = xzalloc(sizeof *e);
+        shash_add(&bs->links, name, e);
+        bs->links_dirty = true;
+    }
+    return e;
+}
+
+static void
+remove_link_entry(struct dpu_bindings *bs, struct shash_node *node)
+{
+    free(node->data);
+    shash_delete(&bs->links, node);
+    bs->links_dirty = true;
+}
+
+/* Writes 'links' to the ledger file if they changed. */
+static void
+save_links(struct dpu_bindings *bs)
+{
+    if (bs->links_dirty && bs->link_file) {
+        char *error = link_ledger_save(bs->link_file, &bs->links);
+        if (error) {
+            static struct vlog_rate_limit rl = VLOG_RATE_LIMIT_INIT(1, 5);
+            VLOG_WARN_RL(&rl, "%s", error);
+            free(error);
+            return;             /* Try again at the next change. */
+        }
+    }
+    bs->links_dirty = false;
+}
+
+static void
+set_link_down(const char *name)
+{
+    int error = representor_set_up(name, false);
+    if (error && error != ENODEV) {
+        VLOG_WARN("%s: cannot set link down (%s)", name,
+                  ovs_strerror(error));
+    }
+}
+
 /* Deletes the Port of 'info' in 'txn', once per run. */
 static void
 delete_port(struct dpu_bindings *bs, struct view *v,
@@ -572,43 +646,67 @@ delete_port(struct dpu_bindings *bs, struct view *v,
     ovsrec_port_delete(info->port);
 
     if (link_down && bs->set_link_state) {
-        struct link_down *ld = xmalloc(sizeof *ld);
-        ld->cfg = v->ovs ? v->ovs->next_cfg + 1 : 0;
-        ld->deadline = now + LINK_DOWN_WAIT_MS;
-        free(shash_replace(&bs->links_down, info->iface->name, ld));
+        struct link_ledger_entry *e = link_entry(bs, info->iface->name);
+        e->down = true;
+        e->cfg = v->ovs ? v->ovs->next_cfg + 1 : 0;
+        e->deadline = now + LINK_DOWN_WAIT_MS;
+        bs->links_dirty = true;
         v->bump_cfg = true;
     }
 }
 
-/* Sets down the representors whose ports ovs-vswitchd has dropped, unless
- * a binding wants them again. */
+/* Puts back the link state of representors that no binding wants
+ * ('owners' maps the representors that bindings want to them): sets down
+ * those whose ports ovs-vswitchd has dropped, and those brought up for a
+ * binding that went before its port was added. */
 static void
-run_links_down(struct dpu_bindings *bs, const struct view *v,
-               long long int now)
+run_links(struct dpu_bindings *bs, const struct view *v,
+          const struct shash *owners, long long int now)
 {
     struct shash_node *node;
 
-    SHASH_FOR_EACH_SAFE (node, &bs->links_down) {
-        const struct link_down *ld = node->data;
+    SHASH_FOR_EACH_SAFE (node, &bs->links) {
+        struct link_ledger_entry *e = node->data;
         const char *name = node->name;
+        const struct iface_info *port = shash_find_data(&v->by_name, name);
 
-        if (shash_find(&v->by_name, name)) {
-            /* Its port is back (or not gone yet): leave the link alone. */
-            if (now < ld->deadline) {
-                continue;
+        if (shash_find(owners, name)) {
+            /* Wanted (again): the binding keeps it up. */
+            if (e->down) {
+                e->down = false;
+                bs->links_dirty = true;
             }
-        } else if (v->ovs && v->ovs->cur_cfg < ld->cfg
-                   && now < ld->deadline) {
-            continue;
-        } else {
-            int error = representor_set_up(name, false);
-            if (error && error != ENODEV) {
-                VLOG_WARN("%s: cannot set link down (%s)", name,
-                          ovs_strerror(error));
+        } else if (!e->down) {
+            /* Up, and no binding wants it.  Until the desired set is
+             * complete, one may yet; our port, if any, is stale and its
+             * deletion makes the entry 'down'; someone else's port is not
+             * ours to take down. */
+            if (bs->complete && !(port && port->ours)) {
+                if (!port) {
+                    journal(bs, "setting %s down: its binding went before "
+                            "its port was added", name);
+                    set_link_down(name);
+                }
+                remove_link_entry(bs, node);
             }
+        } else if (port) {
+            /* Its port is back (or not gone yet): leave the link alone,
+             * and once the deadline passes, forget it if the port is not
+             * ours (ours is stale: deleting it makes the entry 'down'
+             * again). */
+            if (now >= e->deadline) {
+                if (port->ours) {
+                    e->down = false;
+                    bs->links_dirty = true;
+                } else {
+                    remove_link_entry(bs, node);
+                }
+            }
+        } else if (!v->ovs || v->ovs->cur_cfg >= e->cfg
+                   || now >= e->deadline) {
+            set_link_down(name);
+            remove_link_entry(bs, node);
         }
-        free(node->data);
-        shash_delete(&bs->links_down, node);
     }
 }
 
@@ -805,6 +903,15 @@ static bool
 ensure_link_up(struct dpu_bindings *bs, struct binding *b, long long int now)
 {
     if (bs->set_link_state && !b->link_up) {
+        /* Recorded before it happens, so that a restart after a SIGKILL
+         * here knows to set it down if the binding goes meanwhile. */
+        struct link_ledger_entry *e = link_entry(bs, b->rep);
+        if (e->down) {
+            e->down = false;
+            bs->links_dirty = true;
+        }
+        save_links(bs);
+
         int error = representor_set_up(b->rep, true);
         if (error) {
             b->link_retry_at = now + bs->retry_ms;
@@ -971,9 +1078,11 @@ next_deadline(const struct dpu_bindings *bs, long long int now)
             next = MIN(next, b->link_retry_at);
         }
     }
-    SHASH_FOR_EACH (node, &bs->links_down) {
-        const struct link_down *ld = node->data;
-        next = MIN(next, ld->deadline);
+    SHASH_FOR_EACH (node, &bs->links) {
+        const struct link_ledger_entry *e = node->data;
+        if (e->down) {
+            next = MIN(next, e->deadline);
+        }
     }
     return next;
 }
@@ -1039,7 +1148,6 @@ dpu_bindings_run(struct dpu_bindings *bs, struct ovsdb_idl_txn *txn,
             binding_run(bs, b, &v, &owners, txn, now);
         }
     }
-    shash_destroy(&owners);
     free(nodes);
 
     /* Our ports whose iface-id nobody wants. */
@@ -1063,8 +1171,12 @@ dpu_bindings_run(struct dpu_bindings *bs, struct ovsdb_idl_txn *txn,
         ovsdb_idl_txn_increment(txn, &v.ovs->header_,
                                 &ovsrec_open_vswitch_col_next_cfg, false);
     }
-    run_links_down(bs, &v, now);
+    run_links(bs, &v, &owners, now);
+    shash_destroy(&owners);
     view_destroy(&v);
+
+    /* Before the caller commits 'txn': see link-ledger.h. */
+    save_links(bs);
     bs->next_run = next_deadline(bs, now);
 }
 
@@ -1095,8 +1207,14 @@ dpu_bindings_is_settled(const struct dpu_bindings *bs)
 {
     struct shash_node *node;
 
-    if (bs->stale_ports || !shash_is_empty(&bs->links_down)) {
+    if (bs->stale_ports) {
         return false;
+    }
+    SHASH_FOR_EACH (node, &bs->links) {
+        const struct link_ledger_entry *e = node->data;
+        if (e->down) {
+            return false;
+        }
     }
     SHASH_FOR_EACH (node, &bs->bindings) {
         const struct binding *b = node->data;

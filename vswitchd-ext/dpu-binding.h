@@ -66,6 +66,11 @@ struct dpu_bindings_config {
     bool simulated;             /* Representors are "rep<p>-<v>". */
     bool set_link_state;        /* Bring representors up and down. */
 
+    /* With 'set_link_state': where to record the representors whose link
+     * state is ours to put back (see link-ledger.h), or NULL to keep that
+     * in memory only. */
+    const char *link_file;
+
     /* How long a binding waits for its port to appear in OVSDB and then
      * for ovn-installed=true before it reports an error; 0 for default. */
     long long int install_timeout_ms;
