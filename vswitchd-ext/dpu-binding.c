@@ -325,9 +325,16 @@ dpu_bindings_create(struct ovsdb_idl *idl,
                       bs->link_file, n_bad);
         }
         if (!shash_is_empty(&bs->links)) {
-            VLOG_INFO("%s: %"PRIuSIZE" representors whose link state an "
-                      "earlier run changed", bs->link_file,
-                      shash_count(&bs->links));
+            struct shash_node *node;
+            size_t n_down = 0;
+
+            SHASH_FOR_EACH (node, &bs->links) {
+                const struct link_ledger_entry *e = node->data;
+                n_down += e->down;
+            }
+            VLOG_INFO("%s: from an earlier run, %"PRIuSIZE" representors "
+                      "brought up, %"PRIuSIZE" to set down", bs->link_file,
+                      shash_count(&bs->links) - n_down, n_down);
         }
         bs->links_dirty = n_bad > 0;
     }
