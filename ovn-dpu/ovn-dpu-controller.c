@@ -176,7 +176,10 @@ parse_options(int argc, char *argv[])
         DPU_LEASE_LONG_OPTIONS,
         {NULL, 0, NULL, 0},
     };
-    char *short_options = ovs_cmdl_long_options_to_short_options(long_options);
+    /* Static, so that it stays reachable (no leak report) when an option
+     * such as --help exits in the middle of the loop. */
+    static char *short_options;
+    short_options = ovs_cmdl_long_options_to_short_options(long_options);
     char *unixctl_path = NULL;
 
     for (;;) {
@@ -264,6 +267,7 @@ parse_options(int argc, char *argv[])
         }
     }
     free(short_options);
+    short_options = NULL;
 
     if (optind < argc) {
         ovs_fatal(0, "non-option argument \"%s\"; use --help for usage",
