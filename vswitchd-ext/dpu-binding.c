@@ -634,6 +634,26 @@ set_link_down(const char *name)
     }
 }
 
+/* Records as up the representors of the bindings in 'nodes' (all of them)
+ * that may bring theirs up in this run, and saves the ledger: one write
+ * for a burst of new bindings, rather than one in each ensure_link_up(). */
+static void
+record_links_up(struct dpu_bindings *bs, const struct shash_node **nodes)
+{
+    for (size_t i = 0; i < shash_count(&bs->bindings); i++) {
+        const struct binding *b = nodes[i]->data;
+
+        if (b->rep && !b->link_up && b->state != DPU_BINDING_REMOVING) {
+            struct link_ledger_entry *e = link_entry(bs, b->rep);
+            if (e->down) {
+                e->down = false;
+                bs->links_dirty = true;
+            }
+        }
+    }
+    save_links(bs);
+}
+
 /* Deletes the Port of 'info' in 'txn', once per run. */
 static void
 delete_port(struct dpu_bindings *bs, struct view *v,
@@ -911,13 +931,15 @@ ensure_link_up(struct dpu_bindings *bs, struct binding *b, long long int now)
 {
     if (bs->set_link_state && !b->link_up) {
         /* Recorded before it happens, so that a restart after a SIGKILL
-         * here knows to set it down if the binding goes meanwhile. */
-        struct link_ledger_entry *e = link_entry(bs, b->rep);
-        if (e->down) {
+         * here knows to set it down if the binding goes meanwhile.
+         * (Usually record_links_up() did it already.) */
+        struct link_ledger_entry *e = shash_find_data(&bs->links, b->rep);
+        if (!e || e->down) {
+            e = link_entry(bs, b->rep);
             e->down = false;
             bs->links_dirty = true;
+            save_links(bs);
         }
-        save_links(bs);
 
         int error = representor_set_up(b->rep, true);
         if (error) {
@@ -1123,6 +1145,9 @@ dpu_bindings_run(struct dpu_bindings *bs, struct ovsdb_idl_txn *txn,
     size_t n = shash_count(&bs->bindings);
 
     resolve_representors(bs, nodes, now);
+    if (bs->set_link_state) {
+        record_links_up(bs, nodes);
+    }
 
     /* Which binding gets each representor: the one whose port is there
      * already, else the first by iface-id. */
