@@ -600,6 +600,21 @@ link_entry(struct dpu_bindings *bs, const char *name)
     return e;
 }
 
+/* Records 'name' as brought up.  Returns true if that changed 'links'. */
+static bool
+note_link_up(struct dpu_bindings *bs, const char *name)
+{
+    struct link_ledger_entry *e = shash_find_data(&bs->links, name);
+
+    if (e && !e->down) {
+        return false;
+    }
+    e = link_entry(bs, name);
+    e->down = false;
+    bs->links_dirty = true;
+    return true;
+}
+
 static void
 remove_link_entry(struct dpu_bindings *bs, struct shash_node *node)
 {
@@ -644,11 +659,7 @@ record_links_up(struct dpu_bindings *bs, const struct shash_node **nodes)
         const struct binding *b = nodes[i]->data;
 
         if (b->rep && !b->link_up && b->state != DPU_BINDING_REMOVING) {
-            struct link_ledger_entry *e = link_entry(bs, b->rep);
-            if (e->down) {
-                e->down = false;
-                bs->links_dirty = true;
-            }
+            note_link_up(bs, b->rep);
         }
     }
     save_links(bs);
@@ -699,10 +710,7 @@ run_links(struct dpu_bindings *bs, const struct view *v,
 
         if (shash_find(owners, name)) {
             /* Wanted (again): the binding keeps it up. */
-            if (e->down) {
-                e->down = false;
-                bs->links_dirty = true;
-            }
+            note_link_up(bs, name);
         } else if (!e->down) {
             /* Up, and no binding wants it.  Until the desired set is
              * complete, one may yet; our port, if any, is stale and its
@@ -723,8 +731,7 @@ run_links(struct dpu_bindings *bs, const struct view *v,
              * again). */
             if (now >= e->deadline) {
                 if (port->ours) {
-                    e->down = false;
-                    bs->links_dirty = true;
+                    note_link_up(bs, name);
                 } else {
                     remove_link_entry(bs, node);
                 }
@@ -933,11 +940,7 @@ ensure_link_up(struct dpu_bindings *bs, struct binding *b, long long int now)
         /* Recorded before it happens, so that a restart after a SIGKILL
          * here knows to set it down if the binding goes meanwhile.
          * (Usually record_links_up() did it already.) */
-        struct link_ledger_entry *e = shash_find_data(&bs->links, b->rep);
-        if (!e || e->down) {
-            e = link_entry(bs, b->rep);
-            e->down = false;
-            bs->links_dirty = true;
+        if (note_link_up(bs, b->rep)) {
             save_links(bs);
         }
 
