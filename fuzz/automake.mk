@@ -30,7 +30,8 @@ fuzz_fuzz_pod_annotations_LDADD = $(OVN_DPU_LIBS)
 
 fuzz_fuzz_cni_request_SOURCES = fuzz/fuzz-cni-request.c fuzz/fuzz-init.c fuzz/fuzz.h
 fuzz_fuzz_cni_request_LDFLAGS = $(FUZZ_LDFLAGS)
-fuzz_fuzz_cni_request_LDADD = $(OVN_DPU_LIBS)
+fuzz_fuzz_cni_request_CPPFLAGS = $(AM_CPPFLAGS) -I $(top_srcdir)/ovn-dpu
+fuzz_fuzz_cni_request_LDADD = ovn-dpu/libovndpu-host.la $(OVN_DPU_LIBS)
 
 fuzz_fuzz_kubeconfig_SOURCES = fuzz/fuzz-kubeconfig.c fuzz/fuzz-init.c fuzz/fuzz.h
 fuzz_fuzz_kubeconfig_LDFLAGS = $(FUZZ_LDFLAGS)

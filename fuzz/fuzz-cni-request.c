@@ -1,5 +1,5 @@
 /*
- * libFuzzer target for CNI requests (lib/cni.c): the environment and the
+ * libFuzzer target for CNI requests (ovn-dpu/cni.c): the environment and the
  * network configuration that a container runtime hands ovn-dpu-cni, which
  * ovn-dpu-host parses again after they cross its socket.
  *

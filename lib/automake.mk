@@ -1,21 +1,11 @@
-# libovndpu: the code both agents share.  The Kubernetes client (k8s-*),
+# libovndpu: what both agents share.  The Kubernetes client (k8s-*),
 # the DPU health lease (dpu-lease*: the state machines, the Lease object,
-# the DPU side's keeper and the host side's watcher), the CNI wire format
-# and the host's CNI server (cni*), what both daemons do alike
-# (ovn-dpu-daemon), the codecs of the pod annotations both sides
-# exchange (pod-annotations) and safe updates of them (pod-patch), the
-# NetworkAttachmentDefinitions that name secondary networks
-# (net-attach-def), and the host's VFs: finding them (vf-device), moving
-# them into pods (vf-netns) and remembering where (vf-attachments).
-
+# the DPU side's keeper), what both daemons do alike (ovn-dpu-daemon), the
+# codecs of the pod annotations both sides exchange (pod-annotations) and
+# safe updates of them (pod-patch), and the NetworkAttachmentDefinitions
+# that name secondary networks (net-attach-def).
 noinst_LTLIBRARIES += lib/libovndpu.la
 lib_libovndpu_la_SOURCES = \
-	lib/cni.c \
-	lib/cni.h \
-	lib/cni-pod.c \
-	lib/cni-pod.h \
-	lib/cni-server.c \
-	lib/cni-server.h \
 	lib/k8s-client.c \
 	lib/k8s-client.h \
 	lib/k8s-config.c \
@@ -30,8 +20,6 @@ lib_libovndpu_la_SOURCES = \
 	lib/dpu-lease-keeper.h \
 	lib/dpu-lease-object.c \
 	lib/dpu-lease-object.h \
-	lib/dpu-lease-watcher.c \
-	lib/dpu-lease-watcher.h \
 	lib/net-attach-def.c \
 	lib/net-attach-def.h \
 	lib/ovn-dpu-daemon.c \
@@ -39,10 +27,4 @@ lib_libovndpu_la_SOURCES = \
 	lib/pod-annotations.c \
 	lib/pod-annotations.h \
 	lib/pod-patch.c \
-	lib/pod-patch.h \
-	lib/vf-attachments.c \
-	lib/vf-attachments.h \
-	lib/vf-device.c \
-	lib/vf-device.h \
-	lib/vf-netns.c \
-	lib/vf-netns.h
+	lib/pod-patch.h

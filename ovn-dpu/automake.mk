@@ -1,5 +1,29 @@
-# The programs: ovn-dpu-controller (DPU side), ovn-dpu-host (host side) and
-# ovn-dpu-cni (the CNI plugin that the host's container runtime runs).
+# The host side: ovn-dpu-host, the host agent, and ovn-dpu-cni, the CNI
+# plugin that the host's container runtime runs, with the modules only they
+# use (libovndpu-host): the CNI wire format (cni), the CNI server and its
+# calls (cni-server, cni-pod), the host's VFs: finding them (vf-device),
+# moving them into pods (vf-netns) and remembering where (vf-attachments),
+# and the watcher of the DPU health lease (dpu-lease-watcher).
+#
+# Nothing here includes a header of the DPU agent (vswitchd-ext/), nor the
+# other way round; both build on lib/ (tests/layout.at checks).
+
+noinst_LTLIBRARIES += ovn-dpu/libovndpu-host.la
+ovn_dpu_libovndpu_host_la_SOURCES = \
+	ovn-dpu/cni.c \
+	ovn-dpu/cni.h \
+	ovn-dpu/cni-pod.c \
+	ovn-dpu/cni-pod.h \
+	ovn-dpu/cni-server.c \
+	ovn-dpu/cni-server.h \
+	ovn-dpu/dpu-lease-watcher.c \
+	ovn-dpu/dpu-lease-watcher.h \
+	ovn-dpu/vf-attachments.c \
+	ovn-dpu/vf-attachments.h \
+	ovn-dpu/vf-device.c \
+	ovn-dpu/vf-device.h \
+	ovn-dpu/vf-netns.c \
+	ovn-dpu/vf-netns.h
 
 bin_PROGRAMS += ovn-dpu/ovn-dpu-controller ovn-dpu/ovn-dpu-host \
 	ovn-dpu/ovn-dpu-cni
@@ -9,10 +33,10 @@ ovn_dpu_ovn_dpu_controller_LDADD = \
 	vswitchd-ext/libovndpu-vswitchd.la $(OVN_DPU_LIBS)
 
 ovn_dpu_ovn_dpu_host_SOURCES = ovn-dpu/ovn-dpu-host.c
-ovn_dpu_ovn_dpu_host_LDADD = $(OVN_DPU_LIBS)
+ovn_dpu_ovn_dpu_host_LDADD = ovn-dpu/libovndpu-host.la $(OVN_DPU_LIBS)
 
 ovn_dpu_ovn_dpu_cni_SOURCES = ovn-dpu/ovn-dpu-cni.c
-ovn_dpu_ovn_dpu_cni_LDADD = $(OVN_DPU_LIBS)
+ovn_dpu_ovn_dpu_cni_LDADD = ovn-dpu/libovndpu-host.la $(OVN_DPU_LIBS)
 
 # Container runtimes look for CNI plugins in /opt/cni/bin (containerd's
 # "bin_dir", CRI-O's "plugin_dirs").  'make install cnibindir=/opt/cni/bin'

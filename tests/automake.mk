@@ -82,4 +82,6 @@ tests_ovn_dpu_test_SOURCES = \
 	tests/test-pod-annotations.c \
 	tests/test-vf-device.c \
 	tests/test-dpu-bind.c
-tests_ovn_dpu_test_LDADD = vswitchd-ext/libovndpu-vswitchd.la $(OVN_DPU_LIBS)
+tests_ovn_dpu_test_CPPFLAGS = $(AM_CPPFLAGS) -I $(top_srcdir)/ovn-dpu
+tests_ovn_dpu_test_LDADD = vswitchd-ext/libovndpu-vswitchd.la \
+	ovn-dpu/libovndpu-host.la $(OVN_DPU_LIBS)

@@ -1,5 +1,5 @@
 /*
- * "ovn-dpu-test vf-device": drives lib/vf-device.c for tests/cni-add.at.
+ * "ovn-dpu-test vf-device": drives ovn-dpu/vf-device.c for tests/cni-add.at.
  *
  *   vf-device [--simulated] SYSFS-ROOT DEVICE-ID...
  *       Resolve each DEVICE-ID and print "DEVICE-ID: pf P vf V netdev N"
