@@ -51,7 +51,8 @@ fuzz_fuzz_micro_time_LDADD = $(OVN_DPU_LIBS)
 
 fuzz_fuzz_nad_SOURCES = fuzz/fuzz-nad.c fuzz/fuzz-init.c fuzz/fuzz.h
 fuzz_fuzz_nad_LDFLAGS = $(FUZZ_LDFLAGS)
-fuzz_fuzz_nad_LDADD = $(OVN_DPU_LIBS)
+fuzz_fuzz_nad_CPPFLAGS = $(AM_CPPFLAGS) -I $(top_srcdir)/vswitchd-ext
+fuzz_fuzz_nad_LDADD = vswitchd-ext/libovndpu-vswitchd.la $(OVN_DPU_LIBS)
 
 # Runs every target on a copy of its seed corpus for FUZZ_SECONDS in all
 # (default 300), shared out evenly; fails if any target finds a crash.

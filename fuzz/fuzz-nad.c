@@ -1,5 +1,5 @@
 /*
- * libFuzzer target for NetworkAttachmentDefinitions (lib/net-attach-def.c):
+ * libFuzzer target for NetworkAttachmentDefinitions (vswitchd-ext/net-attach-def.c):
  * whoever may create a NAD in any namespace writes its spec.config, which
  * ovn-dpu-controller reads to decide whether the NAD is an OVN-Kubernetes
  * secondary network.

@@ -33,7 +33,7 @@ DISTCLEANFILES += tests/atconfig tests/atlocal
 
 # Programs the tests run: ours first, then the Open vSwitch utilities
 # (ovs-appctl, ovsdb-server, ovs-vswitchd) from the tree we built against.
-AUTOTEST_PATH = ovn-dpu:tests:$(OVS_BUILDDIR)/utilities:$(OVS_BUILDDIR)/ovsdb:$(OVS_BUILDDIR)/vswitchd
+AUTOTEST_PATH = ovn-dpu:vswitchd-ext:tests:$(OVS_BUILDDIR)/utilities:$(OVS_BUILDDIR)/ovsdb:$(OVS_BUILDDIR)/vswitchd
 
 # Tests that need a Kubernetes API server share one cluster, which the first
 # of them starts in tests/k8s-shared (see tests/k8s-macros.at).  Each run
@@ -82,6 +82,7 @@ tests_ovn_dpu_test_SOURCES = \
 	tests/test-pod-annotations.c \
 	tests/test-vf-device.c \
 	tests/test-dpu-bind.c
-tests_ovn_dpu_test_CPPFLAGS = $(AM_CPPFLAGS) -I $(top_srcdir)/ovn-dpu
+tests_ovn_dpu_test_CPPFLAGS = $(AM_CPPFLAGS) -I $(top_srcdir)/ovn-dpu \
+	-I $(top_srcdir)/vswitchd-ext
 tests_ovn_dpu_test_LDADD = vswitchd-ext/libovndpu-vswitchd.la \
 	ovn-dpu/libovndpu-host.la $(OVN_DPU_LIBS)

@@ -61,24 +61,24 @@
 #include <string.h>
 
 #include "command-line.h"
+#include "dpu-binding.h"
+#include "dpu-pod.h"
 #include "fatal-signal.h"
-#include "openvswitch/dynamic-string.h"
-#include "openvswitch/poll-loop.h"
-#include "openvswitch/vlog.h"
 #include "k8s-watch.h"
 #include "net-attach-def.h"
+#include "openvswitch/dynamic-string.h"
+#include "openvswitch/poll-loop.h"
 #include "openvswitch/shash.h"
+#include "openvswitch/vlog.h"
 #include "ovn-dpu-test.h"
 #include "ovsdb-idl.h"
+#include "representor.h"
+#include "smap.h"
 #include "sset.h"
 #include "svec.h"
 #include "timeval.h"
 #include "util.h"
 #include "vswitch-idl.h"
-#include "smap.h"
-#include "vswitchd-ext/dpu-binding.h"
-#include "vswitchd-ext/dpu-pod.h"
-#include "vswitchd-ext/representor.h"
 
 struct driver {
     struct ovsdb_idl_loop loop;

@@ -1,20 +1,39 @@
-# The OVS side of the DPU agent: binding VF representors to br-int ports
+# The DPU side: ovn-dpu-controller, the DPU agent, with the modules only it
+# uses (libovndpu-vswitchd): binding VF representors to br-int ports
 # through the OVSDB IDL for the Open_vSwitch schema (dpu-binding), finding
 # the representors (representor), the file that records the representors
 # whose link state is ours to put back (link-ledger), what a pod object
-# wants bound (dpu-pod), and the loop that watches pods, binds them and
-# reports their status (pod-binder).  The IDL (vswitch-idl) is part of the
+# wants bound (dpu-pod), the NetworkAttachmentDefinitions that name
+# secondary networks (net-attach-def), the loop that watches pods, binds
+# them and reports their status (pod-binder), and the renewal of the DPU
+# health lease (dpu-lease-keeper).  The IDL (vswitch-idl) is part of the
 # Open vSwitch tree's libopenvswitch, as it is for OVN.
+#
+# Nothing here includes a header of the host side (ovn-dpu/), nor the
+# other way round; both build on lib/ (tests/layout.at checks).
 
 noinst_LTLIBRARIES += vswitchd-ext/libovndpu-vswitchd.la
 vswitchd_ext_libovndpu_vswitchd_la_SOURCES = \
 	vswitchd-ext/dpu-binding.c \
 	vswitchd-ext/dpu-binding.h \
+	vswitchd-ext/dpu-lease-keeper.c \
+	vswitchd-ext/dpu-lease-keeper.h \
 	vswitchd-ext/dpu-pod.c \
 	vswitchd-ext/dpu-pod.h \
 	vswitchd-ext/link-ledger.c \
 	vswitchd-ext/link-ledger.h \
+	vswitchd-ext/net-attach-def.c \
+	vswitchd-ext/net-attach-def.h \
 	vswitchd-ext/pod-binder.c \
 	vswitchd-ext/pod-binder.h \
 	vswitchd-ext/representor.c \
 	vswitchd-ext/representor.h
+
+bin_PROGRAMS += vswitchd-ext/ovn-dpu-controller
+vswitchd_ext_ovn_dpu_controller_SOURCES = vswitchd-ext/ovn-dpu-controller.c
+vswitchd_ext_ovn_dpu_controller_LDADD = \
+	vswitchd-ext/libovndpu-vswitchd.la $(OVN_DPU_LIBS)
+
+man_MANS += vswitchd-ext/ovn-dpu-controller.8
+EXTRA_DIST += vswitchd-ext/ovn-dpu-controller.8.in
+CLEANFILES += vswitchd-ext/ovn-dpu-controller.8

@@ -28,11 +28,11 @@
 #include "openvswitch/poll-loop.h"
 #include "openvswitch/vlog.h"
 #include "ovn-dpu-daemon.h"
+#include "pod-binder.h"
+#include "representor.h"
 #include "simap.h"
 #include "unixctl.h"
 #include "util.h"
-#include "vswitchd-ext/pod-binder.h"
-#include "vswitchd-ext/representor.h"
 
 VLOG_DEFINE_THIS_MODULE(ovn_dpu_controller);
 
