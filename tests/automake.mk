@@ -6,12 +6,14 @@ EXTRA_DIST += \
 	$(TESTSUITE) \
 	tests/atlocal.in \
 	$(srcdir)/package.m4 \
+	tests/check-layout.py \
 	tests/http-fault-server.py
 
 TESTSUITE_AT = \
 	tests/testsuite.at \
 	tests/ovn-dpu-macros.at \
 	tests/k8s-macros.at \
+	tests/layout.at \
 	tests/k8s-cluster.at \
 	tests/daemons.at \
 	tests/kubeconfig.at \
