@@ -25,6 +25,7 @@
 #include "dpu-lease.h"
 #include "dpu-lease-object.h"
 #include "k8s-client.h"
+#include "k8s-object.h"
 #include "k8s-watch.h"
 #include "openvswitch/dynamic-string.h"
 #include "util.h"

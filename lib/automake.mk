@@ -11,6 +11,8 @@ lib_libovndpu_la_SOURCES = \
 	lib/k8s-config.h \
 	lib/k8s-names.c \
 	lib/k8s-names.h \
+	lib/k8s-object.c \
+	lib/k8s-object.h \
 	lib/k8s-watch.c \
 	lib/k8s-watch.h \
 	lib/dpu-lease.c \

@@ -10,16 +10,8 @@
 #include <string.h>
 
 #include "dpu-lease.h"
+#include "k8s-object.h"
 #include "util.h"
-
-const char *
-k8s_object_metadata(const cJSON *object, const char *field)
-{
-    const cJSON *metadata = cJSON_GetObjectItemCaseSensitive(object,
-                                                             "metadata");
-    const cJSON *value = cJSON_GetObjectItemCaseSensitive(metadata, field);
-    return cJSON_IsString(value) ? value->valuestring : NULL;
-}
 
 static cJSON *
 owner_references_new(const char *node, const char *node_uid)
@@ -126,8 +118,8 @@ dpu_lease_object_observe(const cJSON *lease,
 static bool
 json_string_equals(const cJSON *object, const char *name, const char *value)
 {
-    const cJSON *item = cJSON_GetObjectItemCaseSensitive(object, name);
-    return cJSON_IsString(item) && !strcmp(item->valuestring, value);
+    const char *item = k8s_json_string(object, name);
+    return item && !strcmp(item, value);
 }
 
 static bool

@@ -51,9 +51,4 @@ struct cJSON *dpu_lease_object_repair_patch(const struct cJSON *lease,
                                             const char *node,
                                             const char *node_uid);
 
-/* The string at metadata.uid (or another metadata 'field') of 'object', or
- * NULL. */
-const char *k8s_object_metadata(const struct cJSON *object,
-                                const char *field);
-
 #endif /* dpu-lease-object.h */

@@ -30,6 +30,7 @@
 #include <string.h>
 
 #include "k8s-client.h"
+#include "k8s-object.h"
 #include "openvswitch/dynamic-string.h"
 #include "openvswitch/list.h"
 #include "openvswitch/poll-loop.h"
@@ -129,35 +130,6 @@ k8s_event_destroy(struct k8s_event *event)
         cJSON_Delete(event->object);
         free(CONTAINER_OF(event, struct k8s_event_node, event));
     }
-}
-
-static const cJSON *
-k8s_object_metadata_string(const cJSON *object, const char *name)
-{
-    const cJSON *metadata = cJSON_GetObjectItemCaseSensitive(object,
-                                                             "metadata");
-    const cJSON *value = cJSON_GetObjectItemCaseSensitive(metadata, name);
-    return cJSON_IsString(value) && value->valuestring[0] ? value : NULL;
-}
-
-char *
-k8s_object_key(const cJSON *object)
-{
-    const cJSON *name = k8s_object_metadata_string(object, "name");
-    const cJSON *ns = k8s_object_metadata_string(object, "namespace");
-
-    if (!name) {
-        return NULL;
-    }
-    return ns ? xasprintf("%s/%s", ns->valuestring, name->valuestring)
-              : xstrdup(name->valuestring);
-}
-
-const char *
-k8s_object_resource_version(const cJSON *object)
-{
-    const cJSON *rv = k8s_object_metadata_string(object, "resourceVersion");
-    return rv ? rv->valuestring : NULL;
 }
 
 struct k8s_watch *

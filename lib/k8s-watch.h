@@ -96,8 +96,4 @@ struct k8s_watch_stats {
 void k8s_watch_get_stats(const struct k8s_watch *, struct k8s_watch_stats *);
 void k8s_watch_format_status(const struct k8s_watch *, struct ds *);
 
-/* Key helpers. */
-char *k8s_object_key(const struct cJSON *object);
-const char *k8s_object_resource_version(const struct cJSON *object);
-
 #endif /* k8s-watch.h */

@@ -11,6 +11,7 @@
 #include <string.h>
 
 #include "k8s-client.h"
+#include "k8s-object.h"
 #include "openvswitch/dynamic-string.h"
 #include "openvswitch/vlog.h"
 #include "util.h"
@@ -54,7 +55,7 @@ pod_patch_start(struct k8s_client *client, const char *namespace,
     struct pod_patch *pp = xzalloc(sizeof *pp);
 
     pp->client = client;
-    pp->path = xasprintf("/api/v1/namespaces/%s/pods/%s", namespace, name);
+    pp->path = k8s_pod_path(namespace, name);
     pp->desc = xasprintf("pod %s/%s", namespace, name);
     pp->uid = nullable_xstrdup(uid);
     pp->func = func;
@@ -97,20 +98,12 @@ pod_patch_get(struct pod_patch *pp)
     pp->request = k8s_request_get(pp->client, pp->path);
 }
 
-static const char *
-get_string(const cJSON *object, const char *a, const char *b)
-{
-    const cJSON *item = cJSON_GetObjectItemCaseSensitive(object, a);
-    item = cJSON_GetObjectItemCaseSensitive(item, b);
-    return cJSON_IsString(item) ? item->valuestring : NULL;
-}
-
 /* The pod has been read: computes the patch and sends it. */
 static void
 pod_patch_got(struct pod_patch *pp, cJSON *pod)
 {
-    const char *uid = get_string(pod, "metadata", "uid");
-    const char *rv = get_string(pod, "metadata", "resourceVersion");
+    const char *uid = k8s_object_metadata(pod, "uid");
+    const char *rv = k8s_object_metadata(pod, "resourceVersion");
 
     if (pp->uid && (!uid || strcmp(uid, pp->uid))) {
         pp->gone = true;

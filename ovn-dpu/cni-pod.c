@@ -11,6 +11,7 @@
 #include <string.h>
 #include <strings.h>
 
+#include "k8s-object.h"
 #include "openvswitch/dynamic-string.h"
 #include "openvswitch/json.h"
 #include "openvswitch/shash.h"
@@ -31,40 +32,20 @@ cni_pod_edit_destroy(struct cni_pod_edit *edit)
 
 /* Pod fields. */
 
-static const cJSON *
-get_path(const cJSON *object, const char *a, const char *b)
-{
-    const cJSON *item = cJSON_GetObjectItemCaseSensitive(object, a);
-    return cJSON_GetObjectItemCaseSensitive(item, b);
-}
-
-static const char *
-get_string(const cJSON *object, const char *a, const char *b)
-{
-    const cJSON *item = get_path(object, a, b);
-    return cJSON_IsString(item) ? item->valuestring : NULL;
-}
-
-static const char *
-get_annotation(const cJSON *pod, const char *key)
-{
-    const cJSON *annotations = get_path(pod, "metadata", "annotations");
-    const cJSON *value = cJSON_GetObjectItemCaseSensitive(annotations, key);
-    return cJSON_IsString(value) ? value->valuestring : NULL;
-}
-
 static char *
 pod_name(const cJSON *pod)
 {
-    const char *ns = get_string(pod, "metadata", "namespace");
-    const char *name = get_string(pod, "metadata", "name");
+    const char *ns = k8s_object_metadata(pod, "namespace");
+    const char *name = k8s_object_metadata(pod, "name");
     return xasprintf("pod %s/%s", ns ? ns : "?", name ? name : "?");
 }
 
 bool
 cni_pod_is_deleting(const cJSON *pod)
 {
-    return get_path(pod, "metadata", "deletionTimestamp") != NULL;
+    const cJSON *metadata = cJSON_GetObjectItemCaseSensitive(pod, "metadata");
+    return cJSON_GetObjectItemCaseSensitive(metadata,
+                                            "deletionTimestamp") != NULL;
 }
 
 /* Connection details edits. */
@@ -85,7 +66,8 @@ cni_pod_put_details(const cJSON *pod, void *edit_, cJSON **annotationsp)
     *annotationsp = NULL;
     edit->changed = false;
 
-    const char *node = get_string(pod, "spec", "nodeName");
+    const cJSON *spec = cJSON_GetObjectItemCaseSensitive(pod, "spec");
+    const char *node = k8s_json_string(spec, "nodeName");
     if (!node || strcmp(node, edit->node)) {
         error = xasprintf("%s is not scheduled on node %s (spec.nodeName "
                           "is %s)", name, edit->node, node ? node : "unset");
@@ -97,7 +79,7 @@ cni_pod_put_details(const cJSON *pod, void *edit_, cJSON **annotationsp)
 
     /* Refuse pod-networks that we could not apply before the DPU side is
      * told anything. */
-    const char *networks_text = get_annotation(pod, POD_ANN_POD_NETWORKS);
+    const char *networks_text = k8s_object_annotation(pod, POD_ANN_POD_NETWORKS);
     if (networks_text) {
         struct shash networks = SHASH_INITIALIZER(&networks);
         error = pod_networks_parse(networks_text, &networks);
@@ -112,7 +94,7 @@ cni_pod_put_details(const cJSON *pod, void *edit_, cJSON **annotationsp)
     }
 
     struct shash details = SHASH_INITIALIZER(&details);
-    const char *details_text = get_annotation(pod, POD_ANN_CONNECTION_DETAILS);
+    const char *details_text = k8s_object_annotation(pod, POD_ANN_CONNECTION_DETAILS);
     if (details_text) {
         char *bad = dpu_conn_details_parse(details_text, POD_ANN_SIMULATED,
                                            &details);
@@ -135,8 +117,8 @@ cni_pod_put_details(const cJSON *pod, void *edit_, cJSON **annotationsp)
          * taken for the DPU's answer to this one: drop this network's
          * entry in the same write.  (If our details were already there,
          * the status is about them and stays.) */
-        const char *status_text = get_annotation(pod,
-                                                 POD_ANN_CONNECTION_STATUS);
+        const char *status_text = k8s_object_annotation(
+            pod, POD_ANN_CONNECTION_STATUS);
         if (status_text) {
             struct shash statuses = SHASH_INITIALIZER(&statuses);
             char *bad = dpu_conn_status_parse(status_text, &statuses);
@@ -187,7 +169,7 @@ cni_pod_remove_details(const cJSON *pod, void *edit_, cJSON **annotationsp)
     *annotationsp = NULL;
     edit->changed = false;
 
-    const char *text = get_annotation(pod, POD_ANN_CONNECTION_DETAILS);
+    const char *text = k8s_object_annotation(pod, POD_ANN_CONNECTION_DETAILS);
     if (!text) {
         return NULL;
     }
@@ -251,7 +233,7 @@ cni_pod_evaluate(const cJSON *pod, const char *nad, const char *sandbox,
     *netp = NULL;
     *errorp = NULL;
 
-    const char *pod_uid = get_string(pod, "metadata", "uid");
+    const char *pod_uid = k8s_object_metadata(pod, "uid");
     if (uid && pod_uid && strcmp(uid, pod_uid)) {
         *errorp = xasprintf("%s was deleted while waiting for the DPU (it "
                             "now has uid %s)", name, pod_uid);
@@ -265,7 +247,7 @@ cni_pod_evaluate(const cJSON *pod, const char *nad, const char *sandbox,
 
     /* Only a version that carries our details can carry the answer. */
     struct shash details = SHASH_INITIALIZER(&details);
-    const char *text = get_annotation(pod, POD_ANN_CONNECTION_DETAILS);
+    const char *text = k8s_object_annotation(pod, POD_ANN_CONNECTION_DETAILS);
     char *bad = text ? dpu_conn_details_parse(text, POD_ANN_SIMULATED,
                                               &details) : NULL;
     const struct dpu_conn_details *d = shash_find_data(&details, nad);
@@ -277,7 +259,7 @@ cni_pod_evaluate(const cJSON *pod, const char *nad, const char *sandbox,
         goto out;
     }
 
-    text = get_annotation(pod, POD_ANN_CONNECTION_STATUS);
+    text = k8s_object_annotation(pod, POD_ANN_CONNECTION_STATUS);
     if (!text) {
         goto out;
     }
@@ -308,7 +290,7 @@ cni_pod_evaluate(const cJSON *pod, const char *nad, const char *sandbox,
     }
 
     /* Ready: the addresses. */
-    text = get_annotation(pod, POD_ANN_POD_NETWORKS);
+    text = k8s_object_annotation(pod, POD_ANN_POD_NETWORKS);
     struct shash networks = SHASH_INITIALIZER(&networks);
     bad = text ? pod_networks_parse(text, &networks) : NULL;
     if (!text) {

@@ -20,6 +20,7 @@
 #include "cni-pod.h"
 #include "dpu-lease-watcher.h"
 #include "jsonrpc.h"
+#include "k8s-object.h"
 #include "k8s-watch.h"
 #include "openvswitch/hmap.h"
 #include "openvswitch/dynamic-string.h"
@@ -310,7 +311,7 @@ cni_server_create(const char *path, const struct dpu_lease_watcher *lease,
     }
     if (settings->k8s) {
         char *selector = xasprintf("spec.nodeName=%s", settings->node);
-        s->pods = k8s_watch_create(settings->k8s, "/api/v1/pods", NULL,
+        s->pods = k8s_watch_create(settings->k8s, K8S_PODS_PATH, NULL,
                                    selector);
         k8s_watch_set_trim(s->pods, pod_ann_trim_pod);
         free(selector);

@@ -14,6 +14,7 @@
 #include "dpu-lease.h"
 #include "dpu-lease-object.h"
 #include "k8s-client.h"
+#include "k8s-object.h"
 #include "k8s-watch.h"
 #include "openvswitch/dynamic-string.h"
 #include "openvswitch/poll-loop.h"
@@ -76,10 +77,9 @@ dpu_lease_watcher_create(struct k8s_client *client, const char *node_name,
     w->name = dpu_lease_name(node_name);
     w->namespace = xstrdup(config->namespace);
     w->key = xasprintf("%s/%s", w->namespace, w->name);
-    w->collection_path = xasprintf(
-        "/apis/coordination.k8s.io/v1/namespaces/%s/leases", w->namespace);
-    w->lease_path = xasprintf("%s/%s", w->collection_path, w->name);
-    w->node_path = xasprintf("/api/v1/nodes/%s", node_name);
+    w->collection_path = k8s_leases_path(w->namespace);
+    w->lease_path = k8s_lease_path(w->namespace, w->name);
+    w->node_path = k8s_node_path(node_name);
     w->backoff_ms = WRITE_BACKOFF_MIN_MS;
     w->was_ready = dpu_lease_monitor_verdict(w->monitor, time_msec(), NULL);
 

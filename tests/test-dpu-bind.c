@@ -64,6 +64,7 @@
 #include "dpu-binding.h"
 #include "dpu-pod.h"
 #include "fatal-signal.h"
+#include "k8s-object.h"
 #include "k8s-watch.h"
 #include "net-attach-def.h"
 #include "openvswitch/dynamic-string.h"

@@ -13,6 +13,7 @@
 #include "dpu-lease.h"
 #include "dpu-lease-object.h"
 #include "k8s-client.h"
+#include "k8s-object.h"
 #include "openvswitch/dynamic-string.h"
 #include "openvswitch/poll-loop.h"
 #include "openvswitch/vlog.h"
@@ -60,10 +61,9 @@ dpu_lease_keeper_create(const struct k8s_config *k8s_config,
     k->node_name = xstrdup(node_name);
     k->name = dpu_lease_name(node_name);
     k->namespace = xstrdup(config->namespace);
-    k->collection_path = xasprintf(
-        "/apis/coordination.k8s.io/v1/namespaces/%s/leases", k->namespace);
-    k->lease_path = xasprintf("%s/%s", k->collection_path, k->name);
-    k->node_path = xasprintf("/api/v1/nodes/%s", node_name);
+    k->collection_path = k8s_leases_path(k->namespace);
+    k->lease_path = k8s_lease_path(k->namespace, k->name);
+    k->node_path = k8s_node_path(node_name);
     k->action = DPU_LEASE_ACTION_NONE;
     return k;
 }

@@ -10,17 +10,10 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "k8s-object.h"
 #include "net-attach-def.h"
 #include "openvswitch/shash.h"
 #include "util.h"
-
-/* Returns string member 'name' of object 'object', or NULL. */
-static const char *
-get_string(const cJSON *object, const char *name)
-{
-    const cJSON *item = cJSON_GetObjectItemCaseSensitive(object, name);
-    return cJSON_IsString(item) ? item->valuestring : NULL;
-}
 
 char *
 dpu_pod_iface_id(const char *namespace, const char *name, const char *nad)
@@ -77,14 +70,14 @@ dpu_pod_parse(const cJSON *object, const struct dpu_pod_options *opts,
 
     const cJSON *metadata = cJSON_GetObjectItemCaseSensitive(object,
                                                              "metadata");
-    const char *namespace = get_string(metadata, "namespace");
-    const char *name = get_string(metadata, "name");
+    const char *namespace = k8s_json_string(metadata, "namespace");
+    const char *name = k8s_json_string(metadata, "name");
     if (!namespace || !name) {
         return false;
     }
     pod->key = xasprintf("%s/%s", namespace, name);
-    pod->uid = nullable_xstrdup(get_string(metadata, "uid"));
-    pod->terminating = get_string(metadata, "deletionTimestamp") != NULL;
+    pod->uid = nullable_xstrdup(k8s_json_string(metadata, "uid"));
+    pod->terminating = k8s_json_string(metadata, "deletionTimestamp") != NULL;
 
     const cJSON *spec = cJSON_GetObjectItemCaseSensitive(object, "spec");
     if (cJSON_IsTrue(cJSON_GetObjectItemCaseSensitive(spec,

@@ -11,16 +11,9 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "k8s-object.h"
 #include "pod-annotations.h"
 #include "util.h"
-
-/* Returns string member 'name' of 'object', or NULL. */
-static const char *
-get_string(const cJSON *object, const char *name)
-{
-    const cJSON *item = cJSON_GetObjectItemCaseSensitive(object, name);
-    return cJSON_IsString(item) ? item->valuestring : NULL;
-}
 
 /* Classifies network configuration 'conf' of the NAD 'key': returns NULL
  * if it is an OVN-Kubernetes network, storing its name in '*network', or
@@ -59,7 +52,7 @@ parse_config(const cJSON *conf, const char *key, enum nad_kind *kind,
     }
 
     /* In a list, the network's name is the list's. */
-    const char *name = get_string(conf, "name");
+    const char *name = k8s_json_string(conf, "name");
     if (!name || !name[0]) {
         return xstrdup("no \"name\" string");
     }
@@ -67,7 +60,7 @@ parse_config(const cJSON *conf, const char *key, enum nad_kind *kind,
         return xasprintf("network name \"%s\" is the default network's",
                          name);
     }
-    const char *nad_name = get_string(plugin, "netAttachDefName");
+    const char *nad_name = k8s_json_string(plugin, "netAttachDefName");
     if (!nad_name) {
         return xstrdup("no \"netAttachDefName\" string");
     }

@@ -12,6 +12,7 @@
 #include <string.h>
 
 #include "k8s-client.h"
+#include "k8s-object.h"
 #include "k8s-watch.h"
 #include "net-attach-def.h"
 #include "openvswitch/dynamic-string.h"
@@ -75,7 +76,7 @@ pod_binder_create(struct k8s_client *client, const char *node_name,
 
     pb->client = client;
     char *selector = xasprintf("spec.nodeName=%s", node_name);
-    pb->watch = k8s_watch_create(client, "/api/v1/pods", NULL, selector);
+    pb->watch = k8s_watch_create(client, K8S_PODS_PATH, NULL, selector);
     k8s_watch_set_trim(pb->watch, pod_ann_trim_pod);
     free(selector);
 
@@ -202,9 +203,7 @@ pod_updated(struct pod_binder *pb, const char *key, const cJSON *object)
         return;
     }
     if (!rec->path) {
-        const char *slash = strchr(key, '/');
-        rec->path = xasprintf("/api/v1/namespaces/%.*s/pods/%s",
-                              (int) (slash - key), key, slash + 1);
+        rec->path = k8s_pod_path_from_key(key);
     }
     log_errors(rec);
 
@@ -311,21 +310,15 @@ pod_status(const struct pod_binder *pb, const struct pod_rec *rec,
 static const char *
 current_status(const struct pod_binder *pb, const char *key)
 {
-    const cJSON *pod = k8s_watch_lookup(pb->watch, key);
-    const cJSON *metadata = cJSON_GetObjectItemCaseSensitive(pod, "metadata");
-    const cJSON *annotations = cJSON_GetObjectItemCaseSensitive(
-        metadata, "annotations");
-    const cJSON *status = cJSON_GetObjectItemCaseSensitive(
-        annotations, POD_ANN_CONNECTION_STATUS);
-    return cJSON_IsString(status) ? status->valuestring : NULL;
+    return k8s_object_annotation(k8s_watch_lookup(pb->watch, key),
+                                 POD_ANN_CONNECTION_STATUS);
 }
 
 static void
 start_patch(struct pod_binder *pb, struct pod_rec *rec, char *status)
 {
-    cJSON *patch = cJSON_CreateObject();
-    cJSON *annotations = cJSON_AddObjectToObject(
-        cJSON_AddObjectToObject(patch, "metadata"), "annotations");
+    cJSON *annotations;
+    cJSON *patch = k8s_annotations_patch_create(&annotations);
 
     if (status) {
         cJSON_AddStringToObject(annotations, POD_ANN_CONNECTION_STATUS,
