@@ -26,6 +26,7 @@
 #include "dpu-lease-object.h"
 #include "k8s-client.h"
 #include "k8s-object.h"
+#include "micro-time.h"
 #include "k8s-watch.h"
 #include "openvswitch/dynamic-string.h"
 #include "util.h"
@@ -42,9 +43,9 @@ read_object(cJSON *object)
     memset(&obs, 0, sizeof obs);
     dpu_lease_object_observe(object, &obs);
     ovs_assert(obs.duration >= 0 && obs.duration <= 86400);
-    if (obs.renew_time && dpu_lease_parse_micro_time(obs.renew_time, &usec)) {
+    if (obs.renew_time && micro_time_parse(obs.renew_time, &usec)) {
         struct ds s = DS_EMPTY_INITIALIZER;
-        dpu_lease_format_micro_time(usec, &s);
+        micro_time_format(usec, &s);
         ds_destroy(&s);
     }
 

@@ -1,8 +1,8 @@
 /*
- * libFuzzer target for Kubernetes MicroTime timestamps (lib/dpu-lease.c):
+ * libFuzzer target for Kubernetes MicroTime timestamps (lib/micro-time.c):
  * the DPU health Lease's renewTime, written by the other side.
  *
- * The input is the text given to dpu_lease_parse_micro_time().  Checks
+ * The input is the text given to micro_time_parse().  Checks
  * that what parses formats to a timestamp that parses back to the same
  * time, that a timestamp already in canonical form
  * ("YYYY-MM-DDThh:mm:ss.ffffffZ") formats back to itself, and that
@@ -18,7 +18,7 @@
 #include <string.h>
 
 #include "fuzz.h"
-#include "dpu-lease.h"
+#include "micro-time.h"
 #include "openvswitch/dynamic-string.h"
 #include "util.h"
 
@@ -35,9 +35,9 @@ round_trip(long long int usec)
     struct ds s = DS_EMPTY_INITIALIZER;
     long long int usec2;
 
-    dpu_lease_format_micro_time(usec, &s);
+    micro_time_format(usec, &s);
     ovs_assert(s.length == 27);
-    ovs_assert(dpu_lease_parse_micro_time(ds_cstr(&s), &usec2));
+    ovs_assert(micro_time_parse(ds_cstr(&s), &usec2));
     ovs_assert(usec2 == usec);
     return ds_steal_cstr(&s);
 }
@@ -48,7 +48,7 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
     char *text = xmemdup0((const char *) data, size);
     long long int usec;
 
-    if (dpu_lease_parse_micro_time(text, &usec)
+    if (micro_time_parse(text, &usec)
         && usec >= MIN_USEC && usec <= MAX_USEC) {
         char *canonical = round_trip(usec);
         if (strlen(text) == 27 && text[19] == '.' && text[26] == 'Z') {

@@ -15,6 +15,8 @@ lib_libovndpu_la_SOURCES = \
 	lib/k8s-object.h \
 	lib/k8s-watch.c \
 	lib/k8s-watch.h \
+	lib/micro-time.c \
+	lib/micro-time.h \
 	lib/dpu-lease.c \
 	lib/dpu-lease.h \
 	lib/dpu-lease-object.c \

@@ -171,15 +171,6 @@ void dpu_lease_option(struct dpu_lease_config *, const char *name,
                       const char *value);
 void dpu_lease_options_usage(void);
 
-/* Timestamps: Kubernetes MicroTime, RFC 3339 in UTC with exactly six
- * fractional digits, e.g. "2026-11-25T10:00:00.123456Z".  Parsing also
- * accepts any number of fractional digits (or none) and a numeric offset
- * instead of "Z", as the API server may return either.  Times are
- * microseconds since the epoch. */
-void dpu_lease_format_micro_time(long long int usec, struct ds *);
-bool dpu_lease_parse_micro_time(const char *, long long int *usec)
-    OVS_WARN_UNUSED_RESULT;
-
 /* ------------------------------------------------------------------ */
 /* The renewer (DPU side). */
 

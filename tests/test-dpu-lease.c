@@ -67,6 +67,7 @@
 #include "command-line.h"
 #include "dpu-lease.h"
 #include "dpu-lease-object.h"
+#include "micro-time.h"
 #include "openvswitch/dynamic-string.h"
 #include "ovn-dpu-test.h"
 #include "svec.h"
@@ -111,7 +112,7 @@ host_wall(void)
 static void
 put_micro_time(struct ds *s, long long int msec)
 {
-    dpu_lease_format_micro_time(msec * 1000, s);
+    micro_time_format(msec * 1000, s);
 }
 
 static void
@@ -635,9 +636,9 @@ run_parse_time(int argc, char *argv[])
     for (int i = 1; i < argc; i++) {
         long long int usec;
 
-        if (dpu_lease_parse_micro_time(argv[i], &usec)) {
+        if (micro_time_parse(argv[i], &usec)) {
             struct ds s = DS_EMPTY_INITIALIZER;
-            dpu_lease_format_micro_time(usec, &s);
+            micro_time_format(usec, &s);
             printf("%s -> %lld %s\n", argv[i], usec, ds_cstr(&s));
             ds_destroy(&s);
         } else {
@@ -653,8 +654,8 @@ run_format_time(int argc, char *argv[])
         struct ds s = DS_EMPTY_INITIALIZER;
         long long int usec = parse_number(argv[i]), back;
 
-        dpu_lease_format_micro_time(usec, &s);
-        if (!dpu_lease_parse_micro_time(ds_cstr(&s), &back)
+        micro_time_format(usec, &s);
+        if (!micro_time_parse(ds_cstr(&s), &back)
             || back != usec) {
             ovs_fatal(0, "%s does not parse back to %lld", ds_cstr(&s),
                       usec);

@@ -14,6 +14,7 @@
 #include "dpu-lease-object.h"
 #include "k8s-client.h"
 #include "k8s-object.h"
+#include "micro-time.h"
 #include "openvswitch/dynamic-string.h"
 #include "openvswitch/poll-loop.h"
 #include "openvswitch/vlog.h"
@@ -92,7 +93,7 @@ static char *
 now_micro_time(void)
 {
     struct ds s = DS_EMPTY_INITIALIZER;
-    dpu_lease_format_micro_time(time_wall_usec(), &s);
+    micro_time_format(time_wall_usec(), &s);
     return ds_steal_cstr(&s);
 }
 
