@@ -162,8 +162,8 @@ def bind_times(dpu_log, offset=0):
 
 
 def add_times(host_log, offset=0):
-    """Returns {pod: {event: time}} from ovn-dpu-host's log (cni_server
-    and pod_patch at debug) for successful ADDs: "received" (the request
+    """Returns {pod: {event: time}} from ovn-dpu-host's log (cni_add and
+    pod_patch at debug) for successful ADDs: "received" (the request
     reached the server), "patch_sent" (the connection-details merge PATCH
     was sent, after the GET of the pod it is guarded with), "details" (its
     answer was in and the wait for the DPU began), "ready" (the server saw
@@ -178,7 +178,7 @@ def add_times(host_log, offset=0):
         if m:
             sent[m.group(1)] = log_time(line)
             continue
-        m = re.search(r"cni_server\|DBG\|pod default/(\S+) sandbox \S+: "
+        m = re.search(r"cni_add\|DBG\|pod default/(\S+) sandbox \S+: "
                       r"VF \S+ configured in (\d+) ms", line)
         if m:
             vf_ms[m.group(1)] = int(m.group(2))

@@ -1,9 +1,11 @@
 # The host side: ovn-dpu-host, the host agent, and ovn-dpu-cni, the CNI
 # plugin that the host's container runtime runs, with the modules only they
-# use (libovndpu-host): the CNI wire format (cni), the CNI server and its
-# calls (cni-server, cni-pod), the host's VFs: finding them (vf-device),
-# moving them into pods (vf-netns) and remembering where (vf-attachments),
-# and the watcher of the DPU health lease (dpu-lease-watcher).
+# use (libovndpu-host): the CNI wire format (cni), the CNI server
+# (cni-server), the calls it serves (cni-call, with ADD in cni-add and DEL
+# and GC in cni-del) and what they read and write on pods (cni-pod), the
+# host's VFs: finding them (vf-device), moving them into pods (vf-netns)
+# and remembering where (vf-attachments), and the watcher of the DPU
+# health lease (dpu-lease-watcher).
 #
 # Nothing here includes a header of the DPU agent (vswitchd-ext/), nor the
 # other way round; both build on lib/ (tests/layout.at checks).
@@ -12,6 +14,11 @@ noinst_LTLIBRARIES += ovn-dpu/libovndpu-host.la
 ovn_dpu_libovndpu_host_la_SOURCES = \
 	ovn-dpu/cni.c \
 	ovn-dpu/cni.h \
+	ovn-dpu/cni-add.c \
+	ovn-dpu/cni-call.c \
+	ovn-dpu/cni-call.h \
+	ovn-dpu/cni-call-private.h \
+	ovn-dpu/cni-del.c \
 	ovn-dpu/cni-pod.c \
 	ovn-dpu/cni-pod.h \
 	ovn-dpu/cni-server.c \

@@ -7,6 +7,7 @@
 #include "cni-pod.h"
 
 #include <cjson/cJSON.h>
+#include <ctype.h>
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
@@ -21,12 +22,28 @@
 
 VLOG_DEFINE_THIS_MODULE(cni_pod);
 
+struct cni_pod_edit *
+cni_pod_edit_create(const char *node, const char *nad, const char *sandbox)
+{
+    struct cni_pod_edit *edit = xzalloc(sizeof *edit);
+    edit->node = node;
+    edit->nad = xstrdup(nad);
+    edit->details.sandbox_id = xstrdup(sandbox);
+    for (char *p = edit->details.sandbox_id; *p; p++) {
+        *p = tolower((unsigned char) *p);
+    }
+    return edit;
+}
+
 void
-cni_pod_edit_destroy(struct cni_pod_edit *edit)
+cni_pod_edit_free(struct cni_pod_edit *edit)
 {
     if (edit) {
+        free(CONST_CAST(char *, edit->nad));
+        free(edit->details.sandbox_id);
+        free(edit->details.vf_netdev_name);
         free(edit->vf_netdev_name);
-        edit->vf_netdev_name = NULL;
+        free(edit);
     }
 }
 

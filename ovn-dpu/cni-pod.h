@@ -1,7 +1,8 @@
 /*
  * What CNI ADD and DEL read from and write to the pod: the pieces of the
- * CNI server that know the annotations (BRIEF 3.3), kept apart from the
- * server's I/O so that each is small and can be read on its own.
+ * CNI calls that know the annotations (Documentation/dpu-binding.rst), kept
+ * apart from the calls' I/O so that each is small and can be read on its
+ * own.
  *
  *   - The edits of k8s.ovn.org/dpu.connection-details that ADD and DEL
  *     make, as pod_patch functions (see pod-patch.h): ADD puts this
@@ -44,7 +45,12 @@ struct cni_pod_edit {
     bool changed;               /* Whether a patch was needed. */
 };
 
-void cni_pod_edit_destroy(struct cni_pod_edit *);
+/* Returns an edit of network 'nad''s entry for sandbox 'sandbox' (kept in
+ * lower case, as the DPU side compares it), on a pod that must be on
+ * 'node' (not copied).  The caller fills in 'details' for ADD. */
+struct cni_pod_edit *cni_pod_edit_create(const char *node, const char *nad,
+                                         const char *sandbox);
+void cni_pod_edit_free(struct cni_pod_edit *);
 
 /* pod_patch functions. */
 char *cni_pod_put_details(const struct cJSON *pod, void *edit,

@@ -78,7 +78,7 @@ main(int argc, char *argv[])
     unixctl_command_register("lease/status", "[--format=text|json]", 0, 2,
                              lease_status, lease);
     struct cni_server *cni;
-    struct cni_server_settings cni_settings = {
+    struct cni_settings cni_settings = {
         .k8s = k8s,
         .node = node_name,
         .simulated = simulate_dpu,

@@ -1,0 +1,348 @@
+/*
+ * CNI ADD in ovn-dpu-host: hand the pod's VF to the DPU side through the
+ * pod's connection details, wait for its answer, then move the VF into
+ * the pod.  See cni-call.h for what ADD answers, and cni-call-private.h
+ * for the states a call goes through.
+ */
+
+#include <config.h>
+
+#include <stdlib.h>
+#include <string.h>
+
+#include <cjson/cJSON.h>
+
+#include "cni-call-private.h"
+#include "cni-pod.h"
+#include "k8s-watch.h"
+#include "openvswitch/vlog.h"
+#include "pod-annotations.h"
+#include "pod-patch.h"
+#include "timeval.h"
+#include "util.h"
+#include "vf-netns.h"
+
+VLOG_DEFINE_THIS_MODULE(cni_add);
+
+/* At most this many VFs are configured per main-loop iteration (each
+ * takes some 20 ms of netlink work, mostly the kernel's move to another
+ * network namespace), so that a burst of answers from the DPU cannot keep
+ * the loop from accepting connections, reading requests and timing the
+ * lease for seconds: the other pod events wait for the next iteration. */
+#define MAX_VF_CONFIGS_PER_RUN 16
+
+static void add_fail(struct cni_calls *, struct cni_call *,
+                     struct cni_error *);
+
+/* Starts the ADD in 'call'.  Returns an error if it failed at once
+ * (nothing was changed), otherwise NULL: 'call' is then in flight. */
+struct cni_error *
+cni_add_start(struct cni_calls *cs, struct cni_call *call)
+{
+    const struct cni_request *req = &call->req;
+    struct cni_error *error = cni_calls_dpu_not_ready(
+        cs, CNI_ERR_TRY_AGAIN_LATER);
+    if (error) {
+        return error;
+    }
+
+    char *why = pod_ann_check_hex_id(req->container_id);
+    if (why) {
+        error = cni_error_create(
+            CNI_ERR_INVALID_ENV, "the DPU side takes the sandbox id from "
+            "k8s.ovn.org/dpu.connection-details, where it is hexadecimal, "
+            "as container runtimes make them",
+            "CNI_CONTAINERID is not valid: %s", why);
+        free(why);
+        return error;
+    }
+
+    if (cni_calls_find_in_flight(cs, req, call)) {
+        return cni_error_create(CNI_ERR_TRY_AGAIN_LATER, NULL,
+                                "another request for sandbox %s/%s is in "
+                                "progress", req->container_id, req->ifname);
+    }
+    if (vf_attachments_find(&cs->attachments, req->container_id,
+                            req->ifname)) {
+        return cni_error_create(CNI_ERR_TRY_AGAIN_LATER,
+                                "DEL it before adding it again",
+                                "sandbox %s/%s is already attached",
+                                req->container_id, req->ifname);
+    }
+
+    why = vf_device_resolve(req->device_id, cs->settings.simulated,
+                            cs->settings.sysfs_root, &call->dev);
+    if (why) {
+        const struct vf_attachment *a
+            = vf_attachments_find_device(&cs->attachments, req->device_id);
+        if (a) {
+            error = cni_error_create(
+                CNI_ERR_INVALID_CONFIG, why,
+                "deviceID %s is in use by sandbox %s/%s of pod %s/%s",
+                req->device_id, a->container_id, a->cfg.ifname,
+                a->pod_namespace, a->pod_name);
+        } else {
+            error = cni_error_create(CNI_ERR_INVALID_CONFIG, NULL, "%s",
+                                     why);
+        }
+        free(why);
+        return error;
+    }
+
+    why = vf_netns_check_netns(req->netns);
+    if (why) {
+        error = cni_error_create(CNI_ERR_INVALID_ENV, NULL, "%s", why);
+        free(why);
+        return error;
+    }
+
+    cni_bg_patches_cancel(cs, req);
+    call->edit = cni_pod_edit_create(cs->settings.node, req->nad,
+                                     req->container_id);
+    call->edit->details.pf_id = call->dev.pf_id;
+    call->edit->details.vf_id = call->dev.vf_id;
+    call->edit->details.vf_netdev_name = xstrdup(call->dev.netdev);
+    call->patch = pod_patch_start(cs->settings.k8s, req->pod_namespace,
+                                  req->pod_name, req->pod_uid,
+                                  cni_pod_put_details, call->edit);
+    call->state = CALL_ADD_PATCH;
+    return NULL;
+}
+
+/* The DPU side plugged the VF: moves it into the pod and answers. */
+static void
+add_configure(struct cni_calls *cs, struct cni_call *call,
+              struct pod_network *net)
+{
+    const struct cni_request *req = &call->req;
+    struct vf_attachment *a = xzalloc(sizeof *a);
+
+    call->dpu_wait = time_msec() - call->wait_start;
+
+    a->container_id = xstrdup(req->container_id);
+    a->pod_namespace = xstrdup(req->pod_namespace);
+    a->pod_name = xstrdup(req->pod_name);
+    a->nad = xstrdup(req->nad);
+    a->pci = nullable_xstrdup(call->dev.pci);
+    a->cfg.netns = xstrdup(req->netns);
+    a->cfg.host_name = xstrdup(call->dev.netdev);
+    a->cfg.ifname = xstrdup(req->ifname);
+    a->cfg.mtu = req->mtu;
+    cni_pod_build_config(net, req->nad, &a->cfg);
+
+    long long int t0 = time_msec();
+    cs->n_vf_configs++;
+    char *why = vf_netns_attach(&a->cfg, &a->saved);
+    VLOG_DBG("pod %s sandbox %s/%s: VF %s %s in %lld ms", call->pod_key,
+             req->container_id, req->ifname, call->dev.netdev,
+             why ? "failed to configure" : "configured", time_msec() - t0);
+    if (why) {
+        vf_attachment_free(a);
+        add_fail(cs, call, cni_error_create(CNI_ERR_TRY_AGAIN_LATER, why,
+                                            "failed to configure the VF: %s",
+                                            why));
+        free(why);
+        return;
+    }
+
+    vf_attachments_add(&cs->attachments, a);
+    cni_call_answer(cs, call, NULL,
+                    cni_pod_result(&a->cfg, req->cni_version, a->pci));
+}
+
+/* Fails 'call' with 'error' (taking ownership): if connection details may
+ * have been written, removes them first. */
+static void
+add_fail(struct cni_calls *cs, struct cni_call *call,
+         struct cni_error *error)
+{
+    if (call->dpu_wait < 0 && call->state == CALL_ADD_WAIT) {
+        call->dpu_wait = time_msec() - call->wait_start;
+    }
+    if (call->state == CALL_ADD_WAIT) {
+        cni_error_destroy(call->error);
+        call->error = error;
+        call->state = CALL_ADD_UNDO;
+        pod_patch_destroy(call->patch);
+        call->patch = pod_patch_start(cs->settings.k8s,
+                                      call->req.pod_namespace,
+                                      call->req.pod_name, call->req.pod_uid,
+                                      cni_pod_remove_details, call->edit);
+    } else {
+        cni_call_answer(cs, call, error, NULL);
+        cni_error_destroy(error);
+    }
+}
+
+/* Looks at 'pod' for the waiting ADD 'call'. */
+static void
+add_evaluate(struct cni_calls *cs, struct cni_call *call, const cJSON *pod)
+{
+    struct pod_network *net;
+    char *why;
+
+    if (call->cancel) {
+        /* Not even a Ready may bring back a sandbox given up on. */
+        add_fail(cs, call, cni_error_create(CNI_ERR_TRY_AGAIN_LATER, NULL,
+                                            "%s", call->cancel));
+        return;
+    }
+
+    switch (cni_pod_evaluate(pod, call->req.nad, call->req.container_id,
+                             call->req.pod_uid, &net, &why)) {
+    case CNI_POD_WAIT:
+        break;
+    case CNI_POD_READY:
+        add_configure(cs, call, net);
+        cni_pod_network_free(net);
+        break;
+    case CNI_POD_FAILED:
+        add_fail(cs, call, cni_error_create(CNI_ERR_TRY_AGAIN_LATER, NULL,
+                                            "%s", why));
+        free(why);
+        break;
+    }
+}
+
+/* The connection details are written: wait for the DPU side. */
+static void
+add_patched(struct cni_calls *cs, struct cni_call *call)
+{
+    if (pod_patch_error(call->patch)) {
+        /* Nothing was written. */
+        add_fail(cs, call, cni_error_create(
+                     CNI_ERR_TRY_AGAIN_LATER, NULL, "%s",
+                     pod_patch_error(call->patch)));
+        return;
+    }
+    call->state = CALL_ADD_WAIT;
+    call->wait_start = time_msec();
+    call->deadline = call->wait_start + cs->settings.add_timeout * 1000LL;
+    if (call->cancel) {
+        add_fail(cs, call, cni_error_create(CNI_ERR_TRY_AGAIN_LATER, NULL,
+                                            "%s", call->cancel));
+        return;
+    }
+    /* The DPU may have answered already, or may have answered an
+     * identical earlier write. */
+    add_evaluate(cs, call, pod_patch_pod(call->patch));
+    if (call->state == CALL_ADD_WAIT) {
+        const cJSON *cached = k8s_watch_lookup(cs->pods, call->pod_key);
+        if (cached) {
+            add_evaluate(cs, call, cached);
+        }
+    }
+}
+
+/* Gives up on the waiting ADD in 'call' if it is time to. */
+static void
+add_check_wait(struct cni_calls *cs, struct cni_call *call)
+{
+    struct cni_error *error = cni_calls_dpu_not_ready(
+        cs, CNI_ERR_TRY_AGAIN_LATER);
+    if (error) {
+        add_fail(cs, call, error);
+    } else if (call->cancel) {
+        add_fail(cs, call, cni_error_create(CNI_ERR_TRY_AGAIN_LATER, NULL,
+                                            "%s", call->cancel));
+    } else if (time_msec() >= call->deadline) {
+        const char *watch_error = k8s_watch_get_error(cs->pods);
+        char *details = xasprintf(
+            "the DPU side did not write "
+            "k8s.ovn.org/dpu.connection-status for this network "
+            "(see --cni-add-timeout)%s%s",
+            watch_error ? "; the watch of this node's pods failed: "
+            : "", watch_error ? watch_error : "");
+        add_fail(cs, call, cni_error_create(
+                     CNI_ERR_TRY_AGAIN_LATER, details,
+                     "timed out after %d s waiting for the DPU to plug "
+                     "the VF of pod %s", cs->settings.add_timeout,
+                     call->pod_key));
+        free(details);
+    }
+}
+
+/* The connection details of a failed ADD are removed (or could not be):
+ * answers with the ADD's error. */
+static void
+add_undone(struct cni_calls *cs, struct cni_call *call)
+{
+    const char *undo = pod_patch_error(call->patch);
+    if (undo && !pod_patch_pod_gone(call->patch)) {
+        char *what = xasprintf("failed ADD of pod %s sandbox %s/%s",
+                               call->pod_key, call->req.container_id,
+                               call->req.ifname);
+        VLOG_WARN("%s: removing the connection details failed, "
+                  "retrying in the background: %s", what, undo);
+        cni_bg_patch_add(cs, what, call->req.pod_namespace,
+                         call->req.pod_name, call->req.pod_uid, NULL,
+                         call->edit);
+        call->edit = NULL;
+        free(what);
+    }
+    struct cni_error *error = call->error;
+    call->error = NULL;
+    cni_call_answer(cs, call, error, NULL);
+    cni_error_destroy(error);
+}
+
+void
+cni_add_run(struct cni_calls *cs, struct cni_call *call)
+{
+    switch (call->state) {
+    case CALL_ADD_PATCH:
+        pod_patch_run(call->patch);
+        if (pod_patch_is_done(call->patch)) {
+            add_patched(cs, call);
+        }
+        return;
+
+    case CALL_ADD_WAIT:
+        add_check_wait(cs, call);
+        return;
+
+    case CALL_ADD_UNDO:
+        pod_patch_run(call->patch);
+        if (pod_patch_is_done(call->patch)) {
+            add_undone(cs, call);
+        }
+        return;
+
+    case CALL_NONE:
+    case CALL_DEL_PATCH:
+    default:
+        OVS_NOT_REACHED();
+    }
+}
+
+/* Feeds the pod watch's events to the ADDs waiting for the DPU. */
+void
+cni_add_run_pods(struct cni_calls *cs)
+{
+    if (!cs->pods) {
+        return;
+    }
+
+    k8s_watch_run(cs->pods);
+    struct k8s_event *event;
+    cs->n_vf_configs = 0;
+    while (cs->n_vf_configs < MAX_VF_CONFIGS_PER_RUN
+           && (event = k8s_watch_next_event(cs->pods)) != NULL) {
+        struct cni_call *call;
+        LIST_FOR_EACH_SAFE (call, node, &cs->in_flight) {
+            if (call->state != CALL_ADD_WAIT
+                || strcmp(call->pod_key, event->key)) {
+                continue;
+            }
+            if (event->type == K8S_EVENT_DELETED) {
+                add_fail(cs, call, cni_error_create(
+                             CNI_ERR_TRY_AGAIN_LATER, NULL,
+                             "pod %s was deleted while waiting for the DPU",
+                             call->pod_key));
+            } else {
+                add_evaluate(cs, call, event->object);
+            }
+        }
+        k8s_event_destroy(event);
+    }
+}
