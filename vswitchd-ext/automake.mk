@@ -1,8 +1,9 @@
 # The DPU side: ovn-dpu-controller, the DPU agent, with the modules only it
 # uses (libovndpu-vswitchd): binding VF representors to br-int ports
-# through the OVSDB IDL for the Open_vSwitch schema (dpu-binding), finding
-# the representors (representor), the file that records the representors
-# whose link state is ours to put back (link-ledger), what a pod object
+# (dpu-binding, the state machine) through the OVSDB IDL for the
+# Open_vSwitch schema (ovs-port, the rows), finding the representors
+# (representor), the representors whose link state is ours to put back
+# and the file that records them (link-ledger), what a pod object
 # wants bound (dpu-pod), the NetworkAttachmentDefinitions that name
 # secondary networks (net-attach-def), the loop that watches pods, binds
 # them and reports their status (pod-binder), and the renewal of the DPU
@@ -24,6 +25,8 @@ vswitchd_ext_libovndpu_vswitchd_la_SOURCES = \
 	vswitchd-ext/link-ledger.h \
 	vswitchd-ext/net-attach-def.c \
 	vswitchd-ext/net-attach-def.h \
+	vswitchd-ext/ovs-port.c \
+	vswitchd-ext/ovs-port.h \
 	vswitchd-ext/pod-binder.c \
 	vswitchd-ext/pod-binder.h \
 	vswitchd-ext/representor.c \

@@ -1,6 +1,8 @@
 /*
- * Binding VF representors to OVN logical ports through the OVSDB IDL.
- * See dpu-binding.h for what the module does; this file says how.
+ * Binding VF representors to OVN logical ports through the OVSDB IDL:
+ * the state machine.  See dpu-binding.h for what the module does; this
+ * file says how.  The rows it writes are ovs-port.c's business, and the
+ * representors' link state link-ledger.c's.
  *
  * Each binding (one per wanted iface-id) goes through these states:
  *
@@ -56,13 +58,12 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "hmapx.h"
 #include "link-ledger.h"
 #include "openvswitch/dynamic-string.h"
-#include "openvswitch/list.h"
 #include "openvswitch/poll-loop.h"
 #include "openvswitch/shash.h"
 #include "openvswitch/vlog.h"
+#include "ovs-port.h"
 #include "ovsdb-idl.h"
 #include "representor.h"
 #include "smap.h"
@@ -89,24 +90,8 @@ dpu_binding_state_name(enum dpu_binding_state state)
     return state < ARRAY_SIZE(state_names) ? state_names[state] : "<bad>";
 }
 
-/* A binding's wanted configuration: dpu_binding_spec, owned. */
-struct spec {
-    char *iface_id;
-    char *iface_id_ver;
-    char *pod;
-    char *nad;
-    char *network;
-    int pf_id, vf_id;
-    char *sandbox;
-    char *vf_netdev_name;
-    char *pod_if_name;
-    char *attached_mac;
-    char *ip_addresses;
-    int mtu;
-};
-
 struct binding {
-    struct spec spec;
+    struct dpu_binding_spec spec;   /* Owned copy of what is wanted. */
     enum dpu_binding_state state;
     long long int state_since;  /* When 'state' was entered, or -1 if the
                                  * binding has not run yet. */
@@ -135,17 +120,9 @@ struct dpu_bindings {
     struct sset changes;        /* iface-ids whose state changed. */
     struct svec journal;        /* Unread journal lines. */
 
-    /* Representors whose link state we changed and have not put back:
-     * netdev name -> struct link_ledger_entry, either up (brought up for a
-     * binding) or down (to be set down once ovs-vswitchd has dropped its
-     * port: Open_vSwitch cur_cfg reaches 'cfg', the next_cfg that the
-     * deleting transaction made, or 'deadline' passes, because ovs-vswitchd
-     * changes a netdev's flags when it drops it, from flags it may have
-     * cached before ours changed).  Kept in 'link_file' too, if nonnull,
-     * so that a restarted agent finishes the job: see link-ledger.h. */
-    struct shash links;
-    char *link_file;
-    bool links_dirty;           /* 'links' changed since last saved. */
+    /* Representors whose link state we changed and have not put back
+     * (see link-ledger.h), or NULL if we leave link state alone. */
+    struct link_ledger *links;
 
     /* A run looks at every binding and every port, so it is skipped while
      * nothing it depends on has changed: the replica (its seqno), the
@@ -162,33 +139,13 @@ struct dpu_bindings {
 /* How long to wait for ovs-vswitchd before setting a link down anyway. */
 #define LINK_DOWN_WAIT_MS 5000
 
-/* One Interface in the replica, with its Port and Bridge. */
-struct iface_info {
-    const struct ovsrec_interface *iface;
-    const struct ovsrec_port *port;
-    const struct ovsrec_bridge *br;
-    const char *iface_id;       /* external_ids:iface-id, or NULL. */
-    bool ours;                  /* Carries DPU_BINDING_MARKER. */
-};
-
-/* What the replica holds, indexed for one run. */
-struct view {
-    struct iface_info *infos;
-    size_t n_infos;
-    struct shash by_name;       /* Interface name -> struct iface_info. */
-    const struct ovsrec_bridge *bridge;   /* The integration bridge. */
-    struct hmapx deleted;       /* Ports deleted in this run's txn. */
-    const struct ovsrec_open_vswitch *ovs;  /* The Open_vSwitch row. */
-    bool bump_cfg;              /* Increment next_cfg in this run's txn. */
-};
-
 static void journal(struct dpu_bindings *, const char *format, ...)
     OVS_PRINTF_FORMAT(2, 3);
 
 /* Specs. */
 
 static void
-spec_init(struct spec *dst, const struct dpu_binding_spec *src)
+spec_init(struct dpu_binding_spec *dst, const struct dpu_binding_spec *src)
 {
     dst->iface_id = xstrdup(src->iface_id);
     dst->iface_id_ver = nullable_xstrdup(src->iface_id_ver);
@@ -206,85 +163,26 @@ spec_init(struct spec *dst, const struct dpu_binding_spec *src)
 }
 
 static void
-spec_destroy(struct spec *spec)
+spec_destroy(struct dpu_binding_spec *spec)
 {
-    free(spec->iface_id);
-    free(spec->iface_id_ver);
-    free(spec->pod);
-    free(spec->nad);
-    free(spec->network);
-    free(spec->sandbox);
-    free(spec->vf_netdev_name);
-    free(spec->pod_if_name);
-    free(spec->attached_mac);
-    free(spec->ip_addresses);
+    free(CONST_CAST(char *, spec->iface_id));
+    free(CONST_CAST(char *, spec->iface_id_ver));
+    free(CONST_CAST(char *, spec->pod));
+    free(CONST_CAST(char *, spec->nad));
+    free(CONST_CAST(char *, spec->network));
+    free(CONST_CAST(char *, spec->sandbox));
+    free(CONST_CAST(char *, spec->vf_netdev_name));
+    free(CONST_CAST(char *, spec->pod_if_name));
+    free(CONST_CAST(char *, spec->attached_mac));
+    free(CONST_CAST(char *, spec->ip_addresses));
 }
-
-/* Fills 'ids' with the Interface external ids that 'spec' wants. */
-static void
-spec_external_ids(const struct spec *spec, struct smap *ids)
-{
-    smap_add(ids, DPU_BINDING_MARKER, "true");
-    smap_add(ids, DPU_EXT_IFACE_ID, spec->iface_id);
-    if (spec->iface_id_ver) {
-        smap_add(ids, DPU_EXT_IFACE_ID_VER, spec->iface_id_ver);
-    }
-    if (spec->sandbox) {
-        smap_add(ids, DPU_EXT_SANDBOX, spec->sandbox);
-    }
-    if (spec->attached_mac) {
-        smap_add(ids, DPU_EXT_ATTACHED_MAC, spec->attached_mac);
-    }
-    if (spec->ip_addresses && spec->ip_addresses[0]) {
-        smap_add(ids, DPU_EXT_IP_ADDRESSES, spec->ip_addresses);
-    }
-    if (spec->vf_netdev_name) {
-        smap_add(ids, DPU_EXT_VF_NETDEV_NAME, spec->vf_netdev_name);
-    }
-    if (spec->pod_if_name) {
-        smap_add(ids, DPU_EXT_POD_IF_NAME, spec->pod_if_name);
-    }
-    if (spec->nad && strcmp(spec->nad, "default")) {
-        smap_add(ids, DPU_EXT_NAD, spec->nad);
-        if (spec->network) {
-            smap_add(ids, DPU_EXT_NETWORK, spec->network);
-        }
-    }
-}
-
-/* The external ids that this module manages on an Interface: those that
- * spec_external_ids() may set. */
-static const char *const managed_keys[] = {
-    DPU_BINDING_MARKER, DPU_EXT_IFACE_ID, DPU_EXT_IFACE_ID_VER,
-    DPU_EXT_SANDBOX, DPU_EXT_ATTACHED_MAC, DPU_EXT_IP_ADDRESSES,
-    DPU_EXT_VF_NETDEV_NAME, DPU_EXT_POD_IF_NAME, DPU_EXT_NAD,
-    DPU_EXT_NETWORK,
-};
 
 /* Creating and destroying. */
 
 void
 dpu_bindings_register_idl(struct ovsdb_idl *idl)
 {
-    /* next_cfg and cur_cfg: see 'links'. */
-    ovsdb_idl_add_table(idl, &ovsrec_table_open_vswitch);
-    ovsdb_idl_add_column(idl, &ovsrec_open_vswitch_col_bridges);
-    ovsdb_idl_add_column(idl, &ovsrec_open_vswitch_col_next_cfg);
-    ovsdb_idl_add_column(idl, &ovsrec_open_vswitch_col_cur_cfg);
-
-    ovsdb_idl_add_table(idl, &ovsrec_table_bridge);
-    ovsdb_idl_add_column(idl, &ovsrec_bridge_col_name);
-    ovsdb_idl_add_column(idl, &ovsrec_bridge_col_ports);
-
-    ovsdb_idl_add_table(idl, &ovsrec_table_port);
-    ovsdb_idl_add_column(idl, &ovsrec_port_col_name);
-    ovsdb_idl_add_column(idl, &ovsrec_port_col_interfaces);
-    ovsdb_idl_add_column(idl, &ovsrec_port_col_external_ids);
-
-    ovsdb_idl_add_table(idl, &ovsrec_table_interface);
-    ovsdb_idl_add_column(idl, &ovsrec_interface_col_name);
-    ovsdb_idl_add_column(idl, &ovsrec_interface_col_external_ids);
-    ovsdb_idl_add_column(idl, &ovsrec_interface_col_mtu_request);
+    ovs_port_register_idl(idl);
 }
 
 struct dpu_bindings *
@@ -308,35 +206,9 @@ dpu_bindings_create(struct ovsdb_idl *idl,
     shash_init(&bs->bindings);
     sset_init(&bs->changes);
     svec_init(&bs->journal);
-    shash_init(&bs->links);
-    if (cfg->set_link_state && cfg->link_file) {
-        size_t n_bad;
-
-        bs->link_file = xstrdup(cfg->link_file);
-        char *error = link_ledger_load(bs->link_file,
-                                       time_msec() + LINK_DOWN_WAIT_MS,
-                                       &bs->links, &n_bad);
-        if (error) {
-            VLOG_WARN("%s", error);
-            free(error);
-        }
-        if (n_bad) {
-            VLOG_WARN("%s: skipped %"PRIuSIZE" malformed lines",
-                      bs->link_file, n_bad);
-        }
-        if (!shash_is_empty(&bs->links)) {
-            struct shash_node *node;
-            size_t n_down = 0;
-
-            SHASH_FOR_EACH (node, &bs->links) {
-                const struct link_ledger_entry *e = node->data;
-                n_down += e->down;
-            }
-            VLOG_INFO("%s: from an earlier run, %"PRIuSIZE" representors "
-                      "brought up, %"PRIuSIZE" to set down", bs->link_file,
-                      shash_count(&bs->links) - n_down, n_down);
-        }
-        bs->links_dirty = n_bad > 0;
+    if (cfg->set_link_state) {
+        bs->links = link_ledger_create(cfg->link_file,
+                                       time_msec() + LINK_DOWN_WAIT_MS);
     }
     bs->need_run = true;
     bs->next_run = LLONG_MAX;
@@ -363,8 +235,7 @@ dpu_bindings_destroy(struct dpu_bindings *bs)
             shash_delete(&bs->bindings, node);
         }
         shash_destroy(&bs->bindings);
-        shash_destroy_free_data(&bs->links);
-        free(bs->link_file);
+        link_ledger_destroy(bs->links);
         sset_destroy(&bs->changes);
         svec_destroy(&bs->journal);
         free(bs->bridge);
@@ -530,124 +401,7 @@ dpu_bindings_recompute(struct dpu_bindings *bs)
     free(nodes);
 }
 
-/* The view of the replica. */
-
-static void
-view_init(struct view *v, const struct dpu_bindings *bs)
-{
-    const struct ovsrec_bridge *br;
-    size_t allocated = 0;
-
-    memset(v, 0, sizeof *v);
-    shash_init(&v->by_name);
-    hmapx_init(&v->deleted);
-    v->ovs = ovsrec_open_vswitch_first(bs->idl);
-    OVSREC_BRIDGE_FOR_EACH (br, bs->idl) {
-        if (!strcmp(br->name, bs->bridge)) {
-            v->bridge = br;
-        }
-        for (size_t i = 0; i < br->n_ports; i++) {
-            const struct ovsrec_port *port = br->ports[i];
-            bool port_ours = smap_get_bool(&port->external_ids,
-                                           DPU_BINDING_MARKER, false);
-
-            for (size_t j = 0; j < port->n_interfaces; j++) {
-                const struct ovsrec_interface *iface = port->interfaces[j];
-
-                if (v->n_infos >= allocated) {
-                    v->infos = x2nrealloc(v->infos, &allocated,
-                                          sizeof *v->infos);
-                }
-                struct iface_info *info = &v->infos[v->n_infos++];
-                info->iface = iface;
-                info->port = port;
-                info->br = br;
-                info->iface_id = smap_get(&iface->external_ids,
-                                          DPU_EXT_IFACE_ID);
-                info->ours = port_ours || smap_get_bool(&iface->external_ids,
-                                                        DPU_BINDING_MARKER,
-                                                        false);
-            }
-        }
-    }
-    for (size_t i = 0; i < v->n_infos; i++) {
-        shash_add_once(&v->by_name, v->infos[i].iface->name, &v->infos[i]);
-    }
-}
-
-static void
-view_destroy(struct view *v)
-{
-    shash_destroy(&v->by_name);
-    hmapx_destroy(&v->deleted);
-    free(v->infos);
-}
-
 /* Link state. */
-
-/* Returns the entry of 'links' for 'name', adding an up one if there is
- * none. */
-static struct link_ledger_entry *
-link_entry(struct dpu_bindings *bs, const char *name)
-{
-    struct link_ledger_entry *e = shash_find_data(&bs->links, name);
-
-    if (!e) {
-        e = xzalloc(sizeof *e);
-        shash_add(&bs->links, name, e);
-        bs->links_dirty = true;
-    }
-    return e;
-}
-
-/* Records 'name' as brought up.  Returns true if that changed 'links'. */
-static bool
-note_link_up(struct dpu_bindings *bs, const char *name)
-{
-    struct link_ledger_entry *e = shash_find_data(&bs->links, name);
-
-    if (e && !e->down) {
-        return false;
-    }
-    e = link_entry(bs, name);
-    e->down = false;
-    bs->links_dirty = true;
-    return true;
-}
-
-static void
-remove_link_entry(struct dpu_bindings *bs, struct shash_node *node)
-{
-    free(node->data);
-    shash_delete(&bs->links, node);
-    bs->links_dirty = true;
-}
-
-/* Writes 'links' to the ledger file if they changed. */
-static void
-save_links(struct dpu_bindings *bs)
-{
-    if (bs->links_dirty && bs->link_file) {
-        char *error = link_ledger_save(bs->link_file, &bs->links);
-        if (error) {
-            static struct vlog_rate_limit rl = VLOG_RATE_LIMIT_INIT(1, 5);
-            VLOG_WARN_RL(&rl, "%s", error);
-            free(error);
-            return;             /* Try again at the next change. */
-        }
-    }
-    bs->links_dirty = false;
-}
-
-static void
-set_link_down(const char *name)
-{
-    int error = representor_set_up(name, false);
-    if (error && error != ENODEV) {
-        VLOG_WARN("%s: cannot set link down (%s)", name,
-                  ovs_strerror(error));
-    }
-}
 
 /* Records as up the representors of the bindings in 'nodes' (all of them)
  * that may bring theirs up in this run, and saves the ledger: one write
@@ -659,196 +413,53 @@ record_links_up(struct dpu_bindings *bs, const struct shash_node **nodes)
         const struct binding *b = nodes[i]->data;
 
         if (b->rep && !b->link_up && b->state != DPU_BINDING_REMOVING) {
-            note_link_up(bs, b->rep);
+            link_ledger_note_up(bs->links, b->rep);
         }
     }
-    save_links(bs);
+    link_ledger_save(bs->links);
 }
+
+/* Ports. */
 
 /* Deletes the Port of 'info' in 'txn', once per run. */
 static void
-delete_port(struct dpu_bindings *bs, struct view *v,
-            const struct iface_info *info, struct ovsdb_idl_txn *txn,
+delete_port(struct dpu_bindings *bs, struct ovs_port_view *v,
+            const struct ovs_port_info *info, struct ovsdb_idl_txn *txn,
             bool link_down, const char *why, long long int now)
 {
-    if (!hmapx_add(&v->deleted, CONST_CAST(struct ovsrec_port *,
-                                           info->port))) {
+    if (!ovs_port_delete(v, info, txn)) {
         return;
     }
     journal(bs, "deleting port %s from %s (iface-id %s): %s",
             info->port->name, info->br->name,
             info->iface_id ? info->iface_id : "(none)", why);
-    ovsdb_idl_txn_add_comment(txn, "ovn-dpu: deleting port %s",
-                              info->port->name);
-    ovsrec_bridge_update_ports_delvalue(info->br, info->port);
-    ovsrec_port_delete(info->port);
 
-    if (link_down && bs->set_link_state) {
-        struct link_ledger_entry *e = link_entry(bs, info->iface->name);
-        e->down = true;
-        e->cfg = v->ovs ? v->ovs->next_cfg + 1 : 0;
-        e->deadline = now + LINK_DOWN_WAIT_MS;
-        bs->links_dirty = true;
+    if (link_down && bs->links) {
+        link_ledger_note_down(bs->links, info->iface->name,
+                              v->ovs ? v->ovs->next_cfg + 1 : 0,
+                              now + LINK_DOWN_WAIT_MS);
         v->bump_cfg = true;
     }
-}
-
-/* Puts back the link state of representors that no binding wants
- * ('owners' maps the representors that bindings want to them): sets down
- * those whose ports ovs-vswitchd has dropped, and those brought up for a
- * binding that went before its port was added. */
-static void
-run_links(struct dpu_bindings *bs, const struct view *v,
-          const struct shash *owners, long long int now)
-{
-    struct shash_node *node;
-
-    SHASH_FOR_EACH_SAFE (node, &bs->links) {
-        struct link_ledger_entry *e = node->data;
-        const char *name = node->name;
-        const struct iface_info *port = shash_find_data(&v->by_name, name);
-
-        if (shash_find(owners, name)) {
-            /* Wanted (again): the binding keeps it up. */
-            note_link_up(bs, name);
-        } else if (!e->down) {
-            /* Up, and no binding wants it.  Until the desired set is
-             * complete, one may yet; our port, if any, is stale and its
-             * deletion makes the entry 'down'; someone else's port is not
-             * ours to take down. */
-            if (bs->complete && !(port && port->ours)) {
-                if (!port) {
-                    journal(bs, "setting %s down: its binding went before "
-                            "its port was added", name);
-                    set_link_down(name);
-                }
-                remove_link_entry(bs, node);
-            }
-        } else if (port) {
-            /* Its port is back (or not gone yet): leave the link alone,
-             * and once the deadline passes, forget it if the port is not
-             * ours (ours is stale: deleting it makes the entry 'down'
-             * again). */
-            if (now >= e->deadline) {
-                if (port->ours) {
-                    note_link_up(bs, name);
-                } else {
-                    remove_link_entry(bs, node);
-                }
-            }
-        } else if (!v->ovs || v->ovs->cur_cfg >= e->cfg
-                   || now >= e->deadline) {
-            set_link_down(name);
-            remove_link_entry(bs, node);
-        }
-    }
-}
-
-/* Returns true if 'iface' carries exactly the external ids and MTU that
- * 'spec' wants (other keys, such as ovn-installed, may be there too). */
-static bool
-iface_is_right(const struct spec *spec,
-               const struct ovsrec_interface *iface)
-{
-    struct smap want = SMAP_INITIALIZER(&want);
-    bool right = true;
-
-    spec_external_ids(spec, &want);
-    for (size_t i = 0; right && i < ARRAY_SIZE(managed_keys); i++) {
-        right = nullable_string_is_equal(
-            smap_get(&want, managed_keys[i]),
-            smap_get(&iface->external_ids, managed_keys[i]));
-    }
-    smap_destroy(&want);
-
-    if (right && spec->mtu > 0) {
-        right = (iface->n_mtu_request == 1
-                 && *iface->mtu_request == spec->mtu);
-    }
-    return right;
-}
-
-/* Returns true if the port of 'iface' must be deleted and added again
- * rather than updated: it belongs to another instance of the pod. */
-static bool
-iface_needs_replacing(const struct spec *spec,
-                      const struct ovsrec_interface *iface)
-{
-    return (!nullable_string_is_equal(
-                spec->iface_id_ver,
-                smap_get(&iface->external_ids, DPU_EXT_IFACE_ID_VER))
-            || !nullable_string_is_equal(
-                spec->sandbox,
-                smap_get(&iface->external_ids, DPU_EXT_SANDBOX)));
 }
 
 static void
 add_port(struct dpu_bindings *bs, const struct binding *b,
          const struct ovsrec_bridge *br, struct ovsdb_idl_txn *txn)
 {
-    struct smap ids = SMAP_INITIALIZER(&ids);
-    struct smap port_ids = SMAP_INITIALIZER(&port_ids);
-
-    spec_external_ids(&b->spec, &ids);
-    smap_add(&port_ids, DPU_BINDING_MARKER, "true");
-
-    struct ovsrec_interface *iface = ovsrec_interface_insert(txn);
-    ovsrec_interface_set_name(iface, b->rep);
-    ovsrec_interface_set_external_ids(iface, &ids);
-    if (b->spec.mtu > 0) {
-        int64_t mtu = b->spec.mtu;
-        ovsrec_interface_set_mtu_request(iface, &mtu, 1);
-    }
-
-    struct ovsrec_port *port = ovsrec_port_insert(txn);
-    ovsrec_port_set_name(port, b->rep);
-    ovsrec_port_set_interfaces(port, &iface, 1);
-    ovsrec_port_set_external_ids(port, &port_ids);
-    ovsrec_bridge_update_ports_addvalue(br, port);
-
-    ovsdb_idl_txn_add_comment(txn, "ovn-dpu: adding port %s for %s",
-                              b->rep, b->spec.iface_id);
+    ovs_port_add(txn, br, b->rep, &b->spec);
     journal(bs, "adding port %s to %s (iface-id %s)", b->rep, br->name,
             b->spec.iface_id);
-    smap_destroy(&ids);
-    smap_destroy(&port_ids);
 }
 
 static void
 update_port(struct dpu_bindings *bs, const struct binding *b,
             const struct ovsrec_interface *iface, struct ovsdb_idl_txn *txn)
 {
-    struct smap want = SMAP_INITIALIZER(&want);
     struct ds changed = DS_EMPTY_INITIALIZER;
 
-    spec_external_ids(&b->spec, &want);
-    for (size_t i = 0; i < ARRAY_SIZE(managed_keys); i++) {
-        const char *key = managed_keys[i];
-        const char *value = smap_get(&want, key);
-
-        if (!nullable_string_is_equal(value,
-                                      smap_get(&iface->external_ids, key))) {
-            if (value) {
-                ovsrec_interface_update_external_ids_setkey(iface, key,
-                                                            value);
-            } else {
-                ovsrec_interface_update_external_ids_delkey(iface, key);
-            }
-            ds_put_format(&changed, " %s", key);
-        }
-    }
-    if (b->spec.mtu > 0 && (iface->n_mtu_request != 1
-                            || *iface->mtu_request != b->spec.mtu)) {
-        int64_t mtu = b->spec.mtu;
-        ovsrec_interface_set_mtu_request(iface, &mtu, 1);
-        ds_put_cstr(&changed, " mtu_request");
-    }
-
-    ovsdb_idl_txn_add_comment(txn, "ovn-dpu: updating port %s for %s",
-                              iface->name, b->spec.iface_id);
+    ovs_port_update(txn, iface, &b->spec, &changed);
     journal(bs, "updating port %s (iface-id %s):%s", iface->name,
             b->spec.iface_id, ds_cstr(&changed));
-    smap_destroy(&want);
     ds_destroy(&changed);
 }
 
@@ -894,9 +505,9 @@ wanted_binding(const struct dpu_bindings *bs, const char *iface_id)
  * way of binding 'b' to its representor, or NULL. */
 static char *
 check_conflicts(const struct dpu_bindings *bs, const struct binding *b,
-                const struct view *v, const struct shash *owners)
+                const struct ovs_port_view *v, const struct shash *owners)
 {
-    const struct iface_info *cur = shash_find_data(&v->by_name, b->rep);
+    const struct ovs_port_info *cur = ovs_port_view_find(v, b->rep);
     const char *x = b->spec.iface_id;
 
     const struct binding *owner = shash_find_data(owners, b->rep);
@@ -922,7 +533,7 @@ check_conflicts(const struct dpu_bindings *bs, const struct binding *b,
         }
     }
     for (size_t i = 0; i < v->n_infos; i++) {
-        const struct iface_info *info = &v->infos[i];
+        const struct ovs_port_info *info = &v->infos[i];
         if (!info->ours && info->iface_id && !strcmp(info->iface_id, x)) {
             return xasprintf("iface-id %s is already on port %s, which was "
                              "not created by ovn-dpu", x, info->port->name);
@@ -940,8 +551,8 @@ ensure_link_up(struct dpu_bindings *bs, struct binding *b, long long int now)
         /* Recorded before it happens, so that a restart after a SIGKILL
          * here knows to set it down if the binding goes meanwhile.
          * (Usually record_links_up() did it already.) */
-        if (note_link_up(bs, b->rep)) {
-            save_links(bs);
+        if (link_ledger_note_up(bs->links, b->rep)) {
+            link_ledger_save(bs->links);
         }
 
         int error = representor_set_up(b->rep, true);
@@ -959,7 +570,7 @@ ensure_link_up(struct dpu_bindings *bs, struct binding *b, long long int now)
 
 /* Makes progress on binding 'b', which is not REMOVING. */
 static void
-binding_run(struct dpu_bindings *bs, struct binding *b, struct view *v,
+binding_run(struct dpu_bindings *bs, struct binding *b, struct ovs_port_view *v,
             const struct shash *owners, struct ovsdb_idl_txn *txn,
             long long int now)
 {
@@ -976,7 +587,7 @@ binding_run(struct dpu_bindings *bs, struct binding *b, struct view *v,
     /* Our ports for this iface-id on other representors are left from an
      * earlier sandbox or device: remove them. */
     for (size_t i = 0; i < v->n_infos; i++) {
-        const struct iface_info *info = &v->infos[i];
+        const struct ovs_port_info *info = &v->infos[i];
         if (info->ours && info->iface_id
             && !strcmp(info->iface_id, b->spec.iface_id)
             && strcmp(info->iface->name, b->rep) && txn) {
@@ -985,12 +596,12 @@ binding_run(struct dpu_bindings *bs, struct binding *b, struct view *v,
         }
     }
 
-    const struct iface_info *cur = shash_find_data(&v->by_name, b->rep);
+    const struct ovs_port_info *cur = ovs_port_view_find(v, b->rep);
     if (cur && cur->br == v->bridge && !strcmp(cur->port->name, b->rep)
         && cur->port->n_interfaces == 1
-        && iface_is_right(&b->spec, cur->iface)) {
+        && ovs_port_is_right(&b->spec, cur->iface)) {
         bool installed = smap_get_bool(&cur->iface->external_ids,
-                                       DPU_EXT_OVN_INSTALLED, false);
+                                       OVS_PORT_OVN_INSTALLED, false);
         if (!ensure_link_up(bs, b, now)) {
             return;
         }
@@ -1047,7 +658,7 @@ binding_run(struct dpu_bindings *bs, struct binding *b, struct view *v,
     } else if (cur->br != v->bridge || strcmp(cur->port->name, b->rep)
                || cur->port->n_interfaces != 1
                || !cur->iface_id || strcmp(cur->iface_id, b->spec.iface_id)
-               || iface_needs_replacing(&b->spec, cur->iface)) {
+               || ovs_port_needs_replacing(&b->spec, cur->iface)) {
         /* Ours, but for another instance, another bridge or another
          * iface-id that is no longer wanted: delete it now and add it
          * again in the next transaction, so that it gets a new Interface
@@ -1062,13 +673,13 @@ binding_run(struct dpu_bindings *bs, struct binding *b, struct view *v,
 /* Makes progress on binding 'b', which is REMOVING.  Returns false if it is
  * done and may be freed. */
 static bool
-binding_remove(struct dpu_bindings *bs, struct binding *b, struct view *v,
+binding_remove(struct dpu_bindings *bs, struct binding *b, struct ovs_port_view *v,
                struct ovsdb_idl_txn *txn, long long int now)
 {
     bool any = false;
 
     for (size_t i = 0; i < v->n_infos; i++) {
-        const struct iface_info *info = &v->infos[i];
+        const struct ovs_port_info *info = &v->infos[i];
         if (info->ours && info->iface_id
             && !strcmp(info->iface_id, b->spec.iface_id)) {
             any = true;
@@ -1110,11 +721,8 @@ next_deadline(const struct dpu_bindings *bs, long long int now)
             next = MIN(next, b->link_retry_at);
         }
     }
-    SHASH_FOR_EACH (node, &bs->links) {
-        const struct link_ledger_entry *e = node->data;
-        if (e->down) {
-            next = MIN(next, e->deadline);
-        }
+    if (bs->links) {
+        next = MIN(next, link_ledger_next_deadline(bs->links));
     }
     return next;
 }
@@ -1139,8 +747,8 @@ dpu_bindings_run(struct dpu_bindings *bs, struct ovsdb_idl_txn *txn,
     bs->need_run = false;
     bs->txn_busy = !txn;
 
-    struct view v;
-    view_init(&v, bs);
+    struct ovs_port_view v;
+    ovs_port_view_init(&v, bs->idl, bs->bridge);
 
     /* Bindings are handled in iface-id order, so that what happens does
      * not depend on hash order. */
@@ -1159,8 +767,7 @@ dpu_bindings_run(struct dpu_bindings *bs, struct ovsdb_idl_txn *txn,
         for (size_t i = 0; i < n; i++) {
             struct binding *b = nodes[i]->data;
             if (b->rep && b->state != DPU_BINDING_REMOVING) {
-                const struct iface_info *cur = shash_find_data(&v.by_name,
-                                                               b->rep);
+                const struct ovs_port_info *cur = ovs_port_view_find(&v, b->rep);
                 if (pass || (cur && cur->ours && cur->iface_id
                              && !strcmp(cur->iface_id, b->spec.iface_id))) {
                     shash_add_once(&owners, b->rep, b);
@@ -1189,7 +796,7 @@ dpu_bindings_run(struct dpu_bindings *bs, struct ovsdb_idl_txn *txn,
     bs->stale_ports = false;
     if (bs->complete) {
         for (size_t i = 0; i < v.n_infos; i++) {
-            const struct iface_info *info = &v.infos[i];
+            const struct ovs_port_info *info = &v.infos[i];
             if (info->ours && !wanted_binding(bs, info->iface_id)
                 && !shash_find(&bs->bindings, info->iface_id
                                ? info->iface_id : "")) {
@@ -1206,12 +813,21 @@ dpu_bindings_run(struct dpu_bindings *bs, struct ovsdb_idl_txn *txn,
         ovsdb_idl_txn_increment(txn, &v.ovs->header_,
                                 &ovsrec_open_vswitch_col_next_cfg, false);
     }
-    run_links(bs, &v, &owners, now);
+    if (bs->links) {
+        struct svec lines = SVEC_EMPTY_INITIALIZER;
+        link_ledger_run(bs->links, &v, &owners, bs->complete, now, &lines);
+        for (size_t i = 0; i < lines.n; i++) {
+            journal(bs, "%s", lines.names[i]);
+        }
+        svec_destroy(&lines);
+    }
     shash_destroy(&owners);
-    view_destroy(&v);
+    ovs_port_view_destroy(&v);
 
     /* Before the caller commits 'txn': see link-ledger.h. */
-    save_links(bs);
+    if (bs->links) {
+        link_ledger_save(bs->links);
+    }
     bs->next_run = next_deadline(bs, now);
 }
 
@@ -1245,11 +861,8 @@ dpu_bindings_is_settled(const struct dpu_bindings *bs)
     if (bs->stale_ports) {
         return false;
     }
-    SHASH_FOR_EACH (node, &bs->links) {
-        const struct link_ledger_entry *e = node->data;
-        if (e->down) {
-            return false;
-        }
+    if (bs->links && link_ledger_has_pending_down(bs->links)) {
+        return false;
     }
     SHASH_FOR_EACH (node, &bs->bindings) {
         const struct binding *b = node->data;

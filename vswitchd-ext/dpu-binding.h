@@ -11,9 +11,12 @@
  * ovn-controller to set external_ids:ovn-installed=true on the Interface,
  * which is when the pod may be reported Ready.
  *
- * The ports it makes carry the external id DPU_BINDING_MARKER=true, on
- * both the Port and the Interface.  It deletes only ports with that
- * marker, and never reuses a port without it.
+ * The ports it makes carry the external id OVS_PORT_MARKER=true, on both
+ * the Port and the Interface (ovs-port.h writes the rows).  It deletes
+ * only ports with that marker, and never reuses a port without it.  The
+ * representors it brings up are recorded in a link ledger
+ * (link-ledger.h), so that they are set down again even across a
+ * restart.
  *
  * Everything is decided from what the IDL's replica holds, so the module
  * is restart-safe: given the same desired set, a new instance finds its
@@ -40,21 +43,6 @@ struct ovsdb_idl;
 struct ovsdb_idl_txn;
 struct sset;
 struct svec;
-
-/* The external id that marks Ports and Interfaces made by ovn-dpu. */
-#define DPU_BINDING_MARKER "ovn-dpu-managed"
-
-/* External ids of the Interface (see ../shared/BRIEF.md 3.4). */
-#define DPU_EXT_IFACE_ID "iface-id"
-#define DPU_EXT_IFACE_ID_VER "iface-id-ver"
-#define DPU_EXT_SANDBOX "sandbox"
-#define DPU_EXT_ATTACHED_MAC "attached_mac"
-#define DPU_EXT_IP_ADDRESSES "ip_addresses"
-#define DPU_EXT_VF_NETDEV_NAME "vf-netdev-name"
-#define DPU_EXT_POD_IF_NAME "pod-if-name"
-#define DPU_EXT_NETWORK "k8s.ovn.org/network"
-#define DPU_EXT_NAD "k8s.ovn.org/nad"
-#define DPU_EXT_OVN_INSTALLED "ovn-installed"
 
 #define DPU_BINDING_DEFAULT_BRIDGE "br-int"
 #define DPU_BINDING_DEFAULT_INSTALL_TIMEOUT_MS 60000

@@ -1,6 +1,6 @@
 /*
- * The file in which ovn-dpu-controller records the representors whose link
- * state it has changed and not yet put back.
+ * The representors whose link state ovn-dpu-controller has changed and
+ * not yet put back, in memory and in a file that outlives the agent.
  *
  * The agent brings a representor up before adding its port and sets it
  * down after deleting the port, once ovs-vswitchd has dropped the netdev.
@@ -21,6 +21,13 @@
  *
  * The file is replaced whole (written to "<file>.tmp", then renamed), so a
  * reader sees either the old or the new contents.
+ *
+ * Setting a link down is ovs-vswitchd's business too: it changes a
+ * netdev's flags when it drops its port, from flags it may have cached
+ * before ours changed.  So a representor whose port was deleted is set
+ * down only once ovs-vswitchd has applied the deletion: Open_vSwitch
+ * cur_cfg reaches the next_cfg that the deleting transaction made, or a
+ * few seconds pass.
  */
 
 #ifndef LINK_LEDGER_H
@@ -29,31 +36,46 @@
 #include <stdbool.h>
 #include <stdint.h>
 
-#include "openvswitch/compiler.h"
-
+struct ovs_port_view;
 struct shash;
+struct svec;
 
-/* One representor. */
-struct link_ledger_entry {
-    bool down;                  /* False: up.  True: to be set down. */
-    int64_t cfg;                /* If 'down': once cur_cfg reaches this. */
-    long long int deadline;     /* If 'down': or at this time.  Not in the
-                                 * file: loading sets it. */
-};
+/* Creates the ledger, loading what an earlier run of the agent left in
+ * 'file_name' ('down' entries get 'deadline'), or an empty one kept in
+ * memory only if 'file_name' is NULL.  Problems with the file are
+ * logged. */
+struct link_ledger *link_ledger_create(const char *file_name,
+                                       long long int deadline);
+void link_ledger_destroy(struct link_ledger *);
 
-/* Adds the entries of 'file_name' to 'entries' (netdev name -> malloc()ed
- * struct link_ledger_entry), 'down' ones with 'deadline'.  A missing file
- * is an empty ledger.  Lines that cannot be parsed, or that name a netdev
- * that cannot be one, are skipped and counted in '*n_bad'.  Returns NULL,
- * or an error message (which the caller must free()) if the file exists
- * but cannot be read, in which case 'entries' may hold what was read. */
-char *link_ledger_load(const char *file_name, long long int deadline,
-                       struct shash *entries, size_t *n_bad)
-    OVS_WARN_UNUSED_RESULT;
+/* Records 'name' as brought up.  Returns true if that changed the
+ * ledger. */
+bool link_ledger_note_up(struct link_ledger *, const char *name);
 
-/* Replaces 'file_name' by the contents of 'entries'.  Returns NULL, or an
- * error message (which the caller must free()). */
-char *link_ledger_save(const char *file_name, const struct shash *entries)
-    OVS_WARN_UNUSED_RESULT;
+/* Records that 'name' is to be set down once cur_cfg reaches 'cfg' or at
+ * 'deadline', whichever comes first. */
+void link_ledger_note_down(struct link_ledger *, const char *name,
+                           int64_t cfg, long long int deadline);
+
+/* Writes the ledger to its file if it changed since it was last written.
+ * A failure is logged and tried again at the next call. */
+void link_ledger_save(struct link_ledger *);
+
+/* Puts back the link state of representors that no binding wants
+ * ('wanted' holds the representors that bindings want): sets down those
+ * whose ports ovs-vswitchd has dropped (as 'v' shows the replica), and,
+ * once the desired set is 'complete', those brought up for a binding that
+ * went before its port was added.  Appends a line to 'journal' for each
+ * representor it sets down for the second reason. */
+void link_ledger_run(struct link_ledger *, const struct ovs_port_view *v,
+                     const struct shash *wanted, bool complete,
+                     long long int now, struct svec *journal);
+
+/* True if a representor waits to be set down. */
+bool link_ledger_has_pending_down(const struct link_ledger *);
+
+/* The earliest deadline of a representor waiting to be set down, or
+ * LLONG_MAX. */
+long long int link_ledger_next_deadline(const struct link_ledger *);
 
 #endif /* link-ledger.h */

@@ -1,0 +1,253 @@
+/*
+ * The OVSDB rows behind the DPU agent's ports.  See ovs-port.h.
+ */
+
+#include <config.h>
+
+#include "ovs-port.h"
+
+#include <string.h>
+
+#include "dpu-binding.h"
+#include "openvswitch/dynamic-string.h"
+#include "ovsdb-idl.h"
+#include "smap.h"
+#include "util.h"
+#include "vswitch-idl.h"
+
+void
+ovs_port_register_idl(struct ovsdb_idl *idl)
+{
+    /* next_cfg and cur_cfg: to tell when ovs-vswitchd has applied a
+     * deletion (see link-ledger.h). */
+    ovsdb_idl_add_table(idl, &ovsrec_table_open_vswitch);
+    ovsdb_idl_add_column(idl, &ovsrec_open_vswitch_col_bridges);
+    ovsdb_idl_add_column(idl, &ovsrec_open_vswitch_col_next_cfg);
+    ovsdb_idl_add_column(idl, &ovsrec_open_vswitch_col_cur_cfg);
+
+    ovsdb_idl_add_table(idl, &ovsrec_table_bridge);
+    ovsdb_idl_add_column(idl, &ovsrec_bridge_col_name);
+    ovsdb_idl_add_column(idl, &ovsrec_bridge_col_ports);
+
+    ovsdb_idl_add_table(idl, &ovsrec_table_port);
+    ovsdb_idl_add_column(idl, &ovsrec_port_col_name);
+    ovsdb_idl_add_column(idl, &ovsrec_port_col_interfaces);
+    ovsdb_idl_add_column(idl, &ovsrec_port_col_external_ids);
+
+    ovsdb_idl_add_table(idl, &ovsrec_table_interface);
+    ovsdb_idl_add_column(idl, &ovsrec_interface_col_name);
+    ovsdb_idl_add_column(idl, &ovsrec_interface_col_external_ids);
+    ovsdb_idl_add_column(idl, &ovsrec_interface_col_mtu_request);
+}
+
+/* The view of the replica. */
+
+void
+ovs_port_view_init(struct ovs_port_view *v, struct ovsdb_idl *idl,
+                   const char *bridge)
+{
+    const struct ovsrec_bridge *br;
+    size_t allocated = 0;
+
+    memset(v, 0, sizeof *v);
+    shash_init(&v->by_name);
+    hmapx_init(&v->deleted);
+    v->ovs = ovsrec_open_vswitch_first(idl);
+    OVSREC_BRIDGE_FOR_EACH (br, idl) {
+        if (!strcmp(br->name, bridge)) {
+            v->bridge = br;
+        }
+        for (size_t i = 0; i < br->n_ports; i++) {
+            const struct ovsrec_port *port = br->ports[i];
+            bool port_ours = smap_get_bool(&port->external_ids,
+                                           OVS_PORT_MARKER, false);
+
+            for (size_t j = 0; j < port->n_interfaces; j++) {
+                const struct ovsrec_interface *iface = port->interfaces[j];
+
+                if (v->n_infos >= allocated) {
+                    v->infos = x2nrealloc(v->infos, &allocated,
+                                          sizeof *v->infos);
+                }
+                struct ovs_port_info *info = &v->infos[v->n_infos++];
+                info->iface = iface;
+                info->port = port;
+                info->br = br;
+                info->iface_id = smap_get(&iface->external_ids,
+                                          OVS_PORT_IFACE_ID);
+                info->ours = port_ours || smap_get_bool(&iface->external_ids,
+                                                        OVS_PORT_MARKER,
+                                                        false);
+            }
+        }
+    }
+    for (size_t i = 0; i < v->n_infos; i++) {
+        shash_add_once(&v->by_name, v->infos[i].iface->name, &v->infos[i]);
+    }
+}
+
+void
+ovs_port_view_destroy(struct ovs_port_view *v)
+{
+    shash_destroy(&v->by_name);
+    hmapx_destroy(&v->deleted);
+    free(v->infos);
+}
+
+/* External ids. */
+
+void
+ovs_port_external_ids(const struct dpu_binding_spec *spec, struct smap *ids)
+{
+    smap_add(ids, OVS_PORT_MARKER, "true");
+    smap_add(ids, OVS_PORT_IFACE_ID, spec->iface_id);
+    if (spec->iface_id_ver) {
+        smap_add(ids, OVS_PORT_IFACE_ID_VER, spec->iface_id_ver);
+    }
+    if (spec->sandbox) {
+        smap_add(ids, OVS_PORT_SANDBOX, spec->sandbox);
+    }
+    if (spec->attached_mac) {
+        smap_add(ids, OVS_PORT_ATTACHED_MAC, spec->attached_mac);
+    }
+    if (spec->ip_addresses && spec->ip_addresses[0]) {
+        smap_add(ids, OVS_PORT_IP_ADDRESSES, spec->ip_addresses);
+    }
+    if (spec->vf_netdev_name) {
+        smap_add(ids, OVS_PORT_VF_NETDEV_NAME, spec->vf_netdev_name);
+    }
+    if (spec->pod_if_name) {
+        smap_add(ids, OVS_PORT_POD_IF_NAME, spec->pod_if_name);
+    }
+    if (spec->nad && strcmp(spec->nad, "default")) {
+        smap_add(ids, OVS_PORT_NAD, spec->nad);
+        if (spec->network) {
+            smap_add(ids, OVS_PORT_NETWORK, spec->network);
+        }
+    }
+}
+
+/* The external ids that this module manages on an Interface: those that
+ * ovs_port_external_ids() may set. */
+static const char *const managed_keys[] = {
+    OVS_PORT_MARKER, OVS_PORT_IFACE_ID, OVS_PORT_IFACE_ID_VER,
+    OVS_PORT_SANDBOX, OVS_PORT_ATTACHED_MAC, OVS_PORT_IP_ADDRESSES,
+    OVS_PORT_VF_NETDEV_NAME, OVS_PORT_POD_IF_NAME, OVS_PORT_NAD,
+    OVS_PORT_NETWORK,
+};
+
+bool
+ovs_port_is_right(const struct dpu_binding_spec *spec,
+                  const struct ovsrec_interface *iface)
+{
+    struct smap want = SMAP_INITIALIZER(&want);
+    bool right = true;
+
+    ovs_port_external_ids(spec, &want);
+    for (size_t i = 0; right && i < ARRAY_SIZE(managed_keys); i++) {
+        right = nullable_string_is_equal(
+            smap_get(&want, managed_keys[i]),
+            smap_get(&iface->external_ids, managed_keys[i]));
+    }
+    smap_destroy(&want);
+
+    if (right && spec->mtu > 0) {
+        right = (iface->n_mtu_request == 1
+                 && *iface->mtu_request == spec->mtu);
+    }
+    return right;
+}
+
+bool
+ovs_port_needs_replacing(const struct dpu_binding_spec *spec,
+                         const struct ovsrec_interface *iface)
+{
+    return (!nullable_string_is_equal(
+                spec->iface_id_ver,
+                smap_get(&iface->external_ids, OVS_PORT_IFACE_ID_VER))
+            || !nullable_string_is_equal(
+                spec->sandbox,
+                smap_get(&iface->external_ids, OVS_PORT_SANDBOX)));
+}
+
+/* Writing. */
+
+void
+ovs_port_add(struct ovsdb_idl_txn *txn, const struct ovsrec_bridge *br,
+             const char *name, const struct dpu_binding_spec *spec)
+{
+    struct smap ids = SMAP_INITIALIZER(&ids);
+    struct smap port_ids = SMAP_INITIALIZER(&port_ids);
+
+    ovs_port_external_ids(spec, &ids);
+    smap_add(&port_ids, OVS_PORT_MARKER, "true");
+
+    struct ovsrec_interface *iface = ovsrec_interface_insert(txn);
+    ovsrec_interface_set_name(iface, name);
+    ovsrec_interface_set_external_ids(iface, &ids);
+    if (spec->mtu > 0) {
+        int64_t mtu = spec->mtu;
+        ovsrec_interface_set_mtu_request(iface, &mtu, 1);
+    }
+
+    struct ovsrec_port *port = ovsrec_port_insert(txn);
+    ovsrec_port_set_name(port, name);
+    ovsrec_port_set_interfaces(port, &iface, 1);
+    ovsrec_port_set_external_ids(port, &port_ids);
+    ovsrec_bridge_update_ports_addvalue(br, port);
+
+    ovsdb_idl_txn_add_comment(txn, "ovn-dpu: adding port %s for %s",
+                              name, spec->iface_id);
+    smap_destroy(&ids);
+    smap_destroy(&port_ids);
+}
+
+void
+ovs_port_update(struct ovsdb_idl_txn *txn,
+                const struct ovsrec_interface *iface,
+                const struct dpu_binding_spec *spec, struct ds *changed)
+{
+    struct smap want = SMAP_INITIALIZER(&want);
+
+    ovs_port_external_ids(spec, &want);
+    for (size_t i = 0; i < ARRAY_SIZE(managed_keys); i++) {
+        const char *key = managed_keys[i];
+        const char *value = smap_get(&want, key);
+
+        if (!nullable_string_is_equal(value,
+                                      smap_get(&iface->external_ids, key))) {
+            if (value) {
+                ovsrec_interface_update_external_ids_setkey(iface, key,
+                                                            value);
+            } else {
+                ovsrec_interface_update_external_ids_delkey(iface, key);
+            }
+            ds_put_format(changed, " %s", key);
+        }
+    }
+    if (spec->mtu > 0 && (iface->n_mtu_request != 1
+                          || *iface->mtu_request != spec->mtu)) {
+        int64_t mtu = spec->mtu;
+        ovsrec_interface_set_mtu_request(iface, &mtu, 1);
+        ds_put_cstr(changed, " mtu_request");
+    }
+
+    ovsdb_idl_txn_add_comment(txn, "ovn-dpu: updating port %s for %s",
+                              iface->name, spec->iface_id);
+    smap_destroy(&want);
+}
+
+bool
+ovs_port_delete(struct ovs_port_view *v, const struct ovs_port_info *info,
+                struct ovsdb_idl_txn *txn)
+{
+    if (!hmapx_add(&v->deleted, CONST_CAST(struct ovsrec_port *,
+                                           info->port))) {
+        return false;
+    }
+    ovsdb_idl_txn_add_comment(txn, "ovn-dpu: deleting port %s",
+                              info->port->name);
+    ovsrec_bridge_update_ports_delvalue(info->br, info->port);
+    ovsrec_port_delete(info->port);
+    return true;
+}
