@@ -1,6 +1,6 @@
 /*
- * libFuzzer target for Kubernetes API response bodies (lib/k8s-client.c,
- * and what the agents read from the objects: lib/k8s-watch.c's keys,
+ * libFuzzer target for Kubernetes API response bodies (lib/k8s-response.c,
+ * and what the agents read from the objects: lib/k8s-object.c's keys,
  * lib/dpu-lease-object.c's Lease reader).
  *
  * The first byte of the input selects the HTTP status: even, a success
@@ -21,13 +21,12 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "fuzz.h"
-#include "dpu-lease.h"
 #include "dpu-lease-object.h"
-#include "k8s-client.h"
+#include "dpu-lease.h"
+#include "fuzz.h"
 #include "k8s-object.h"
+#include "k8s-response.h"
 #include "micro-time.h"
-#include "k8s-watch.h"
 #include "openvswitch/dynamic-string.h"
 #include "util.h"
 

@@ -1,5 +1,5 @@
 /*
- * libFuzzer target for watch-stream framing (lib/k8s-client.c): the bytes
+ * libFuzzer target for watch-stream framing (lib/k8s-response.c): the bytes
  * of a watch response, which arrive in pieces of any size.
  *
  * The first two bytes of the input seed the sizes of the pieces (1 to 64
@@ -18,7 +18,7 @@
 #include <string.h>
 
 #include "fuzz.h"
-#include "k8s-client.h"
+#include "k8s-response.h"
 #include "openvswitch/dynamic-string.h"
 #include "util.h"
 

@@ -13,6 +13,8 @@ lib_libovndpu_la_SOURCES = \
 	lib/k8s-names.h \
 	lib/k8s-object.c \
 	lib/k8s-object.h \
+	lib/k8s-response.c \
+	lib/k8s-response.h \
 	lib/k8s-watch.c \
 	lib/k8s-watch.h \
 	lib/micro-time.c \

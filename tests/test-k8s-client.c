@@ -50,6 +50,7 @@
 
 #include "command-line.h"
 #include "k8s-client.h"
+#include "k8s-response.h"
 #include "k8s-config.h"
 #include "k8s-watch.h"
 #include "openvswitch/dynamic-string.h"
