@@ -18,9 +18,11 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "fatal-signal.h"
 #include "k8s-client.h"
 #include "k8s-config.h"
 #include "k8s-names.h"
+#include "memory.h"
 #include "openvswitch/dynamic-string.h"
 #include "openvswitch/poll-loop.h"
 #include "openvswitch/vlog.h"
@@ -43,31 +45,59 @@ ovn_dpu_print_version(void)
     fputs(ovs_get_program_version(), stdout);
 }
 
-void
-ovn_dpu_k8s_get_config(struct k8s_config *config)
-{
-    char *error = k8s_options_get_config(config);
+/* Options. */
 
+void
+ovn_dpu_options_init(struct ovn_dpu_options *options)
+{
+    memset(options, 0, sizeof *options);
+    dpu_lease_config_init(&options->lease);
+    k8s_config_init(&options->k8s);
+}
+
+void
+ovn_dpu_options_destroy(struct ovn_dpu_options *options)
+{
+    free(options->unixctl_path);
+    free(options->node_name);
+    dpu_lease_config_destroy(&options->lease);
+    k8s_config_destroy(&options->k8s);
+}
+
+void
+ovn_dpu_options_finish(struct ovn_dpu_options *options, int argc,
+                       char *argv[])
+{
+    if (optind < argc) {
+        ovs_fatal(0, "non-option argument \"%s\"; use --help for usage",
+                  argv[optind]);
+    }
+    if (!k8s_is_dns1123_subdomain(options->node_name)) {
+        ovs_fatal(0, "--node-name: \"%s\" is not a valid Kubernetes node "
+                  "name (lowercase letters, digits, '-' and '.')",
+                  options->node_name);
+    }
+
+    char *error = dpu_lease_config_validate(&options->lease);
+    if (!error) {
+        k8s_config_destroy(&options->k8s);
+        error = k8s_options_get_config(&options->k8s);
+    }
     if (error) {
         ovs_fatal(0, "%s", error);
     }
 }
 
-struct k8s_client *
-ovn_dpu_k8s_connect(const struct k8s_config *config)
-{
-    struct k8s_client *client = k8s_client_create(config, program_name);
-    VLOG_INFO("Kubernetes API server: %s", k8s_client_server(client));
-    return client;
-}
-
 void
-ovn_dpu_check_node_name(const char *name)
+ovn_dpu_usage_finish(void)
 {
-    if (!k8s_is_dns1123_subdomain(name)) {
-        ovs_fatal(0, "--node-name: \"%s\" is not a valid Kubernetes node "
-                  "name (lowercase letters, digits, '-' and '.')", name);
-    }
+    daemon_usage();
+    vlog_usage();
+    printf("\nOther options:\n"
+           "  --unixctl=SOCKET        override default control socket name\n"
+           "  -h, --help              display this help message\n"
+           "  -V, --version           display version information\n");
+    exit(EXIT_SUCCESS);
 }
 
 char *
@@ -130,8 +160,8 @@ k8s_status_unixctl(struct unixctl_conn *conn, int argc OVS_UNUSED,
     ds_destroy(&s);
 }
 
-void
-ovn_dpu_k8s_status_init(struct k8s_client *client)
+static void
+k8s_status_init(struct k8s_client *client)
 {
     status_client = client;
     version_request = k8s_request_get(client, "/version");
@@ -139,8 +169,8 @@ ovn_dpu_k8s_status_init(struct k8s_client *client)
                              NULL);
 }
 
-void
-ovn_dpu_k8s_run(void)
+static void
+k8s_status_run(void)
 {
     if (version_request && k8s_request_is_done(version_request)) {
         const struct k8s_result *r = k8s_request_result(version_request);
@@ -161,16 +191,16 @@ ovn_dpu_k8s_run(void)
     }
 }
 
-void
-ovn_dpu_k8s_wait(void)
+static void
+k8s_status_wait(void)
 {
     if (version_request) {
         k8s_request_wait(version_request);
     }
 }
 
-void
-ovn_dpu_k8s_destroy(void)
+static void
+k8s_status_destroy(void)
 {
     k8s_request_destroy(version_request);
     version_request = NULL;
@@ -186,8 +216,8 @@ static long long int heap_next_trim = LLONG_MIN;
 static bool heap_trim_due;
 static unsigned int heap_trims;
 
-void
-ovn_dpu_heap_run(void)
+static void
+heap_run(void)
 {
 #if defined(__GLIBC__) && (__GLIBC__ > 2 \
                            || (__GLIBC__ == 2 && __GLIBC_MINOR__ >= 33))
@@ -209,16 +239,98 @@ ovn_dpu_heap_run(void)
 #endif
 }
 
-void
-ovn_dpu_heap_wait(void)
+static void
+heap_wait(void)
 {
     if (heap_trim_due) {
         poll_timer_wait_until(heap_next_trim);
     }
 }
 
-void
-ovn_dpu_heap_get_usage(struct simap *usage)
+/* The daemon. */
+
+static void
+ovn_dpu_daemon_exit(struct unixctl_conn *conn, int argc OVS_UNUSED,
+                    const char *argv[] OVS_UNUSED, void *d_)
 {
-    simap_put(usage, "heap-trims", heap_trims);
+    struct ovn_dpu_daemon *d = d_;
+
+    d->exiting = true;
+    unixctl_command_reply(conn, NULL);
+}
+
+void
+ovn_dpu_daemon_start(struct ovn_dpu_daemon *d,
+                     const struct ovn_dpu_options *options)
+{
+    memset(d, 0, sizeof *d);
+    fatal_ignore_sigpipe();
+
+    daemonize_start(false);
+    int retval = unixctl_server_create(options->unixctl_path, &d->unixctl);
+    if (retval) {
+        exit(EXIT_FAILURE);
+    }
+    unixctl_command_register("exit", "", 0, 0, ovn_dpu_daemon_exit, d);
+
+    d->k8s = k8s_client_create(&options->k8s, program_name);
+    VLOG_INFO("Kubernetes API server: %s", k8s_client_server(d->k8s));
+    k8s_status_init(d->k8s);
+}
+
+void
+ovn_dpu_daemon_started(const struct ovn_dpu_daemon *d OVS_UNUSED,
+                       const struct ovn_dpu_options *options)
+{
+    daemonize_complete();
+    VLOG_INFO("%s version %s starting for node %s", program_name,
+              PACKAGE_VERSION, options->node_name);
+}
+
+void
+ovn_dpu_daemon_run(struct ovn_dpu_daemon *d)
+{
+    memory_run();
+    if (memory_should_report()) {
+        struct simap usage = SIMAP_INITIALIZER(&usage);
+        simap_put(&usage, "heap-trims", heap_trims);
+        memory_report(&usage);
+        simap_destroy(&usage);
+    }
+
+    unixctl_server_run(d->unixctl);
+    k8s_client_run(d->k8s);
+    k8s_status_run();
+    heap_run();
+}
+
+void
+ovn_dpu_daemon_wait(struct ovn_dpu_daemon *d)
+{
+    memory_wait();
+    heap_wait();
+    unixctl_server_wait(d->unixctl);
+    k8s_client_wait(d->k8s);
+    k8s_status_wait();
+    if (d->exiting) {
+        poll_immediate_wake();
+    }
+}
+
+void
+ovn_dpu_daemon_block(struct ovn_dpu_daemon *d)
+{
+    poll_block();
+    if (should_service_stop()) {
+        d->exiting = true;
+    }
+}
+
+void
+ovn_dpu_daemon_destroy(struct ovn_dpu_daemon *d)
+{
+    k8s_status_destroy();
+    k8s_client_destroy(d->k8s);
+    unixctl_server_destroy(d->unixctl);
+    service_stop();
 }

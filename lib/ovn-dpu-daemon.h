@@ -1,8 +1,24 @@
 /*
- * What ovn-dpu-controller and ovn-dpu-host share as daemons: program name
- * and version, and the connection to the Kubernetes API server with its
- * "k8s/status" unixctl command.  Each program's main() stays its own; this
- * only keeps the common pieces in one place.
+ * What ovn-dpu-controller and ovn-dpu-host share as daemons: the options
+ * both take, program name and version, the control socket with its
+ * "exit" command, the connection to the Kubernetes API server with its
+ * "k8s/status" command, memory reports, and the main loop's common steps.
+ * Each program's main() creates its own modules and runs them beside
+ * these:
+ *
+ *     struct ovn_dpu_daemon d;
+ *     ovn_dpu_daemon_start(&d, &options);
+ *     ...create the program's modules...
+ *     ovn_dpu_daemon_started(&d, &options);
+ *     while (!d.exiting) {
+ *         ovn_dpu_daemon_run(&d);
+ *         ...run the program's modules...
+ *         ovn_dpu_daemon_wait(&d);
+ *         ...make them wait...
+ *         ovn_dpu_daemon_block(&d);
+ *     }
+ *     ...destroy them...
+ *     ovn_dpu_daemon_destroy(&d);
  */
 
 #ifndef OVN_DPU_DAEMON_H
@@ -10,9 +26,110 @@
 
 #include <stdbool.h>
 
+#include "daemon.h"
+#include "dpu-lease.h"
+#include "k8s-config.h"
+#include "openvswitch/vlog.h"
+
 struct k8s_client;
-struct k8s_config;
 struct unixctl_conn;
+struct unixctl_server;
+
+/* The options every agent takes.  Use like Open vSwitch's DAEMON_*
+ * macros: OVN_DPU_OPTION_ENUMS in the option enum, OVN_DPU_LONG_OPTIONS in
+ * the getopt_long() table, and OVN_DPU_OPTION_HANDLERS(OPTIONS, USAGE) in
+ * the switch, where OPTIONS points to a struct ovn_dpu_options and USAGE
+ * is the program's usage function; after the loop, call
+ * ovn_dpu_options_finish(). */
+struct ovn_dpu_options {
+    char *unixctl_path;         /* --unixctl, or NULL for the default. */
+    char *node_name;            /* --node-name, or NULL if not given. */
+    struct dpu_lease_config lease;      /* --dpu-node-lease-*. */
+    struct k8s_config k8s;      /* --k8s-*, set by ovn_dpu_options_finish(). */
+};
+
+#define OVN_DPU_OPTION_ENUMS                    \
+    OPT_UNIXCTL,                                \
+    OPT_NODE_NAME,                              \
+    VLOG_OPTION_ENUMS,                          \
+    DAEMON_OPTION_ENUMS,                        \
+    K8S_OPTION_ENUMS,                           \
+    DPU_LEASE_OPTION_ENUMS
+
+#define OVN_DPU_LONG_OPTIONS                                    \
+    {"help", no_argument, NULL, 'h'},                           \
+    {"version", no_argument, NULL, 'V'},                        \
+    {"unixctl", required_argument, NULL, OPT_UNIXCTL},          \
+    {"node-name", required_argument, NULL, OPT_NODE_NAME},      \
+    VLOG_LONG_OPTIONS,                                          \
+    DAEMON_LONG_OPTIONS,                                        \
+    K8S_LONG_OPTIONS,                                           \
+    DPU_LEASE_LONG_OPTIONS
+
+#define OVN_DPU_OPTION_HANDLERS(OPTIONS, USAGE)         \
+        case 'h':                                       \
+            USAGE();                                    \
+                                                        \
+        case 'V':                                       \
+            ovn_dpu_print_version();                    \
+            exit(EXIT_SUCCESS);                         \
+                                                        \
+        case OPT_UNIXCTL:                               \
+            free((OPTIONS)->unixctl_path);              \
+            (OPTIONS)->unixctl_path = xstrdup(optarg);  \
+            break;                                      \
+                                                        \
+        case OPT_NODE_NAME:                             \
+            free((OPTIONS)->node_name);                 \
+            (OPTIONS)->node_name = xstrdup(optarg);     \
+            break;                                      \
+                                                        \
+        VLOG_OPTION_HANDLERS                            \
+        DAEMON_OPTION_HANDLERS                          \
+        K8S_OPTION_HANDLERS                             \
+        DPU_LEASE_OPTION_HANDLERS(&(OPTIONS)->lease)    \
+                                                        \
+        case '?':                                       \
+            exit(EXIT_FAILURE);
+
+void ovn_dpu_options_init(struct ovn_dpu_options *);
+void ovn_dpu_options_destroy(struct ovn_dpu_options *);
+
+/* After the option loop, whose getopt_long() stopped at 'optind' of
+ * 'argc': refuses arguments that are not options, checks the node name
+ * (which the caller must have set by now) and the lease options, and
+ * builds the Kubernetes client configuration from the --k8s-* options.
+ * Exits with a message naming the problem, if there is one. */
+void ovn_dpu_options_finish(struct ovn_dpu_options *, int argc,
+                            char *argv[]);
+
+/* Prints the end of --help that both agents share (daemon, logging and
+ * other options) and exits. */
+OVS_NO_RETURN void ovn_dpu_usage_finish(void);
+
+/* The daemon. */
+struct ovn_dpu_daemon {
+    struct unixctl_server *unixctl;
+    struct k8s_client *k8s;     /* The host cluster. */
+    bool exiting;               /* "exit" or a service stop was asked for. */
+};
+
+/* Detaches (if --detach), creates the control socket with an "exit"
+ * command, and connects to the API server as 'options' say. */
+void ovn_dpu_daemon_start(struct ovn_dpu_daemon *,
+                          const struct ovn_dpu_options *);
+
+/* Once the program's own modules exist: finishes detaching and logs that
+ * the daemon is starting. */
+void ovn_dpu_daemon_started(const struct ovn_dpu_daemon *,
+                            const struct ovn_dpu_options *);
+
+/* The main loop's common steps, and its poll_block(). */
+void ovn_dpu_daemon_run(struct ovn_dpu_daemon *);
+void ovn_dpu_daemon_wait(struct ovn_dpu_daemon *);
+void ovn_dpu_daemon_block(struct ovn_dpu_daemon *);
+
+void ovn_dpu_daemon_destroy(struct ovn_dpu_daemon *);
 
 /* Sets the program name and version for logs, --version and the
  * "version" unixctl command. */
@@ -21,21 +138,6 @@ void ovn_dpu_set_program_name(const char *argv0);
 /* Prints "<program> <version>" and the Open vSwitch library version. */
 void ovn_dpu_print_version(void);
 
-/* Fills 'config' from the K8S_* options given on the command line (see
- * k8s-config.h).  Exits with a message naming the problem if they do not
- * make a usable configuration. */
-void ovn_dpu_k8s_get_config(struct k8s_config *config);
-
-/* Creates the Kubernetes client from 'config'. */
-struct k8s_client *ovn_dpu_k8s_connect(const struct k8s_config *config);
-
-/* The --node-name option: the host cluster's Node this agent serves. */
-#define OVN_DPU_NODE_NAME_OPTION_ENUM OPT_NODE_NAME
-#define OVN_DPU_NODE_NAME_LONG_OPTION                           \
-    {"node-name", required_argument, NULL, OPT_NODE_NAME}
-/* Checks 'name' (a Kubernetes object name: DNS-1123 subdomain) and exits
- * with a message if it is not valid. */
-void ovn_dpu_check_node_name(const char *name);
 /* The host's own name, for the host agent's default --node-name. */
 char *ovn_dpu_default_node_name(void);
 
@@ -45,30 +147,18 @@ char *ovn_dpu_default_node_name(void);
 bool ovn_dpu_parse_format(struct unixctl_conn *conn, int argc,
                           const char *argv[], bool *json);
 
-/* Registers the "k8s/status" unixctl command for 'client' and starts a
- * GET /version so that the command can show which server answered.  Call
- * ovn_dpu_k8s_run() and ovn_dpu_k8s_wait() from the main loop. */
-void ovn_dpu_k8s_status_init(struct k8s_client *client);
-void ovn_dpu_k8s_run(void);
-void ovn_dpu_k8s_wait(void);
-void ovn_dpu_k8s_destroy(void);
-
 /* Giving freed heap memory back to the kernel.  glibc's free() returns
  * memory to the kernel only from the top of the heap, so after a burst
  * (200 pods bound at once, a relist) a daemon's heap keeps its high-water
- * mark resident although most of it is free.  ovn_dpu_heap_run(), called
- * once per main loop iteration, calls malloc_trim(0) once the heap holds
- * more than OVN_DPU_HEAP_TRIM_FREE bytes free, at most once per
+ * mark resident although most of it is free.  ovn_dpu_daemon_run()
+ * calls malloc_trim(0) once the heap holds more than
+ * OVN_DPU_HEAP_TRIM_FREE bytes free, at most once per
  * OVN_DPU_HEAP_TRIM_INTERVAL_MS, which releases every whole free page
- * wherever it is; ovn_dpu_heap_wait() wakes the loop when a trim that
- * was held back by that interval is due.  Without glibc both do
- * nothing.  The number of trims shows in the "memory/show" output of
- * ovs-appctl as "heap-trims". */
+ * wherever it is; ovn_dpu_daemon_wait() wakes the loop when a trim that
+ * was held back by that interval is due.  Without glibc neither trims.
+ * The number of trims shows in the "memory/show" output of ovs-appctl as
+ * "heap-trims". */
 #define OVN_DPU_HEAP_TRIM_FREE (512 * 1024)
 #define OVN_DPU_HEAP_TRIM_INTERVAL_MS 1000
-void ovn_dpu_heap_run(void);
-void ovn_dpu_heap_wait(void);
-struct simap;
-void ovn_dpu_heap_get_usage(struct simap *usage);
 
 #endif /* ovn-dpu-daemon.h */

@@ -12,155 +12,94 @@
 
 #include <errno.h>
 #include <getopt.h>
-#include <signal.h>
 #include <stdlib.h>
 
 #include "command-line.h"
 #include "daemon.h"
 #include "dirs.h"
-#include "dpu-lease.h"
 #include "dpu-lease-keeper.h"
-#include "fatal-signal.h"
-#include "k8s-client.h"
-#include "k8s-config.h"
-#include "memory.h"
 #include "openvswitch/dynamic-string.h"
-#include "openvswitch/poll-loop.h"
 #include "openvswitch/vlog.h"
 #include "ovn-dpu-daemon.h"
 #include "pod-binder.h"
 #include "representor.h"
-#include "simap.h"
 #include "unixctl.h"
 #include "util.h"
 
 VLOG_DEFINE_THIS_MODULE(ovn_dpu_controller);
 
 /* Command-line settings. */
-static char *node_name;
-static struct dpu_lease_config lease_config;
+static struct ovn_dpu_options options;
 static char *ovs_remote;
 static char *link_ledger;
 static struct dpu_bindings_config bindings_config;
 static struct dpu_pod_options pod_options = { .mtu = 1400 };
 
-static unixctl_cb_func ovn_dpu_controller_exit;
 static unixctl_cb_func lease_status;
 static unixctl_cb_func dpu_show;
 static unixctl_cb_func dpu_recompute;
 static unixctl_cb_func dpu_watches;
-static char *parse_options(int argc, char *argv[]);
+static void parse_options(int argc, char *argv[]);
 OVS_NO_RETURN static void usage(void);
 
 int
 main(int argc, char *argv[])
 {
-    struct unixctl_server *unixctl;
-    bool exiting = false;
+    struct ovn_dpu_daemon d;
 
     ovs_cmdl_proctitle_init(argc, argv);
     ovn_dpu_set_program_name(argv[0]);
     service_start(&argc, &argv);
-    dpu_lease_config_init(&lease_config);
-    char *unixctl_path = parse_options(argc, argv);
-    struct k8s_config k8s_config;
-    ovn_dpu_k8s_get_config(&k8s_config);
-    fatal_ignore_sigpipe();
+    parse_options(argc, argv);
 
-    daemonize_start(false);
-    int retval = unixctl_server_create(unixctl_path, &unixctl);
-    if (retval) {
-        exit(EXIT_FAILURE);
-    }
-    unixctl_command_register("exit", "", 0, 0, ovn_dpu_controller_exit,
-                             &exiting);
-
-    struct k8s_client *k8s = ovn_dpu_k8s_connect(&k8s_config);
-    ovn_dpu_k8s_status_init(k8s);
+    ovn_dpu_daemon_start(&d, &options);
     struct dpu_lease_keeper *lease = dpu_lease_keeper_create(
-        &k8s_config, node_name, &lease_config);
+        &options.k8s, options.node_name, &options.lease);
     unixctl_command_register("lease/status", "[--format=text|json]", 0, 2,
                              lease_status, lease);
     struct pod_binder *binder = pod_binder_create(
-        k8s, node_name, ovs_remote, &bindings_config, &pod_options);
+        d.k8s, options.node_name, ovs_remote, &bindings_config,
+        &pod_options);
     unixctl_command_register("dpu/show", "", 0, 0, dpu_show, binder);
     unixctl_command_register("dpu/recompute", "", 0, 0, dpu_recompute,
                              binder);
     unixctl_command_register("dpu/watches", "", 0, 0, dpu_watches, binder);
+    ovn_dpu_daemon_started(&d, &options);
 
-    daemonize_complete();
-    VLOG_INFO("%s version %s starting for node %s", program_name,
-              PACKAGE_VERSION, node_name);
-
-    while (!exiting) {
-        memory_run();
-        if (memory_should_report()) {
-            struct simap usage = SIMAP_INITIALIZER(&usage);
-            ovn_dpu_heap_get_usage(&usage);
-            memory_report(&usage);
-            simap_destroy(&usage);
-        }
-
-        unixctl_server_run(unixctl);
-        k8s_client_run(k8s);
-        ovn_dpu_k8s_run();
+    while (!d.exiting) {
+        ovn_dpu_daemon_run(&d);
         dpu_lease_keeper_run(lease);
         pod_binder_run(binder);
-        ovn_dpu_heap_run();
 
-        memory_wait();
-        ovn_dpu_heap_wait();
-        unixctl_server_wait(unixctl);
-        k8s_client_wait(k8s);
-        ovn_dpu_k8s_wait();
+        ovn_dpu_daemon_wait(&d);
         dpu_lease_keeper_wait(lease);
         pod_binder_wait(binder);
-        if (exiting) {
-            poll_immediate_wake();
-        }
-        poll_block();
-        if (should_service_stop()) {
-            exiting = true;
-        }
+        ovn_dpu_daemon_block(&d);
     }
 
     pod_binder_destroy(binder);
     dpu_lease_keeper_destroy(lease);
-    ovn_dpu_k8s_destroy();
-    k8s_client_destroy(k8s);
-    k8s_config_destroy(&k8s_config);
-    unixctl_server_destroy(unixctl);
-    dpu_lease_config_destroy(&lease_config);
-    service_stop();
-    free(unixctl_path);
-    free(node_name);
+    ovn_dpu_daemon_destroy(&d);
+    ovn_dpu_options_destroy(&options);
     free(ovs_remote);
     free(link_ledger);
     return 0;
 }
 
-static char *
+static void
 parse_options(int argc, char *argv[])
 {
     enum {
-        OPT_UNIXCTL = UCHAR_MAX + 1,
-        OPT_OVS_DB,
+        OPT_OVS_DB = UCHAR_MAX + 1,
         OPT_BRIDGE,
         OPT_SIMULATE_DPU,
         OPT_SYSFS_ROOT,
         OPT_MTU,
         OPT_OVN_INSTALLED_TIMEOUT,
         OPT_LINK_LEDGER,
-        OVN_DPU_NODE_NAME_OPTION_ENUM,
-        VLOG_OPTION_ENUMS,
-        DAEMON_OPTION_ENUMS,
-        K8S_OPTION_ENUMS,
-        DPU_LEASE_OPTION_ENUMS,
+        OVN_DPU_OPTION_ENUMS,
     };
     static const struct option long_options[] = {
-        {"help", no_argument, NULL, 'h'},
-        {"version", no_argument, NULL, 'V'},
-        {"unixctl", required_argument, NULL, OPT_UNIXCTL},
         {"ovs-db", required_argument, NULL, OPT_OVS_DB},
         {"bridge", required_argument, NULL, OPT_BRIDGE},
         {"simulate-dpu", no_argument, NULL, OPT_SIMULATE_DPU},
@@ -169,18 +108,14 @@ parse_options(int argc, char *argv[])
         {"ovn-installed-timeout", required_argument, NULL,
          OPT_OVN_INSTALLED_TIMEOUT},
         {"link-ledger", required_argument, NULL, OPT_LINK_LEDGER},
-        OVN_DPU_NODE_NAME_LONG_OPTION,
-        VLOG_LONG_OPTIONS,
-        DAEMON_LONG_OPTIONS,
-        K8S_LONG_OPTIONS,
-        DPU_LEASE_LONG_OPTIONS,
+        OVN_DPU_LONG_OPTIONS,
         {NULL, 0, NULL, 0},
     };
     /* Static, so that it stays reachable (no leak report) when an option
      * such as --help exits in the middle of the loop. */
     static char *short_options;
     short_options = ovs_cmdl_long_options_to_short_options(long_options);
-    char *unixctl_path = NULL;
+    ovn_dpu_options_init(&options);
 
     for (;;) {
         int c = getopt_long(argc, argv, short_options, long_options, NULL);
@@ -189,23 +124,6 @@ parse_options(int argc, char *argv[])
         }
 
         switch (c) {
-        case 'h':
-            usage();
-
-        case 'V':
-            ovn_dpu_print_version();
-            exit(EXIT_SUCCESS);
-
-        case OPT_UNIXCTL:
-            free(unixctl_path);
-            unixctl_path = xstrdup(optarg);
-            break;
-
-        case OPT_NODE_NAME:
-            free(node_name);
-            node_name = xstrdup(optarg);
-            break;
-
         case OPT_OVS_DB:
             free(ovs_remote);
             ovs_remote = xstrdup(optarg);
@@ -254,13 +172,7 @@ parse_options(int argc, char *argv[])
             }
             break;
 
-        VLOG_OPTION_HANDLERS
-        DAEMON_OPTION_HANDLERS
-        K8S_OPTION_HANDLERS
-        DPU_LEASE_OPTION_HANDLERS(&lease_config)
-
-        case '?':
-            exit(EXIT_FAILURE);
+        OVN_DPU_OPTION_HANDLERS(&options, usage)
 
         default:
             abort();
@@ -269,15 +181,11 @@ parse_options(int argc, char *argv[])
     free(short_options);
     short_options = NULL;
 
-    if (optind < argc) {
-        ovs_fatal(0, "non-option argument \"%s\"; use --help for usage",
-                  argv[optind]);
-    }
-    if (!node_name) {
+    if (!options.node_name) {
         ovs_fatal(0, "--node-name is required: the host cluster's Node "
                   "whose DPU this is");
     }
-    ovn_dpu_check_node_name(node_name);
+    ovn_dpu_options_finish(&options, argc, argv);
     if (!ovs_remote) {
         ovs_remote = xasprintf("unix:%s/db.sock", ovs_rundir());
     }
@@ -287,12 +195,6 @@ parse_options(int argc, char *argv[])
                                 program_name);
     }
     bindings_config.link_file = link_ledger;
-
-    char *error = dpu_lease_config_validate(&lease_config);
-    if (error) {
-        ovs_fatal(0, "%s", error);
-    }
-    return unixctl_path;
 }
 
 static void
@@ -329,13 +231,7 @@ usage(void)
            REPRESENTOR_DEFAULT_SYSFS,
            DPU_BINDING_DEFAULT_INSTALL_TIMEOUT_MS / 1000,
            ovs_rundir(), program_name);
-    daemon_usage();
-    vlog_usage();
-    printf("\nOther options:\n"
-           "  --unixctl=SOCKET        override default control socket name\n"
-           "  -h, --help              display this help message\n"
-           "  -V, --version           display version information\n");
-    exit(EXIT_SUCCESS);
+    ovn_dpu_usage_finish();
 }
 
 static void
@@ -381,14 +277,5 @@ dpu_recompute(struct unixctl_conn *conn, int argc OVS_UNUSED,
               const char *argv[] OVS_UNUSED, void *binder_)
 {
     pod_binder_recompute(binder_);
-    unixctl_command_reply(conn, NULL);
-}
-
-static void
-ovn_dpu_controller_exit(struct unixctl_conn *conn, int argc OVS_UNUSED,
-                  const char *argv[] OVS_UNUSED, void *exiting_)
-{
-    bool *exiting = exiting_;
-    *exiting = true;
     unixctl_command_reply(conn, NULL);
 }
