@@ -1,17 +1,113 @@
-# bench/benchlib.py: the pieces the benchmarks share: talking to the API
-# server of a dev/k8s-cluster, counting requests from its own /metrics,
-# reading the daemons' log timestamps and /proc, and summarising trials.
+# bench/benchlib.py: the pieces the benchmarks share: running commands and
+# the programs of the build trees, waiting, a private dev/k8s-cluster and
+# its API server, counting requests from its own /metrics, starting the
+# agents, reading their log timestamps and /proc, and summarising trials.
 # bench/run (the "make bench" driver) and the component benchmarks
-# (bench/lease-bench, bench/dpu-bind-bench, bench/cni-bench) import it, so
+# (bench/cni-bench, bench/dpu-bind-bench, bench/memory-bench) import it, so
 # that each figure is computed one way only.
 
 import datetime
 import json
 import os
 import re
+import shutil
 import ssl
 import statistics
+import subprocess
+import time
 import urllib.request
+
+TOP = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
+OVS_SRCDIR = os.environ.get("OVS_SRCDIR", "/var/cache/ovn-dpu/ovs-src")
+
+# Where ovn-dpu's programs are: $OVN_DPU_BIN (directories separated by
+# ':'), or each program's directory in this build tree.
+BINDIR = os.environ.get("OVN_DPU_BIN",
+                        os.path.join(TOP, "ovn-dpu") + ":"
+                        + os.path.join(TOP, "vswitchd-ext"))
+
+
+def sh(*argv, check=True, env=None, **kw):
+    """Runs 'argv', capturing its output as text."""
+    return subprocess.run(argv, check=check, capture_output=True, text=True,
+                          env=env, **kw)
+
+
+def program_file(name):
+    """The file of ovn-dpu program 'name' (see BINDIR), or None."""
+    return shutil.which(name, path=BINDIR)
+
+
+def ovs_program(name):
+    """The file of Open vSwitch program 'name' in the OVS build tree."""
+    sub = {"ovsdb-server": "ovsdb", "ovsdb-tool": "ovsdb",
+           "ovsdb-client": "ovsdb", "ovs-vswitchd": "vswitchd",
+           "ovs-vsctl": "utilities", "ovs-appctl": "utilities"}[name]
+    return os.path.join(OVS_SRCDIR, sub, name)
+
+
+def wait_for(what, predicate, timeout=60, interval=0.02):
+    """Calls 'predicate' every 'interval' seconds until it is true; raises
+    an error naming 'what' after 'timeout' seconds."""
+    deadline = time.monotonic() + timeout
+    while not predicate():
+        if time.monotonic() > deadline:
+            raise RuntimeError("timed out waiting for " + what)
+        time.sleep(interval)
+
+
+class Cluster:
+    """A private control plane (dev/k8s-cluster) in directory 'path'."""
+
+    def __init__(self, path):
+        self.path = path
+        self.script = os.path.join(TOP, "dev", "k8s-cluster")
+        sh(self.script, "start", path)
+        self.env = read_env(os.path.join(path, "env.sh"))
+        self.api = Api(self.env)
+
+    def create_node(self, name):
+        sh(self.script, "create-node", self.path, name)
+
+    def kubectl(self, *args, **kw):
+        return sh(self.env["KUBECTL"],
+                  "--kubeconfig=%s/admin.kubeconfig" % self.path, *args,
+                  **kw)
+
+    def stop(self):
+        sh(self.script, "stop", self.path, check=False)
+
+
+def start_agent(program, workdir, cluster, node, *options, env=None):
+    """Starts ovn-dpu 'program' detached, as user "host" or "dpu" of
+    'cluster' (whichever the program is), serving Node 'node', its pid
+    file, log and control socket in 'workdir', with environment 'env' (by
+    default ours).  Returns its pid."""
+    user = "host" if program == "ovn-dpu-host" else "dpu"
+    sh(program_file(program), "--detach", "--no-chdir",
+       "--pidfile=%s/%s.pid" % (workdir, program),
+       "--log-file=%s/%s.log" % (workdir, program),
+       "--unixctl=%s/%s.ctl" % (workdir, program), "-vconsole:off",
+       "--node-name=" + node, "--k8s-apiserver=" + cluster.env["K8S_SERVER"],
+       "--k8s-cacert=" + cluster.env["K8S_CACERT"],
+       "--k8s-token-file=%s/%s.token" % (cluster.path, user), *options,
+       env=env)
+    return int(open("%s/%s.pid" % (workdir, program)).read())
+
+
+def kill_pidfiles(workdir, programs):
+    """Kills each of 'programs' whose pid file is in 'workdir'."""
+    for program in programs:
+        pidfile = os.path.join(workdir, program + ".pid")
+        if os.path.exists(pidfile):
+            sh("kill", open(pidfile).read().strip(), check=False)
+
+
+def print_summary(name, seconds, width=44):
+    """Prints one line: the median, p99 and maximum of 'seconds', in ms."""
+    s = summary([x * 1000 for x in seconds])
+    print("  %-*s n=%-4d median %7.1f ms  p99 %7.1f ms  max %7.1f ms"
+          % (width, name, s["n"], s["median"], s["p99"], s["max"]))
 
 
 def read_env(path):
