@@ -10,6 +10,8 @@
 #include <cjson/cJSON.h>
 #include <ctype.h>
 #include <errno.h>
+#include <getopt.h>
+#include <limits.h>
 #ifdef __GLIBC__
 #include <malloc.h>
 #endif
@@ -18,6 +20,8 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "command-line.h"
+#include "daemon.h"
 #include "fatal-signal.h"
 #include "k8s-client.h"
 #include "k8s-config.h"
@@ -48,11 +52,94 @@ ovn_dpu_print_version(void)
 /* Options. */
 
 void
-ovn_dpu_options_init(struct ovn_dpu_options *options)
+ovn_dpu_parse_options(int argc, char *argv[],
+                      const struct option *program_options,
+                      ovn_dpu_option_func *handle, void (*usage)(void),
+                      struct ovn_dpu_options *options)
 {
+    enum {
+        OPT_UNIXCTL = UCHAR_MAX + 1,
+        OPT_NODE_NAME,
+        VLOG_OPTION_ENUMS,
+        DAEMON_OPTION_ENUMS,
+        K8S_OPTION_ENUMS,
+        DPU_LEASE_OPTION_ENUMS,
+    };
+    BUILD_ASSERT_DECL(OPT_DPU_LEASE_NAMESPACE < OVN_DPU_PROGRAM_OPTION_BASE);
+    static const struct option common_options[] = {
+        {"help", no_argument, NULL, 'h'},
+        {"version", no_argument, NULL, 'V'},
+        {"unixctl", required_argument, NULL, OPT_UNIXCTL},
+        {"node-name", required_argument, NULL, OPT_NODE_NAME},
+        VLOG_LONG_OPTIONS,
+        DAEMON_LONG_OPTIONS,
+        K8S_LONG_OPTIONS,
+        DPU_LEASE_LONG_OPTIONS,
+    };
+    size_t n_program = 0;
+    while (program_options[n_program].name) {
+        n_program++;
+    }
+
+    /* Static, so that both stay reachable (no leak report) when an option
+     * such as --help exits in the middle of the loop. */
+    static struct option *long_options;
+    static char *short_options;
+    size_t n_common = ARRAY_SIZE(common_options);
+    long_options = xcalloc(n_common + n_program + 1, sizeof *long_options);
+    memcpy(long_options, common_options, sizeof common_options);
+    memcpy(&long_options[n_common], program_options,
+           n_program * sizeof *long_options);
+    short_options = ovs_cmdl_long_options_to_short_options(long_options);
+
     memset(options, 0, sizeof *options);
     dpu_lease_config_init(&options->lease);
     k8s_config_init(&options->k8s);
+
+    for (;;) {
+        int c = getopt_long(argc, argv, short_options, long_options, NULL);
+        if (c == -1) {
+            break;
+        } else if (c >= OVN_DPU_PROGRAM_OPTION_BASE) {
+            handle(c, optarg);
+            continue;
+        }
+
+        switch (c) {
+        case 'h':
+            usage();
+            OVS_NOT_REACHED();
+
+        case 'V':
+            ovn_dpu_print_version();
+            exit(EXIT_SUCCESS);
+
+        case OPT_UNIXCTL:
+            free(options->unixctl_path);
+            options->unixctl_path = xstrdup(optarg);
+            break;
+
+        case OPT_NODE_NAME:
+            free(options->node_name);
+            options->node_name = xstrdup(optarg);
+            break;
+
+        VLOG_OPTION_HANDLERS
+        DAEMON_OPTION_HANDLERS
+        K8S_OPTION_HANDLERS
+        DPU_LEASE_OPTION_HANDLERS(&options->lease)
+
+        case '?':
+            exit(EXIT_FAILURE);
+
+        default:
+            OVS_NOT_REACHED();
+        }
+    }
+    free(short_options);
+    short_options = NULL;
+    free(long_options);
+    long_options = NULL;
 }
 
 void

@@ -26,21 +26,19 @@
 
 #include <stdbool.h>
 
-#include "daemon.h"
 #include "dpu-lease.h"
 #include "k8s-config.h"
-#include "openvswitch/vlog.h"
 
 struct k8s_client;
+struct option;
 struct unixctl_conn;
 struct unixctl_server;
 
-/* The options every agent takes.  Use like Open vSwitch's DAEMON_*
- * macros: OVN_DPU_OPTION_ENUMS in the option enum, OVN_DPU_LONG_OPTIONS in
- * the getopt_long() table, and OVN_DPU_OPTION_HANDLERS(OPTIONS, USAGE) in
- * the switch, where OPTIONS points to a struct ovn_dpu_options and USAGE
- * is the program's usage function; after the loop, call
- * ovn_dpu_options_finish(). */
+/* The options every agent takes: --help, --version, --unixctl,
+ * --node-name, and the vlog, daemon, Kubernetes (k8s-config.h) and lease
+ * (dpu-lease.h) options.  A program parses them, with its own, through
+ * ovn_dpu_parse_options(); then it sets what it defaults (e.g. the node
+ * name) and calls ovn_dpu_options_finish(). */
 struct ovn_dpu_options {
     char *unixctl_path;         /* --unixctl, or NULL for the default. */
     char *node_name;            /* --node-name, or NULL if not given. */
@@ -48,51 +46,24 @@ struct ovn_dpu_options {
     struct k8s_config k8s;      /* --k8s-*, set by ovn_dpu_options_finish(). */
 };
 
-#define OVN_DPU_OPTION_ENUMS                    \
-    OPT_UNIXCTL,                                \
-    OPT_NODE_NAME,                              \
-    VLOG_OPTION_ENUMS,                          \
-    DAEMON_OPTION_ENUMS,                        \
-    K8S_OPTION_ENUMS,                           \
-    DPU_LEASE_OPTION_ENUMS
+/* A program's own options have getopt values from this one up. */
+#define OVN_DPU_PROGRAM_OPTION_BASE 1000
 
-#define OVN_DPU_LONG_OPTIONS                                    \
-    {"help", no_argument, NULL, 'h'},                           \
-    {"version", no_argument, NULL, 'V'},                        \
-    {"unixctl", required_argument, NULL, OPT_UNIXCTL},          \
-    {"node-name", required_argument, NULL, OPT_NODE_NAME},      \
-    VLOG_LONG_OPTIONS,                                          \
-    DAEMON_LONG_OPTIONS,                                        \
-    K8S_LONG_OPTIONS,                                           \
-    DPU_LEASE_LONG_OPTIONS
+/* Handles the program's own option 'option', whose argument is 'arg' (or
+ * NULL); exits with a message if 'arg' is not valid. */
+typedef void ovn_dpu_option_func(int option, const char *arg);
 
-#define OVN_DPU_OPTION_HANDLERS(OPTIONS, USAGE)         \
-        case 'h':                                       \
-            USAGE();                                    \
-                                                        \
-        case 'V':                                       \
-            ovn_dpu_print_version();                    \
-            exit(EXIT_SUCCESS);                         \
-                                                        \
-        case OPT_UNIXCTL:                               \
-            free((OPTIONS)->unixctl_path);              \
-            (OPTIONS)->unixctl_path = xstrdup(optarg);  \
-            break;                                      \
-                                                        \
-        case OPT_NODE_NAME:                             \
-            free((OPTIONS)->node_name);                 \
-            (OPTIONS)->node_name = xstrdup(optarg);     \
-            break;                                      \
-                                                        \
-        VLOG_OPTION_HANDLERS                            \
-        DAEMON_OPTION_HANDLERS                          \
-        K8S_OPTION_HANDLERS                             \
-        DPU_LEASE_OPTION_HANDLERS(&(OPTIONS)->lease)    \
-                                                        \
-        case '?':                                       \
-            exit(EXIT_FAILURE);
+/* Initializes 'options' and parses 'argv' into them: the options every
+ * agent takes, and 'program_options' (ended by a null entry), each of
+ * which 'handle' is called for.  Calls 'usage' (which must not return)
+ * for --help, prints the version for --version, and exits on an unknown
+ * option. */
+void ovn_dpu_parse_options(int argc, char *argv[],
+                           const struct option *program_options,
+                           ovn_dpu_option_func *handle,
+                           void (*usage)(void),
+                           struct ovn_dpu_options *options);
 
-void ovn_dpu_options_init(struct ovn_dpu_options *);
 void ovn_dpu_options_destroy(struct ovn_dpu_options *);
 
 /* After the option loop, whose getopt_long() stopped at 'optind' of

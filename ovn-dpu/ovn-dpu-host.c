@@ -88,86 +88,75 @@ main(int argc, char *argv[])
     return 0;
 }
 
+enum {
+    OPT_CNI_SOCKET = OVN_DPU_PROGRAM_OPTION_BASE,
+    OPT_CNI_ADD_TIMEOUT,
+    OPT_CNI_MAX_REQUESTS,
+    OPT_SIMULATE_DPU,
+    OPT_SYSFS_ROOT,
+};
+
+static void
+handle_option(int option, const char *arg)
+{
+    switch (option) {
+    case OPT_CNI_SOCKET:
+        if (arg[0] != '/') {
+            ovs_fatal(0, "--cni-socket: \"%s\" is not an absolute file name",
+                      arg);
+        }
+        free(cni_socket);
+        cni_socket = xstrdup(arg);
+        break;
+
+    case OPT_CNI_ADD_TIMEOUT:
+        if (!str_to_int(arg, 10, &cni_add_timeout)
+            || cni_add_timeout < 1 || cni_add_timeout > 3600) {
+            ovs_fatal(0, "--cni-add-timeout: \"%s\" is not a number of "
+                      "seconds between 1 and 3600", arg);
+        }
+        break;
+
+    case OPT_CNI_MAX_REQUESTS:
+        if (!str_to_int(arg, 10, &cni_max_requests)
+            || cni_max_requests < 1
+            || cni_max_requests > CNI_MAX_MAX_REQUESTS) {
+            ovs_fatal(0, "--cni-max-requests: \"%s\" is not a number "
+                      "between 1 and %d", arg, CNI_MAX_MAX_REQUESTS);
+        }
+        break;
+
+    case OPT_SIMULATE_DPU:
+        simulate_dpu = true;
+        break;
+
+    case OPT_SYSFS_ROOT:
+        if (arg[0] != '/') {
+            ovs_fatal(0, "--sysfs-root: \"%s\" is not an absolute file name",
+                      arg);
+        }
+        free(sysfs_root);
+        sysfs_root = xstrdup(arg);
+        break;
+
+    default:
+        OVS_NOT_REACHED();
+    }
+}
+
 static void
 parse_options(int argc, char *argv[])
 {
-    enum {
-        OPT_CNI_SOCKET = UCHAR_MAX + 1,
-        OPT_CNI_ADD_TIMEOUT,
-        OPT_CNI_MAX_REQUESTS,
-        OPT_SIMULATE_DPU,
-        OPT_SYSFS_ROOT,
-        OVN_DPU_OPTION_ENUMS,
-    };
     static const struct option long_options[] = {
         {"cni-socket", required_argument, NULL, OPT_CNI_SOCKET},
         {"cni-add-timeout", required_argument, NULL, OPT_CNI_ADD_TIMEOUT},
         {"cni-max-requests", required_argument, NULL, OPT_CNI_MAX_REQUESTS},
         {"simulate-dpu", no_argument, NULL, OPT_SIMULATE_DPU},
         {"sysfs-root", required_argument, NULL, OPT_SYSFS_ROOT},
-        OVN_DPU_LONG_OPTIONS,
         {NULL, 0, NULL, 0},
     };
-    /* Static, so that it stays reachable (no leak report) when an option
-     * such as --help exits in the middle of the loop. */
-    static char *short_options;
-    short_options = ovs_cmdl_long_options_to_short_options(long_options);
-    ovn_dpu_options_init(&options);
-
-    for (;;) {
-        int c = getopt_long(argc, argv, short_options, long_options, NULL);
-        if (c == -1) {
-            break;
-        }
-
-        switch (c) {
-        case OPT_CNI_SOCKET:
-            if (optarg[0] != '/') {
-                ovs_fatal(0, "--cni-socket: \"%s\" is not an absolute "
-                          "file name", optarg);
-            }
-            free(cni_socket);
-            cni_socket = xstrdup(optarg);
-            break;
-
-        case OPT_CNI_ADD_TIMEOUT:
-            if (!str_to_int(optarg, 10, &cni_add_timeout)
-                || cni_add_timeout < 1 || cni_add_timeout > 3600) {
-                ovs_fatal(0, "--cni-add-timeout: \"%s\" is not a number of "
-                          "seconds between 1 and 3600", optarg);
-            }
-            break;
-
-        case OPT_CNI_MAX_REQUESTS:
-            if (!str_to_int(optarg, 10, &cni_max_requests)
-                || cni_max_requests < 1
-                || cni_max_requests > CNI_MAX_MAX_REQUESTS) {
-                ovs_fatal(0, "--cni-max-requests: \"%s\" is not a number "
-                          "between 1 and %d", optarg, CNI_MAX_MAX_REQUESTS);
-            }
-            break;
-
-        case OPT_SIMULATE_DPU:
-            simulate_dpu = true;
-            break;
-
-        case OPT_SYSFS_ROOT:
-            if (optarg[0] != '/') {
-                ovs_fatal(0, "--sysfs-root: \"%s\" is not an absolute "
-                          "file name", optarg);
-            }
-            free(sysfs_root);
-            sysfs_root = xstrdup(optarg);
-            break;
-
-        OVN_DPU_OPTION_HANDLERS(&options, usage)
-
-        default:
-            abort();
-        }
-    }
-    free(short_options);
-    short_options = NULL;
+    ovn_dpu_parse_options(argc, argv, long_options, handle_option, usage,
+                          &options);
 
     if (!options.node_name) {
         options.node_name = ovn_dpu_default_node_name();

@@ -86,19 +86,76 @@ main(int argc, char *argv[])
     return 0;
 }
 
+enum {
+    OPT_OVS_DB = OVN_DPU_PROGRAM_OPTION_BASE,
+    OPT_BRIDGE,
+    OPT_SIMULATE_DPU,
+    OPT_SYSFS_ROOT,
+    OPT_MTU,
+    OPT_OVN_INSTALLED_TIMEOUT,
+    OPT_LINK_LEDGER,
+};
+
+static void
+handle_option(int option, const char *arg)
+{
+    switch (option) {
+    case OPT_OVS_DB:
+        free(ovs_remote);
+        ovs_remote = xstrdup(arg);
+        break;
+
+    case OPT_BRIDGE:
+        bindings_config.bridge = arg;
+        break;
+
+    case OPT_SIMULATE_DPU:
+        bindings_config.simulated = true;
+        pod_options.mode = POD_ANN_SIMULATED;
+        break;
+
+    case OPT_SYSFS_ROOT:
+        bindings_config.sysfs_root = arg;
+        break;
+
+    case OPT_MTU:
+        if (!str_to_int(arg, 10, &pod_options.mtu)
+            || pod_options.mtu < 0 || pod_options.mtu > 65535) {
+            ovs_fatal(0, "--mtu: \"%s\" is not an MTU (0 to 65535, "
+                      "0 to leave it unset)", arg);
+        }
+        break;
+
+    case OPT_OVN_INSTALLED_TIMEOUT: {
+        int secs;
+        if (!str_to_int(arg, 10, &secs) || secs <= 0) {
+            ovs_fatal(0, "--ovn-installed-timeout: \"%s\" is not a "
+                      "positive number of seconds", arg);
+        }
+        bindings_config.install_timeout_ms = secs * 1000LL;
+        break;
+    }
+
+    case OPT_LINK_LEDGER:
+        if (!arg[0]) {
+            ovs_fatal(0, "--link-ledger: a file name is required");
+        }
+        free(link_ledger);
+        link_ledger = abs_file_name(NULL, arg);
+        if (!link_ledger) {
+            ovs_fatal(errno, "--link-ledger: cannot get the current "
+                      "directory");
+        }
+        break;
+
+    default:
+        OVS_NOT_REACHED();
+    }
+}
+
 static void
 parse_options(int argc, char *argv[])
 {
-    enum {
-        OPT_OVS_DB = UCHAR_MAX + 1,
-        OPT_BRIDGE,
-        OPT_SIMULATE_DPU,
-        OPT_SYSFS_ROOT,
-        OPT_MTU,
-        OPT_OVN_INSTALLED_TIMEOUT,
-        OPT_LINK_LEDGER,
-        OVN_DPU_OPTION_ENUMS,
-    };
     static const struct option long_options[] = {
         {"ovs-db", required_argument, NULL, OPT_OVS_DB},
         {"bridge", required_argument, NULL, OPT_BRIDGE},
@@ -108,78 +165,10 @@ parse_options(int argc, char *argv[])
         {"ovn-installed-timeout", required_argument, NULL,
          OPT_OVN_INSTALLED_TIMEOUT},
         {"link-ledger", required_argument, NULL, OPT_LINK_LEDGER},
-        OVN_DPU_LONG_OPTIONS,
         {NULL, 0, NULL, 0},
     };
-    /* Static, so that it stays reachable (no leak report) when an option
-     * such as --help exits in the middle of the loop. */
-    static char *short_options;
-    short_options = ovs_cmdl_long_options_to_short_options(long_options);
-    ovn_dpu_options_init(&options);
-
-    for (;;) {
-        int c = getopt_long(argc, argv, short_options, long_options, NULL);
-        if (c == -1) {
-            break;
-        }
-
-        switch (c) {
-        case OPT_OVS_DB:
-            free(ovs_remote);
-            ovs_remote = xstrdup(optarg);
-            break;
-
-        case OPT_BRIDGE:
-            bindings_config.bridge = optarg;
-            break;
-
-        case OPT_SIMULATE_DPU:
-            bindings_config.simulated = true;
-            pod_options.mode = POD_ANN_SIMULATED;
-            break;
-
-        case OPT_SYSFS_ROOT:
-            bindings_config.sysfs_root = optarg;
-            break;
-
-        case OPT_MTU:
-            if (!str_to_int(optarg, 10, &pod_options.mtu)
-                || pod_options.mtu < 0 || pod_options.mtu > 65535) {
-                ovs_fatal(0, "--mtu: \"%s\" is not an MTU (0 to 65535, "
-                          "0 to leave it unset)", optarg);
-            }
-            break;
-
-        case OPT_OVN_INSTALLED_TIMEOUT: {
-            int secs;
-            if (!str_to_int(optarg, 10, &secs) || secs <= 0) {
-                ovs_fatal(0, "--ovn-installed-timeout: \"%s\" is not a "
-                          "positive number of seconds", optarg);
-            }
-            bindings_config.install_timeout_ms = secs * 1000LL;
-            break;
-        }
-
-        case OPT_LINK_LEDGER:
-            if (!optarg[0]) {
-                ovs_fatal(0, "--link-ledger: a file name is required");
-            }
-            free(link_ledger);
-            link_ledger = abs_file_name(NULL, optarg);
-            if (!link_ledger) {
-                ovs_fatal(errno, "--link-ledger: cannot get the current "
-                          "directory");
-            }
-            break;
-
-        OVN_DPU_OPTION_HANDLERS(&options, usage)
-
-        default:
-            abort();
-        }
-    }
-    free(short_options);
-    short_options = NULL;
+    ovn_dpu_parse_options(argc, argv, long_options, handle_option, usage,
+                          &options);
 
     if (!options.node_name) {
         ovs_fatal(0, "--node-name is required: the host cluster's Node "
