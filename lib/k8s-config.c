@@ -23,6 +23,7 @@
 #include <unistd.h>
 #include <yaml.h>
 
+#include "k8s-names.h"
 #include "openvswitch/dynamic-string.h"
 #include "util.h"
 
@@ -774,17 +775,6 @@ k8s_config_in_cluster(const char *sa_dir, struct k8s_config *config)
 
 /* Validating and printing. */
 
-static bool
-has_control_chars(const char *s)
-{
-    for (; *s; s++) {
-        if ((unsigned char) *s < 0x20 || *s == 0x7f) {
-            return true;
-        }
-    }
-    return false;
-}
-
 char *
 k8s_config_validate(const struct k8s_config *c)
 {
@@ -802,9 +792,9 @@ k8s_config_validate(const struct k8s_config *c)
                          "https:// or http://", s);
     } else if (!s[scheme_len] || s[scheme_len] == '/') {
         return xasprintf("API server URL \"%s\" has no host", s);
-    } else if (has_control_chars(s)) {
+    } else if (k8s_has_control_chars(s)) {
         return xstrdup("API server URL contains control characters");
-    } else if (c->token && has_control_chars(c->token)) {
+    } else if (c->token && k8s_has_control_chars(c->token)) {
         /* They would end up in an HTTP header. */
         return xstrdup("token contains control characters");
     } else if (c->token && c->token_file) {

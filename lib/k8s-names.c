@@ -54,3 +54,14 @@ k8s_is_dns1123_subdomain(const char *s)
         s += n + 1;
     }
 }
+
+bool
+k8s_has_control_chars(const char *s)
+{
+    for (; *s; s++) {
+        if ((unsigned char) *s < 0x20 || *s == 0x7f) {
+            return true;
+        }
+    }
+    return false;
+}

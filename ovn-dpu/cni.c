@@ -199,17 +199,6 @@ is_cni_identifier(const char *s, size_t max_len)
     return true;
 }
 
-static bool
-has_control_chars(const char *s)
-{
-    for (; *s; s++) {
-        if ((unsigned char) *s < 0x20 || *s == 0x7f) {
-            return true;
-        }
-    }
-    return false;
-}
-
 char *
 cni_check_ifname(const char *ifname)
 {
@@ -238,7 +227,7 @@ static bool
 is_clean_absolute_path(const char *path)
 {
     if (path[0] != '/' || strlen(path) >= PATH_MAX
-        || has_control_chars(path)) {
+        || k8s_has_control_chars(path)) {
         return false;
     }
     for (const char *p = path; *p; p++) {

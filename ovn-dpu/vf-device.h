@@ -3,7 +3,7 @@
  * index, the VF index and the VF's netdev, which is what the host writes
  * into k8s.ovn.org/dpu.connection-details for the DPU side.
  *
- * Two ways, as BRIEF 3.5 describes them:
+ * Two ways, as ovn-dpu-host(8) describes them:
  *
  *   - Switchdev hardware: "deviceID" is the VF's PCI address, as the SR-IOV
  *     device plugin gives it (e.g. "0000:03:00.2").  Under the sysfs root

@@ -170,6 +170,20 @@ open_sockets(int ns_fd, struct nl_sock **hostp, struct nl_sock **podp)
 
 /* Links. */
 
+/* Releases what attaching or detaching held: 'link' (if nonnull), both
+ * sockets and the pod's namespace. */
+static void
+close_handles(struct rtnl_link *link, struct nl_sock *host,
+              struct nl_sock *pod, int ns_fd)
+{
+    if (link) {
+        rtnl_link_put(link);
+    }
+    nl_socket_free(pod);
+    nl_socket_free(host);
+    close(ns_fd);
+}
+
 static int
 get_link(struct nl_sock *sock, const char *name, struct rtnl_link **linkp)
 {
@@ -455,12 +469,7 @@ vf_netns_attach(const struct vf_netns_config *cfg,
     }
 
 out:
-    if (link) {
-        rtnl_link_put(link);
-    }
-    nl_socket_free(pod);
-    nl_socket_free(host);
-    close(ns_fd);
+    close_handles(link, host, pod, ns_fd);
     return error;
 }
 
@@ -515,12 +524,7 @@ vf_netns_detach(const char *netns, const char *ifname, const char *host_name,
     }
 
 out:
-    if (link) {
-        rtnl_link_put(link);
-    }
-    nl_socket_free(pod);
-    nl_socket_free(host);
-    close(ns_fd);
+    close_handles(link, host, pod, ns_fd);
     return error;
 }
 
