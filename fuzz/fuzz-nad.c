@@ -1,8 +1,8 @@
 /*
- * libFuzzer target for NetworkAttachmentDefinitions (vswitchd-ext/net-attach-def.c):
- * whoever may create a NAD in any namespace writes its spec.config, which
- * ovn-dpu-controller reads to decide whether the NAD is an OVN-Kubernetes
- * secondary network.
+ * libFuzzer target for NetworkAttachmentDefinitions
+ * (vswitchd-ext/net-attach-def.c): whoever may create a NAD in any
+ * namespace writes its spec.config, which ovn-dpu-controller reads to
+ * decide whether the NAD is an OVN-Kubernetes secondary network.
  *
  * The first byte of the input selects what the rest is (modulo 2):
  *

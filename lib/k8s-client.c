@@ -347,7 +347,8 @@ k8s_client_check_token(struct k8s_client *client, bool force)
         struct ds token = DS_EMPTY_INITIALIZER;
         int c;
 
-        while ((c = getc(stream)) != EOF && token.length <= K8S_MAX_TOKEN_SIZE) {
+        while ((c = getc(stream)) != EOF
+               && token.length <= K8S_MAX_TOKEN_SIZE) {
             ds_put_char(&token, c);
         }
         fclose(stream);

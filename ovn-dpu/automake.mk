@@ -1,11 +1,12 @@
 # The host side: ovn-dpu-host, the host agent, and ovn-dpu-cni, the CNI
 # plugin that the host's container runtime runs, with the modules only they
 # use (libovndpu-host): the CNI wire format (cni), the CNI server
-# (cni-server), the calls it serves (cni-call, with ADD in cni-add and DEL
-# and GC in cni-del) and what they read and write on pods (cni-pod), the
-# host's VFs: finding them (vf-device), moving them into pods (vf-netns)
-# and remembering where (vf-attachments), and the watcher of the DPU
-# health lease (dpu-lease-watcher).
+# (cni-server), the calls it serves (cni-calls: ADD in cni-add, DEL and
+# GC in cni-del, the record of calls in cni-call, the removals left to the
+# background in cni-bg-patch) and what they read and write on pods
+# (cni-pod), the host's VFs: finding them (vf-device), moving them into
+# pods (vf-netns) and remembering where (vf-attachments), and the watcher
+# of the DPU health lease (dpu-lease-watcher).
 #
 # Nothing here includes a header of the DPU agent (vswitchd-ext/), nor the
 # other way round; both build on lib/ (tests/layout.at checks).
@@ -15,10 +16,16 @@ ovn_dpu_libovndpu_host_la_SOURCES = \
 	ovn-dpu/cni.c \
 	ovn-dpu/cni.h \
 	ovn-dpu/cni-add.c \
+	ovn-dpu/cni-add.h \
+	ovn-dpu/cni-bg-patch.c \
+	ovn-dpu/cni-bg-patch.h \
 	ovn-dpu/cni-call.c \
 	ovn-dpu/cni-call.h \
-	ovn-dpu/cni-call-private.h \
+	ovn-dpu/cni-calls.c \
+	ovn-dpu/cni-calls.h \
 	ovn-dpu/cni-del.c \
+	ovn-dpu/cni-del.h \
+	ovn-dpu/cni-settings.h \
 	ovn-dpu/cni-pod.c \
 	ovn-dpu/cni-pod.h \
 	ovn-dpu/cni-server.c \

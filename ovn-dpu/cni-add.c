@@ -1,8 +1,8 @@
 /*
  * CNI ADD in ovn-dpu-host: hand the pod's VF to the DPU side through the
  * pod's connection details, wait for its answer, then move the VF into
- * the pod.  See cni-call.h for what ADD answers, and cni-call-private.h
- * for the states a call goes through.
+ * the pod.  See cni-calls.h for what ADD answers, and cni-call.h for the
+ * states a call goes through.
  */
 
 #include <config.h>
@@ -12,7 +12,9 @@
 
 #include <cjson/cJSON.h>
 
-#include "cni-call-private.h"
+#include "cni-add.h"
+#include "cni-bg-patch.h"
+#include "cni-call.h"
 #include "cni-pod.h"
 #include "k8s-watch.h"
 #include "openvswitch/vlog.h"

@@ -1,50 +1,10 @@
 /*
- * The CNI calls of ovn-dpu-host: what happens to each request that the
- * CNI server (cni-server.h) has read from the plugin, until it is
- * answered, and the record of recent requests for "cni/show".
- *
- * What it answers:
- *
- *   - STATUS: code 50 with the DPU health lease's verdict while the DPU is
- *     not ready, success otherwise.
- *
- *   - ADD (cni-add.c): "DPU Not Ready: <reason>" at once while the DPU is
- *     not ready.  Otherwise it resolves "deviceID" to the VF
- *     (vf-device.h), writes this network's entry of
- *     k8s.ovn.org/dpu.connection-details on the pod (pod-patch.h,
- *     cni-pod.h), and waits, through one watch of the node's pods, for the
- *     DPU side's k8s.ovn.org/dpu.connection-status.  It gives up at once
- *     if the lease expires (with "DPU Not Ready"), if the pod is deleted,
- *     if the DPU reports an error, and after the ADD timeout.  Once the
- *     DPU says Ready, it moves the VF into the pod and configures it from
- *     k8s.ovn.org/pod-networks (vf-netns.h) and answers with the CNI
- *     result.  A failure after the connection details were written
- *     removes them again, and the VF is never left half configured.
- *
- *   - DEL (cni-del.c): removes this sandbox's connection details, if they
- *     are there, and moves the VF back to the host under its own name.
- *     Never waits for the DPU; succeeds if the pod, the namespace or the
- *     VF are gone.
- *
- *   - CHECK: the VF is in the pod's namespace with its name, MAC and
- *     addresses, as ADD left it.
- *
- *   - GC (cni-del.c): does what DEL would for every attachment that this
- *     agent made and that is not in "cni.dev/valid-attachments".
- *
- * The attachments it made are kept in "attachments.json" in the state
- * directory, so that a restarted agent still knows them for DEL, CHECK
- * and GC.  Without that record, DEL finds the VF's host name in the pod's
- * annotation or, simulated, in "deviceID".
- *
- * At most 'max_requests' requests are in flight before an ADD, CHECK or
- * GC is answered "busy" at once (see CNI_DEFAULT_MAX_REQUESTS).  Every
- * request is logged once, with its pod, sandbox, verb, result and
- * duration.
- *
- * The calls know nothing of sockets: the server hands each request over
- * with an opaque token for its connection, and the calls give the answer
- * back, with that token, to the server's reply function.
+ * One CNI call, and the calls as a whole, as the files that make up the
+ * CNI calls (cni-calls.h) share them: cni-call.c keeps the record (a
+ * call's life from its start to its answer, and what "cni/show" shows),
+ * cni-calls.c hands each request to its verb, cni-add.c does ADD,
+ * cni-del.c DEL and GC, and cni-bg-patch.c the removals left to the
+ * background.  Nothing else includes this header.
  */
 
 #ifndef CNI_CALL_H
@@ -52,80 +12,146 @@
 
 #include <stdbool.h>
 
-struct cni_calls;
-struct dpu_lease_watcher;
+#include "cni.h"
+#include "cni-settings.h"
+#include "openvswitch/list.h"
+#include "vf-attachments.h"
+#include "vf-device.h"
+
+struct cni_pod_edit;
 struct ds;
 struct json;
-struct jsonrpc_msg;
-struct k8s_client;
+struct k8s_watch;
+struct pod_patch;
 
-/* How ADD finds and hands over VFs. */
-struct cni_settings {
-    struct k8s_client *k8s;     /* The host cluster. */
-    const char *node;           /* The Node this host is. */
-    bool simulated;             /* --simulate-dpu: "deviceID" is eth<p>-<v>. */
-    const char *sysfs_root;     /* Where sysfs is, normally "/sys". */
-    int add_timeout;            /* Seconds ADD waits for the DPU side. */
-    int max_requests;           /* Requests in flight beyond which ADD,
-                                 * CHECK and GC are refused as busy. */
+/* Where a request that takes more than one step is.
+ *
+ *   ADD:  ADD_PATCH --> ADD_WAIT --> (VF configured) --> answered
+ *             |            |               |
+ *             |            +---------------+--> ADD_UNDO --> answered
+ *             +--> answered (nothing was written)
+ *
+ *   DEL:  DEL_PATCH --> (VF moved back, if not already) --> answered
+ */
+#define CALL_STATES                                                     \
+    CALL_STATE(NONE, "answered at once")                                \
+    CALL_STATE(ADD_PATCH, "writing connection details")                 \
+    CALL_STATE(ADD_WAIT, "waiting for the DPU")                         \
+    CALL_STATE(ADD_UNDO, "removing connection details after failure")   \
+    CALL_STATE(DEL_PATCH, "removing connection details")
+
+enum call_state {
+#define CALL_STATE(NAME, DESC) CALL_##NAME,
+    CALL_STATES
+#undef CALL_STATE
 };
 
-/* The default of --cni-add-timeout, in seconds (the reference's). */
-#define CNI_DEFAULT_ADD_TIMEOUT 120
+/* One CNI request, from the moment it arrives until it is answered, then
+ * kept for a while for "cni/show". */
+struct cni_call {
+    struct ovs_list node;       /* In 'in_flight', then in 'recent'. */
+    long long int start;        /* time_msec() when it arrived. */
+    long long int start_wall;   /* time_wall_msec() when it arrived. */
+    long long int duration;     /* Milliseconds, once answered. */
 
-/* The default and the largest value of --cni-max-requests: how many
- * requests may be in flight at once before an ADD, CHECK or GC is answered
- * at once with code 11 (try again later) and "ovn-dpu-host is busy", which
- * the runtime retries like any failed ADD.  DEL is never refused, since it
- * is what frees resources and ends waiting ADDs, and it finishes within a
- * few seconds; STATUS and VERSION are answered at once and never refused.
- * (The server's 512 connections bound DELs too.)  The kubelet sets up pods
- * in parallel, one goroutine each, so a node's whole complement (110 pods
- * by default, often 250 on large nodes) may ADD at once: the default
- * serves such a burst, leaves as many connections for DELs, and still
- * bounds what a stuck DPU or a runaway client can pile up. */
-#define CNI_DEFAULT_MAX_REQUESTS 256
-#define CNI_MAX_MAX_REQUESTS 4096
+    /* What it was about.  Filled in only from a request that passed
+     * validation, so nothing hostile reaches the log; 'command' as soon as
+     * CNI_COMMAND was understood. */
+    enum cni_command command;   /* CNI_N_COMMANDS if not understood. */
+    char *pod;                  /* "namespace/name", or NULL. */
+    char *sandbox;              /* CNI_CONTAINERID, or NULL. */
+    char *ifname;               /* CNI_IFNAME, or NULL. */
 
-/* Sends 'reply' (taking ownership) on the connection that 'conn' stands
- * for.  Called once for each request handed over with that 'conn'. */
-typedef void cni_reply_func(void *conn, struct jsonrpc_msg *reply,
-                            void *aux);
+    /* The result, once answered. */
+    int code;                   /* 0 for success, else the CNI error code. */
+    char *msg;                  /* The error's message, or NULL. */
+    long long int dpu_wait;     /* ADD: ms spent waiting for the DPU, or
+                                 * -1. */
 
-/* Creates the calls, which consult 'lease' for the DPU's readiness, work
- * as 'settings' say (copied; the client must outlive them), keep the
- * attachments record in 'state_dir', and answer through 'reply' with
- * 'aux'. */
-struct cni_calls *cni_calls_create(const struct dpu_lease_watcher *lease,
-                                   const struct cni_settings *settings,
-                                   const char *state_dir,
-                                   cni_reply_func *reply, void *aux);
+    /* While a request that takes more than one step is in flight. */
+    enum call_state state;
+    void *conn;                 /* The server's token for the connection,
+                                 * NULL if the plugin hung up. */
+    struct json *id;            /* JSON-RPC id to answer. */
+    struct cni_request req;
+    char *pod_key;              /* "namespace/name". */
+    struct vf_device dev;       /* ADD: the resolved VF. */
+    struct cni_pod_edit *edit;  /* The 'aux' of 'patch'. */
+    struct pod_patch *patch;
+    long long int wait_start;   /* ADD: when ADD_WAIT began. */
+    long long int deadline;     /* ADD: when ADD_WAIT gives up.  DEL: when
+                                 * it stops waiting for the API server. */
+    struct cni_error *error;    /* ADD: why it failed, during ADD_UNDO. */
+    char *cancel;               /* Why to give up at the next step. */
+    bool detached;              /* DEL: the VF is back on the host. */
+};
 
-/* Frees 'calls'.  Requests in flight are dropped unanswered; the VFs stay
- * in their pods. */
-void cni_calls_destroy(struct cni_calls *calls);
+struct cni_calls {
+    const struct dpu_lease_watcher *lease;
+    struct cni_settings settings;
+    cni_reply_func *reply;
+    void *reply_aux;
+    struct k8s_watch *pods;             /* This node's pods. */
 
-/* Serves 'request', a JSON-RPC request for CNI_JSONRPC_METHOD that
- * arrived on 'conn': answers it at once or, for an ADD or DEL in flight,
- * later. */
-void cni_calls_handle(struct cni_calls *, void *conn,
-                      const struct jsonrpc_msg *request);
+    struct vf_attachments attachments;  /* The VFs we put in pods. */
+    int n_vf_configs;           /* VFs configured in this iteration. */
 
-/* Answers the request arriving on 'conn', which grew beyond
- * CNI_MAX_REQUEST_SIZE, with an error, and records it as malformed. */
-void cni_calls_refuse_oversize(struct cni_calls *, void *conn);
+    struct ovs_list bg_patches;         /* Contains struct bg_patch. */
 
-/* The plugin on 'conn' hung up: requests in flight on it go on,
- * unanswered; an ADD gives up at its next step, since nobody will
- * configure the pod with it. */
-void cni_calls_hang_up(struct cni_calls *, const void *conn);
+    struct ovs_list in_flight;          /* Contains struct cni_call. */
+    size_t n_in_flight;
+    struct ovs_list recent;             /* Contains struct cni_call,
+                                         * newest first. */
+    size_t n_recent;
 
-void cni_calls_run(struct cni_calls *);
-void cni_calls_wait(struct cni_calls *);
+    /* Statistics. */
+    unsigned long long int n_requests[CNI_N_COMMANDS + 1];
+    unsigned long long int n_failed;
 
-/* For "cni/show": the requests so far, in flight and recent, as text, or
- * as members of the JSON object 'json'. */
-void cni_calls_format(const struct cni_calls *, struct ds *);
-void cni_calls_put_json(const struct cni_calls *, struct json *json);
+    /* The outcome of the last STATUS, so that only changes are logged at
+     * INFO level: the runtime asks every few seconds. */
+    char *last_status;
+};
+
+/* "cni/show" lists this many finished requests. */
+#define CNI_MAX_RECENT 50
+
+const char *cni_call_state_to_string(enum call_state);
+
+/* Starts a call for the request with JSON-RPC 'id' that arrived on the
+ * server's 'conn', and puts it in flight. */
+struct cni_call *cni_call_start(struct cni_calls *, void *conn,
+                                const struct json *id);
+void cni_call_destroy(struct cni_call *);
+
+/* Answers 'call' on its connection, if the plugin is still there, with
+ * 'error' or (if 'error' is NULL) 'output' (which may be NULL too), logs
+ * it, and moves it to the recent calls.  Takes ownership of 'output', not
+ * of 'error'. */
+void cni_call_answer(struct cni_calls *, struct cni_call *,
+                     const struct cni_error *, struct json *output);
+
+/* Describes 'call' as "VERB namespace/pod sandbox ID/IFNAME". */
+void cni_call_describe(const struct cni_call *, struct ds *);
+
+/* Describes how 'call' went: "ok" or the error, and how long it took. */
+void cni_call_format_result(const struct cni_call *, struct ds *);
+
+/* What 'call' is about, as JSON; the caller adds how it went. */
+struct json *cni_call_to_json(const struct cni_call *);
+
+/* Appends 'when', a time_wall_msec(), in RFC 3339 with milliseconds. */
+void cni_call_format_time(long long int when, struct ds *);
+
+/* "DPU Not Ready: <reason>" with 'code' while the DPU health lease says so,
+ * otherwise NULL. */
+struct cni_error *cni_calls_dpu_not_ready(const struct cni_calls *,
+                                          int code);
+
+/* The in-flight ADD or DEL for the same sandbox and interface as 'req',
+ * other than 'self', if any. */
+struct cni_call *cni_calls_find_in_flight(const struct cni_calls *,
+                                          const struct cni_request *,
+                                          const struct cni_call *self);
 
 #endif /* cni-call.h */

@@ -96,7 +96,8 @@ cni_pod_put_details(const cJSON *pod, void *edit_, cJSON **annotationsp)
 
     /* Refuse pod-networks that we could not apply before the DPU side is
      * told anything. */
-    const char *networks_text = k8s_object_annotation(pod, POD_ANN_POD_NETWORKS);
+    const char *networks_text = k8s_object_annotation(pod,
+                                                      POD_ANN_POD_NETWORKS);
     if (networks_text) {
         struct shash networks = SHASH_INITIALIZER(&networks);
         error = pod_networks_parse(networks_text, &networks);
@@ -111,7 +112,8 @@ cni_pod_put_details(const cJSON *pod, void *edit_, cJSON **annotationsp)
     }
 
     struct shash details = SHASH_INITIALIZER(&details);
-    const char *details_text = k8s_object_annotation(pod, POD_ANN_CONNECTION_DETAILS);
+    const char *details_text = k8s_object_annotation(
+        pod, POD_ANN_CONNECTION_DETAILS);
     if (details_text) {
         char *bad = dpu_conn_details_parse(details_text, POD_ANN_SIMULATED,
                                            &details);

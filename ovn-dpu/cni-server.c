@@ -1,7 +1,7 @@
 /*
  * The CNI server in ovn-dpu-host: the unix socket, the plugin's
  * connections, and "cni/show".  It reads each request and hands it to the
- * CNI calls (cni-call.h), which answer it.  See cni-server.h.
+ * CNI calls (cni-calls.h), which answer it.  See cni-server.h.
  */
 
 #include <config.h>
@@ -15,7 +15,7 @@
 #include <unistd.h>
 
 #include "cni.h"
-#include "cni-call.h"
+#include "cni-calls.h"
 #include "jsonrpc.h"
 #include "openvswitch/dynamic-string.h"
 #include "openvswitch/json.h"

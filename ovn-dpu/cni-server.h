@@ -10,7 +10,7 @@
  * the listen backlog), and a request of at most CNI_MAX_REQUEST_SIZE bytes
  * (a larger one is answered with an error and its connection closed).
  *
- * Each request goes to the CNI calls (cni-call.h), which say what each
+ * Each request goes to the CNI calls (cni-calls.h), which say what each
  * verb does; their state ("attachments.json") is kept next to the socket.
  * "cni/show" lists the connections and the requests in flight and the
  * recent ones.
@@ -21,7 +21,7 @@
 
 #include <stdbool.h>
 
-#include "cni-call.h"
+#include "cni-calls.h"
 #include "openvswitch/compiler.h"
 
 struct cni_server;

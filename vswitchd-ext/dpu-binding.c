@@ -570,9 +570,9 @@ ensure_link_up(struct dpu_bindings *bs, struct binding *b, long long int now)
 
 /* Makes progress on binding 'b', which is not REMOVING. */
 static void
-binding_run(struct dpu_bindings *bs, struct binding *b, struct ovs_port_view *v,
-            const struct shash *owners, struct ovsdb_idl_txn *txn,
-            long long int now)
+binding_run(struct dpu_bindings *bs, struct binding *b,
+            struct ovs_port_view *v, const struct shash *owners,
+            struct ovsdb_idl_txn *txn, long long int now)
 {
     if (!b->rep) {
         return;                 /* In ERROR until the next lookup. */
@@ -673,8 +673,9 @@ binding_run(struct dpu_bindings *bs, struct binding *b, struct ovs_port_view *v,
 /* Makes progress on binding 'b', which is REMOVING.  Returns false if it is
  * done and may be freed. */
 static bool
-binding_remove(struct dpu_bindings *bs, struct binding *b, struct ovs_port_view *v,
-               struct ovsdb_idl_txn *txn, long long int now)
+binding_remove(struct dpu_bindings *bs, struct binding *b,
+               struct ovs_port_view *v, struct ovsdb_idl_txn *txn,
+               long long int now)
 {
     bool any = false;
 
@@ -767,7 +768,8 @@ dpu_bindings_run(struct dpu_bindings *bs, struct ovsdb_idl_txn *txn,
         for (size_t i = 0; i < n; i++) {
             struct binding *b = nodes[i]->data;
             if (b->rep && b->state != DPU_BINDING_REMOVING) {
-                const struct ovs_port_info *cur = ovs_port_view_find(&v, b->rep);
+                const struct ovs_port_info *cur
+                    = ovs_port_view_find(&v, b->rep);
                 if (pass || (cur && cur->ours && cur->iface_id
                              && !strcmp(cur->iface_id, b->spec.iface_id))) {
                     shash_add_once(&owners, b->rep, b);
