@@ -38,9 +38,11 @@
 VLOG_DEFINE_THIS_MODULE(ovn_dpu_daemon);
 
 void
-ovn_dpu_set_program_name(const char *argv0)
+ovn_dpu_init(int *argcp, char **argvp[])
 {
-    ovs_set_program_name(argv0, PACKAGE_VERSION);
+    ovs_cmdl_proctitle_init(*argcp, *argvp);
+    ovs_set_program_name((*argvp)[0], PACKAGE_VERSION);
+    service_start(argcp, argvp);
 }
 
 void

@@ -7,6 +7,8 @@
  * these:
  *
  *     struct ovn_dpu_daemon d;
+ *     ovn_dpu_init(&argc, &argv);
+ *     ovn_dpu_parse_options(argc, argv, ...);
  *     ovn_dpu_daemon_start(&d, &options);
  *     ...create the program's modules...
  *     ovn_dpu_daemon_started(&d, &options);
@@ -102,9 +104,10 @@ void ovn_dpu_daemon_block(struct ovn_dpu_daemon *);
 
 void ovn_dpu_daemon_destroy(struct ovn_dpu_daemon *);
 
-/* Sets the program name and version for logs, --version and the
- * "version" unixctl command. */
-void ovn_dpu_set_program_name(const char *argv0);
+/* What a main() does first: sets the program name and version for logs,
+ * --version and the "version" unixctl command, prepares to change the
+ * process title, and lets a Windows service start (as OVS daemons do). */
+void ovn_dpu_init(int *argcp, char **argvp[]);
 
 /* Prints "<program> <version>" and the Open vSwitch library version. */
 void ovn_dpu_print_version(void);

@@ -15,8 +15,6 @@
 
 #include "cni.h"
 #include "cni-server.h"
-#include "command-line.h"
-#include "daemon.h"
 #include "dpu-lease-watcher.h"
 #include "openvswitch/dynamic-string.h"
 #include "openvswitch/vlog.h"
@@ -43,9 +41,7 @@ main(int argc, char *argv[])
 {
     struct ovn_dpu_daemon d;
 
-    ovs_cmdl_proctitle_init(argc, argv);
-    ovn_dpu_set_program_name(argv[0]);
-    service_start(&argc, &argv);
+    ovn_dpu_init(&argc, &argv);
     parse_options(argc, argv);
 
     ovn_dpu_daemon_start(&d, &options);

@@ -14,8 +14,6 @@
 #include <getopt.h>
 #include <stdlib.h>
 
-#include "command-line.h"
-#include "daemon.h"
 #include "dirs.h"
 #include "dpu-lease-keeper.h"
 #include "openvswitch/dynamic-string.h"
@@ -47,9 +45,7 @@ main(int argc, char *argv[])
 {
     struct ovn_dpu_daemon d;
 
-    ovs_cmdl_proctitle_init(argc, argv);
-    ovn_dpu_set_program_name(argv[0]);
-    service_start(&argc, &argv);
+    ovn_dpu_init(&argc, &argv);
     parse_options(argc, argv);
 
     ovn_dpu_daemon_start(&d, &options);
