@@ -13,6 +13,7 @@ TESTSUITE_AT = \
 	tests/ovn-dpu-macros.at \
 	tests/k8s-macros.at \
 	tests/k8s-cluster.at \
+	tests/k8s-node.at \
 	tests/daemons.at \
 	tests/kubeconfig.at \
 	tests/k8s-client.at \
