@@ -15,6 +15,7 @@ TESTSUITE_AT = \
 	tests/k8s-macros.at \
 	tests/layout.at \
 	tests/k8s-cluster.at \
+	tests/k8s-node.at \
 	tests/daemons.at \
 	tests/kubeconfig.at \
 	tests/k8s-client.at \
