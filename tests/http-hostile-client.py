@@ -3,9 +3,10 @@
 # saw on stdout when it ends, and creates the file named by --ready once it
 # is doing its worst, so that the test can check the server meanwhile.
 #
-#   connections N HOST PORT    opens N connections and sends nothing; ends
-#                              on SIGTERM or after --hold seconds, then
-#                              prints how many of the N the server closed
+#   connections N HOST PORT    opens N connections (or until one fails) and
+#                              sends nothing; ends on SIGTERM or after
+#                              --hold seconds, then prints how many the
+#                              server closed
 #   slow HOST PORT             sends a request head one byte a second until
 #                              the server closes the connection or the head
 #                              is sent; prints the bytes sent, the seconds
@@ -89,11 +90,15 @@ if args.mode == "connections":
     n, host, port = int(args.args[0]), args.args[1], args.args[2]
     socks = []
     for i in range(n):
-        socks.append(connect(host, port))
+        try:
+            socks.append(connect(host, port))
+        except OSError as e:
+            print("connection %d failed: %s" % (i + 1, e))
+            break
     ready()
     hold()
     closed = sum(1 for s in socks if is_closed(s))
-    print("%d connections, %d closed by the server" % (n, closed))
+    print("%d connections, %d closed by the server" % (len(socks), closed))
 
 elif args.mode == "slow":
     host, port = args.args
