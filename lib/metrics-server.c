@@ -58,7 +58,7 @@ struct metrics_conn {
 
 struct metrics_server {
     struct MHD_Daemon *daemon;
-    int epoll_fd;
+    int epoll_fd;               /* libmicrohttpd's, -1 until it runs. */
     uint16_t port;
     char *url;                  /* "http://ADDRESS:PORT", for logs. */
     struct metrics_registry *registry;
@@ -376,16 +376,22 @@ handle_request(void *server_, struct MHD_Connection *connection,
     return reply(server, connection, handler, status, content_type, &body);
 }
 
+/* libmicrohttpd's messages.  While it starts, they say why it would not
+ * (warnings); once it runs, they are about clients that went away or sent
+ * garbage, which any client can cause as often as it likes (debug,
+ * rate-limited). */
 static void
 log_mhd(void *server_, const char *format, va_list args)
 {
     struct metrics_server *server = server_;
+    enum vlog_level level = server->epoll_fd >= 0 ? VLL_DBG : VLL_WARN;
 
-    if (!vlog_should_drop(&this_module, VLL_INFO, &rl)) {
+    if (!vlog_should_drop(&this_module, level, &rl)) {
         struct ds s = DS_EMPTY_INITIALIZER;
         ds_put_format_valist(&s, format, args);
         ds_chomp(&s, '\n');
-        VLOG_INFO("%s: libmicrohttpd: %s", server->url, ds_cstr(&s));
+        vlog(&this_module, level, "%s: libmicrohttpd: %s", server->url,
+             ds_cstr(&s));
         ds_destroy(&s);
     }
 }
@@ -417,6 +423,7 @@ metrics_server_create(const char *bind_address,
                             ? settings->request_timeout
                             : METRICS_SERVER_REQUEST_TIMEOUT);
     server->request_timeout_ms = timeout * 1000LL;
+    server->epoll_fd = -1;      /* Until libmicrohttpd runs. */
     ovs_list_init(&server->waiting);
 
     struct ds url = DS_EMPTY_INITIALIZER;
