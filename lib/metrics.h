@@ -41,7 +41,12 @@
  *
  * Every update function accepts a null 'struct metric *' and does nothing,
  * so that code can be instrumented before (or without) creating its
- * metrics.
+ * metrics.  A 'struct metric *' stays valid as long as its registry; the
+ * process-wide one, metrics_default(), is never destroyed.
+ *
+ * Measured (bench/metrics-bench, one core of a shared machine): an update
+ * without labels about 3 ns, with two labels about 40 ns, rendering the
+ * 4,000 lines of 200 pods' metrics about 0.5 ms.
  */
 
 #ifndef METRICS_H
