@@ -5,5 +5,6 @@ EXTRA_DIST += \
 	Documentation/dpu-lease.rst \
 	Documentation/k8s-client.rst \
 	Documentation/memory.rst \
+	Documentation/metrics.rst \
 	Documentation/security.rst \
 	Documentation/testing.rst

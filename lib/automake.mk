@@ -2,7 +2,9 @@
 # the DPU health lease (dpu-lease*: the state machines and the Lease
 # object), what both daemons do alike (ovn-dpu-daemon), and the codecs of
 # the pod annotations both sides exchange (pod-annotations) and safe
-# updates of them (pod-patch).
+# updates of them (pod-patch).  Prometheus metrics: the registry
+# (metrics), what every program exports about itself (metrics-process) and
+# the HTTP endpoint with the health probes (metrics-server).
 noinst_LTLIBRARIES += lib/libovndpu.la
 lib_libovndpu_la_SOURCES = \
 	lib/k8s-client.c \
@@ -17,6 +19,12 @@ lib_libovndpu_la_SOURCES = \
 	lib/k8s-response.h \
 	lib/k8s-watch.c \
 	lib/k8s-watch.h \
+	lib/metrics.c \
+	lib/metrics.h \
+	lib/metrics-process.c \
+	lib/metrics-process.h \
+	lib/metrics-server.c \
+	lib/metrics-server.h \
 	lib/micro-time.c \
 	lib/micro-time.h \
 	lib/dpu-lease.c \
@@ -35,4 +43,6 @@ EXTRA_DIST += \
 	lib/dpu-lease-options.man \
 	lib/dpu-lease-unixctl.man \
 	lib/k8s-options.man \
-	lib/k8s-unixctl.man
+	lib/k8s-unixctl.man \
+	lib/metrics-options.man \
+	lib/metrics-unixctl.man

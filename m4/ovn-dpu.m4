@@ -65,7 +65,8 @@ dnl OVN_DPU_CHECK_LIBS
 dnl
 dnl libcurl talks HTTPS to the Kubernetes API server, cJSON parses and
 dnl builds its bodies, libyaml reads kubeconfig files, libnl-route moves
-dnl and configures a pod's VF through rtnetlink.
+dnl and configures a pod's VF through rtnetlink, libmicrohttpd serves the
+dnl metrics and health endpoint.
 AC_DEFUN([OVN_DPU_CHECK_LIBS], [
   PKG_CHECK_MODULES([CURL], [libcurl >= 7.71.0], [],
     [AC_MSG_ERROR([libcurl 7.71 or later is required (Debian: apt-get install libcurl4-openssl-dev)])])
@@ -75,6 +76,10 @@ AC_DEFUN([OVN_DPU_CHECK_LIBS], [
     [AC_MSG_ERROR([libyaml is required to read kubeconfig files (Debian: apt-get install libyaml-dev)])])
   PKG_CHECK_MODULES([LIBNL], [libnl-route-3.0 >= 3.2], [],
     [AC_MSG_ERROR([libnl-route 3.2 or later is required to configure pods' VFs (Debian: apt-get install libnl-route-3-dev)])])
+  dnl 0.9.71 has everything used (external polling with epoll,
+  dnl MHD_OPTION_LISTEN_SOCKET, connection notifications).
+  PKG_CHECK_MODULES([MICROHTTPD], [libmicrohttpd >= 0.9.71], [],
+    [AC_MSG_ERROR([libmicrohttpd 0.9.71 or later is required for the metrics endpoint (Debian: apt-get install libmicrohttpd-dev)])])
   if test "$OVS_HAVE_OPENSSL" != 0; then
     PKG_CHECK_MODULES([OPENSSL], [openssl], [],
       [AC_MSG_ERROR([Open vSwitch was built with OpenSSL, so its headers and libraries are required (Debian: apt-get install libssl-dev)])])

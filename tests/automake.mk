@@ -7,7 +7,8 @@ EXTRA_DIST += \
 	tests/atlocal.in \
 	$(srcdir)/package.m4 \
 	tests/check-layout.py \
-	tests/http-fault-server.py
+	tests/http-fault-server.py \
+	tests/http-hostile-client.py
 
 TESTSUITE_AT = \
 	tests/testsuite.at \
@@ -29,7 +30,8 @@ TESTSUITE_AT = \
 	tests/dpu-bind.at \
 	tests/sandbox.at \
 	tests/security.at \
-	tests/dpu-faults.at
+	tests/dpu-faults.at \
+	tests/metrics.at
 
 TESTSUITE = $(srcdir)/tests/testsuite
 DISTCLEANFILES += tests/atconfig tests/atlocal
@@ -84,7 +86,8 @@ tests_ovn_dpu_test_SOURCES = \
 	tests/test-k8s-client.c \
 	tests/test-pod-annotations.c \
 	tests/test-vf-device.c \
-	tests/test-dpu-bind.c
+	tests/test-dpu-bind.c \
+	tests/test-metrics.c
 tests_ovn_dpu_test_CPPFLAGS = $(AM_CPPFLAGS) -I $(top_srcdir)/ovn-dpu \
 	-I $(top_srcdir)/vswitchd-ext
 tests_ovn_dpu_test_LDADD = vswitchd-ext/libovndpu-vswitchd.la \

@@ -29,6 +29,8 @@ static const struct test_command commands[] = {
       "resolve CNI deviceIDs to VFs" },
     { "dpu-bind", test_dpu_bind_main,
       "bind representors to br-int ports from a script" },
+    { "metrics", test_metrics_main,
+      "render metrics from a script, serve them, or time them" },
 };
 
 static void

@@ -11,5 +11,6 @@ void test_dpu_lease_main(int argc, char *argv[]);
 void test_pod_annotations_main(int argc, char *argv[]);
 void test_vf_device_main(int argc, char *argv[]);
 void test_dpu_bind_main(int argc, char *argv[]);
+void test_metrics_main(int argc, char *argv[]);
 
 #endif /* ovn-dpu-test.h */
