@@ -27,6 +27,9 @@
 #include "k8s-config.h"
 #include "k8s-names.h"
 #include "memory.h"
+#include "metrics.h"
+#include "metrics-process.h"
+#include "metrics-server.h"
 #include "openvswitch/dynamic-string.h"
 #include "openvswitch/poll-loop.h"
 #include "openvswitch/vlog.h"
@@ -66,8 +69,9 @@ ovn_dpu_parse_options(int argc, char *argv[],
         DAEMON_OPTION_ENUMS,
         K8S_OPTION_ENUMS,
         DPU_LEASE_OPTION_ENUMS,
+        METRICS_OPTION_ENUMS,
     };
-    BUILD_ASSERT_DECL(OPT_DPU_LEASE_NAMESPACE < OVN_DPU_PROGRAM_OPTION_BASE);
+    BUILD_ASSERT_DECL(OPT_METRICS_BIND_ADDRESS < OVN_DPU_PROGRAM_OPTION_BASE);
     static const struct option common_options[] = {
         {"help", no_argument, NULL, 'h'},
         {"version", no_argument, NULL, 'V'},
@@ -77,6 +81,7 @@ ovn_dpu_parse_options(int argc, char *argv[],
         DAEMON_LONG_OPTIONS,
         K8S_LONG_OPTIONS,
         DPU_LEASE_LONG_OPTIONS,
+        METRICS_LONG_OPTIONS,
     };
     size_t n_program = 0;
     while (program_options[n_program].name) {
@@ -130,6 +135,7 @@ ovn_dpu_parse_options(int argc, char *argv[],
         DAEMON_OPTION_HANDLERS
         K8S_OPTION_HANDLERS
         DPU_LEASE_OPTION_HANDLERS(&options->lease)
+        METRICS_OPTION_HANDLERS(&options->metrics_address)
 
         case '?':
             exit(EXIT_FAILURE);
@@ -149,6 +155,7 @@ ovn_dpu_options_destroy(struct ovn_dpu_options *options)
 {
     free(options->unixctl_path);
     free(options->node_name);
+    free(options->metrics_address);
     dpu_lease_config_destroy(&options->lease);
     k8s_config_destroy(&options->k8s);
 }
@@ -180,6 +187,7 @@ ovn_dpu_options_finish(struct ovn_dpu_options *options, int argc,
 void
 ovn_dpu_usage_finish(void)
 {
+    metrics_options_usage();
     daemon_usage();
     vlog_usage();
     printf("\nOther options:\n"
@@ -348,9 +356,18 @@ ovn_dpu_daemon_exit(struct unixctl_conn *conn, int argc OVS_UNUSED,
     unixctl_command_reply(conn, NULL);
 }
 
+/* /readyz while the program has not said how to tell. */
+static bool
+starting_ready(void *aux OVS_UNUSED, struct ds *reason)
+{
+    ds_put_cstr(reason, "starting");
+    return false;
+}
+
 void
 ovn_dpu_daemon_start(struct ovn_dpu_daemon *d,
-                     const struct ovn_dpu_options *options)
+                     const struct ovn_dpu_options *options,
+                     const char *metrics_prefix)
 {
     memset(d, 0, sizeof *d);
     fatal_ignore_sigpipe();
@@ -365,6 +382,20 @@ ovn_dpu_daemon_start(struct ovn_dpu_daemon *d,
     d->k8s = k8s_client_create(&options->k8s, program_name);
     VLOG_INFO("Kubernetes API server: %s", k8s_client_server(d->k8s));
     k8s_status_init(d->k8s);
+
+    struct metrics_registry *registry = metrics_default();
+    metrics_process_register(registry, metrics_prefix);
+    metrics_unixctl_register(registry);
+    d->metrics = metrics_server_start(options->metrics_address, registry);
+    metrics_server_set_readiness(d->metrics, starting_ready, NULL);
+}
+
+void
+ovn_dpu_daemon_set_readiness(struct ovn_dpu_daemon *d,
+                             bool (*ready)(void *aux, struct ds *reason),
+                             void *aux)
+{
+    metrics_server_set_readiness(d->metrics, ready, aux);
 }
 
 void
@@ -390,6 +421,7 @@ ovn_dpu_daemon_run(struct ovn_dpu_daemon *d)
     unixctl_server_run(d->unixctl);
     k8s_client_run(d->k8s);
     k8s_status_run();
+    metrics_server_run(d->metrics);
     heap_run();
 }
 
@@ -401,6 +433,7 @@ ovn_dpu_daemon_wait(struct ovn_dpu_daemon *d)
     unixctl_server_wait(d->unixctl);
     k8s_client_wait(d->k8s);
     k8s_status_wait();
+    metrics_server_wait(d->metrics);
     if (d->exiting) {
         poll_immediate_wake();
     }
@@ -418,6 +451,7 @@ ovn_dpu_daemon_block(struct ovn_dpu_daemon *d)
 void
 ovn_dpu_daemon_destroy(struct ovn_dpu_daemon *d)
 {
+    metrics_server_destroy(d->metrics);
     k8s_status_destroy();
     k8s_client_destroy(d->k8s);
     unixctl_server_destroy(d->unixctl);

@@ -31,7 +31,9 @@
 #include "dpu-lease.h"
 #include "k8s-config.h"
 
+struct ds;
 struct k8s_client;
+struct metrics_server;
 struct option;
 struct unixctl_conn;
 struct unixctl_server;
@@ -45,6 +47,7 @@ struct ovn_dpu_options {
     char *unixctl_path;         /* --unixctl, or NULL for the default. */
     char *node_name;            /* --node-name, or NULL if not given. */
     struct dpu_lease_config lease;      /* --dpu-node-lease-*. */
+    char *metrics_address;      /* --metrics-bind-address, or NULL. */
     struct k8s_config k8s;      /* --k8s-*, set by ovn_dpu_options_finish(). */
 };
 
@@ -84,13 +87,24 @@ OVS_NO_RETURN void ovn_dpu_usage_finish(void);
 struct ovn_dpu_daemon {
     struct unixctl_server *unixctl;
     struct k8s_client *k8s;     /* The host cluster. */
+    struct metrics_server *metrics;     /* NULL if not serving metrics. */
     bool exiting;               /* "exit" or a service stop was asked for. */
 };
 
 /* Detaches (if --detach), creates the control socket with an "exit"
- * command, and connects to the API server as 'options' say. */
+ * command, connects to the API server, and serves metrics and health
+ * probes if asked to, as 'options' say.  Metric names start with
+ * 'metrics_prefix' (e.g. METRICS_PREFIX_HOST); until the program calls
+ * ovn_dpu_daemon_set_readiness(), /readyz says the daemon is starting. */
 void ovn_dpu_daemon_start(struct ovn_dpu_daemon *,
-                          const struct ovn_dpu_options *);
+                          const struct ovn_dpu_options *,
+                          const char *metrics_prefix);
+
+/* What /readyz answers: 'ready' returns true, or false after appending to
+ * 'reason' why the daemon is not ready. */
+void ovn_dpu_daemon_set_readiness(struct ovn_dpu_daemon *,
+                                  bool (*ready)(void *aux, struct ds *reason),
+                                  void *aux);
 
 /* Once the program's own modules exist: finishes detaching and logs that
  * the daemon is starting. */

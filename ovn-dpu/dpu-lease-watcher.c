@@ -313,6 +313,12 @@ dpu_lease_watcher_wait(struct dpu_lease_watcher *w)
 }
 
 bool
+dpu_lease_watcher_is_synced(const struct dpu_lease_watcher *w)
+{
+    return !w->watch || w->synced;
+}
+
+bool
 dpu_lease_watcher_is_ready(const struct dpu_lease_watcher *w,
                            struct ds *reason)
 {

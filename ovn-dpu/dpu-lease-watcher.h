@@ -33,6 +33,10 @@ void dpu_lease_watcher_wait(struct dpu_lease_watcher *);
 
 /* Returns true if the DPU is ready now.  If not and 'reason' is nonnull,
  * appends why ("DPU node lease expired at ...", ...). */
+/* True once the lease has been read at all (listed by the watch), or if
+ * the health check is off: the verdict then says something. */
+bool dpu_lease_watcher_is_synced(const struct dpu_lease_watcher *);
+
 bool dpu_lease_watcher_is_ready(const struct dpu_lease_watcher *,
                                 struct ds *reason);
 

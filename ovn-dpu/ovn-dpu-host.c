@@ -16,6 +16,7 @@
 #include "cni.h"
 #include "cni-server.h"
 #include "dpu-lease-watcher.h"
+#include "metrics-process.h"
 #include "openvswitch/dynamic-string.h"
 #include "openvswitch/vlog.h"
 #include "ovn-dpu-daemon.h"
@@ -33,6 +34,7 @@ static int cni_add_timeout = CNI_DEFAULT_ADD_TIMEOUT; /* --cni-add-timeout. */
 static int cni_max_requests = CNI_DEFAULT_MAX_REQUESTS; /* --cni-max-... */
 
 static unixctl_cb_func lease_status;
+static bool is_ready(void *lease, struct ds *reason);
 static void parse_options(int argc, char *argv[]);
 OVS_NO_RETURN static void usage(void);
 
@@ -44,7 +46,7 @@ main(int argc, char *argv[])
     ovn_dpu_init(&argc, &argv);
     parse_options(argc, argv);
 
-    ovn_dpu_daemon_start(&d, &options);
+    ovn_dpu_daemon_start(&d, &options, METRICS_PREFIX_HOST);
     struct dpu_lease_watcher *lease = dpu_lease_watcher_create(
         d.k8s, options.node_name, &options.lease);
     unixctl_command_register("lease/status", "[--format=text|json]", 0, 2,
@@ -62,6 +64,7 @@ main(int argc, char *argv[])
     if (error) {
         ovs_fatal(0, "%s", error);
     }
+    ovn_dpu_daemon_set_readiness(&d, is_ready, lease);
     ovn_dpu_daemon_started(&d, &options);
 
     while (!d.exiting) {
@@ -213,4 +216,17 @@ lease_status(struct unixctl_conn *conn, int argc, const char *argv[],
         unixctl_command_reply(conn, ds_cstr(&s));
     }
     ds_destroy(&s);
+}
+
+/* /readyz: the CNI socket listens from the start, so ready once the lease
+ * has been read (the DPU's own readiness is the lease's verdict, which
+ * STATUS reports). */
+static bool
+is_ready(void *lease, struct ds *reason)
+{
+    if (!dpu_lease_watcher_is_synced(lease)) {
+        ds_put_cstr(reason, "the DPU health lease has not been read yet");
+        return false;
+    }
+    return true;
 }

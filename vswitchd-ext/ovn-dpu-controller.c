@@ -16,6 +16,7 @@
 
 #include "dirs.h"
 #include "dpu-lease-keeper.h"
+#include "metrics-process.h"
 #include "openvswitch/dynamic-string.h"
 #include "openvswitch/vlog.h"
 #include "ovn-dpu-daemon.h"
@@ -34,6 +35,7 @@ static struct dpu_bindings_config bindings_config;
 static struct dpu_pod_options pod_options = { .mtu = 1400 };
 
 static unixctl_cb_func lease_status;
+static bool is_ready(void *binder, struct ds *reason);
 static unixctl_cb_func dpu_show;
 static unixctl_cb_func dpu_recompute;
 static unixctl_cb_func dpu_watches;
@@ -48,7 +50,7 @@ main(int argc, char *argv[])
     ovn_dpu_init(&argc, &argv);
     parse_options(argc, argv);
 
-    ovn_dpu_daemon_start(&d, &options);
+    ovn_dpu_daemon_start(&d, &options, METRICS_PREFIX_CONTROLLER);
     struct dpu_lease_keeper *lease = dpu_lease_keeper_create(
         &options.k8s, options.node_name, &options.lease);
     unixctl_command_register("lease/status", "[--format=text|json]", 0, 2,
@@ -60,6 +62,7 @@ main(int argc, char *argv[])
     unixctl_command_register("dpu/recompute", "", 0, 0, dpu_recompute,
                              binder);
     unixctl_command_register("dpu/watches", "", 0, 0, dpu_watches, binder);
+    ovn_dpu_daemon_set_readiness(&d, is_ready, binder);
     ovn_dpu_daemon_started(&d, &options);
 
     while (!d.exiting) {
@@ -263,4 +266,11 @@ dpu_recompute(struct unixctl_conn *conn, int argc OVS_UNUSED,
 {
     pod_binder_recompute(binder_);
     unixctl_command_reply(conn, NULL);
+}
+
+/* /readyz: connected to OVSDB and the node's pods listed. */
+static bool
+is_ready(void *binder, struct ds *reason)
+{
+    return pod_binder_is_ready(binder, reason);
 }

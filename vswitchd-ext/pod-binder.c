@@ -553,3 +553,16 @@ pod_binder_recompute(struct pod_binder *pb)
         rec->dirty = true;
     }
 }
+
+bool
+pod_binder_is_ready(const struct pod_binder *pb, struct ds *reason)
+{
+    if (!ovsdb_idl_is_connected(pb->idl_loop.idl)) {
+        ds_put_cstr(reason, "not connected to the Open_vSwitch database");
+        return false;
+    } else if (!pb->complete) {
+        ds_put_cstr(reason, "the node's pods are not listed yet");
+        return false;
+    }
+    return true;
+}

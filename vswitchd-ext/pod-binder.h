@@ -40,4 +40,9 @@ void pod_binder_format(const struct pod_binder *, struct ds *);
 void pod_binder_format_watches(const struct pod_binder *, struct ds *);
 void pod_binder_recompute(struct pod_binder *);
 
+/* True if the binder is connected to OVSDB and has listed the node's pods
+ * (and the NetworkAttachmentDefinitions, or given up on them); otherwise
+ * false, after appending to 'reason' what it waits for. */
+bool pod_binder_is_ready(const struct pod_binder *, struct ds *reason);
+
 #endif /* pod-binder.h */
