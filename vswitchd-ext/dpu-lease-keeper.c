@@ -77,8 +77,8 @@ metrics_init(void)
         ARRAY_SIZE(buckets));
     last_renewal_metric = metrics_gauge_create(
         r, "ovn_dpu_controller_lease_last_renewal_timestamp_seconds",
-        "When the DPU health lease was last renewed, in seconds since the "
-        "epoch (0: not yet).", NULL);
+        "When the DPU health lease was last renewed (or the agent "
+        "started), in seconds since the epoch.", NULL);
 }
 
 static void
@@ -120,6 +120,7 @@ dpu_lease_keeper_create(const struct k8s_config *k8s_config,
     k->created = time_msec();
     k->renewal_due = LLONG_MIN;
     metrics_init();
+    metrics_gauge_set(last_renewal_metric, time_wall_msec() / 1000.0);
     metrics_collector_register(metrics_default(), dpu_lease_keeper_collect,
                                k);
     return k;
