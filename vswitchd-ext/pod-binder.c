@@ -578,25 +578,30 @@ net_state_name(const struct pod_binder *pb, const struct dpu_pod_net *net,
     return "<bad>";
 }
 
-/* One member of "networks" for each network of each pod. */
+/* A member of "pods" for each pod, with its networks. */
 static void
-put_networks_json(const struct pod_binder *pb, cJSON *networks)
+put_pods_json(const struct pod_binder *pb, cJSON *pods)
 {
     const struct shash_node **nodes = shash_sort(&pb->pods);
 
     for (size_t i = 0; i < shash_count(&pb->pods); i++) {
         const struct pod_rec *rec = nodes[i]->data;
+        cJSON *pod = cJSON_CreateObject();
 
+        cJSON_AddStringToObject(pod, "name", rec->key);
+        cJSON_AddBoolToObject(pod, "terminating", rec->pod.terminating);
+        if (rec->pod.error) {
+            cJSON_AddStringToObject(pod, "error", rec->pod.error);
+        }
+        cJSON *networks = cJSON_AddArrayToObject(pod, "networks");
         for (size_t j = 0; j < rec->pod.n_nets; j++) {
             const struct dpu_pod_net *net = &rec->pod.nets[j];
             const char *error, *rep;
             const char *state = net_state_name(pb, net, &error, &rep);
             cJSON *o = cJSON_CreateObject();
 
-            cJSON_AddStringToObject(o, "pod", rec->key);
             cJSON_AddStringToObject(o, "nad", net->nad);
-            cJSON_AddStringToObject(o, "state", (rec->pod.terminating
-                                                 ? "terminating" : state));
+            cJSON_AddStringToObject(o, "state", state);
             if (net->state == DPU_POD_NET_BIND) {
                 cJSON_AddStringToObject(o, "ifaceId", net->iface_id);
                 cJSON_AddNumberToObject(o, "pf", net->spec.pf_id);
@@ -610,6 +615,7 @@ put_networks_json(const struct pod_binder *pb, cJSON *networks)
             }
             cJSON_AddItemToArray(networks, o);
         }
+        cJSON_AddItemToArray(pods, pod);
     }
     free(nodes);
 }
@@ -619,7 +625,6 @@ pod_binder_format_json(const struct pod_binder *pb, struct ds *s)
 {
     cJSON *o = cJSON_CreateObject();
 
-    cJSON_AddNumberToObject(o, "pods", shash_count(&pb->pods));
     cJSON_AddBoolToObject(o, "synced", pb->complete);
     cJSON_AddNumberToObject(o, "statusPatches", pb->patches);
     cJSON_AddNumberToObject(o, "statusPatchFailures", pb->patch_failures);
@@ -650,7 +655,7 @@ pod_binder_format_json(const struct pod_binder *pb, struct ds *s)
     for (int i = 0; i < DPU_BINDING_N_STATES; i++) {
         cJSON_AddNumberToObject(states, dpu_binding_state_name(i), n[i]);
     }
-    put_networks_json(pb, cJSON_AddArrayToObject(o, "networks"));
+    put_pods_json(pb, cJSON_AddArrayToObject(o, "pods"));
 
     char *text = cJSON_Print(o);
     ds_put_format(s, "%s\n", text);
