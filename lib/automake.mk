@@ -11,6 +11,8 @@ lib_libovndpu_la_SOURCES = \
 	lib/k8s-client.h \
 	lib/k8s-config.c \
 	lib/k8s-config.h \
+	lib/k8s-metrics.c \
+	lib/k8s-metrics.h \
 	lib/k8s-names.c \
 	lib/k8s-names.h \
 	lib/k8s-object.c \

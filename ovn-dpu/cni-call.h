@@ -51,6 +51,7 @@ enum call_state {
 struct cni_call {
     struct ovs_list node;       /* In 'in_flight', then in 'recent'. */
     long long int start;        /* time_msec() when it arrived. */
+    long long int start_usec;   /* time_usec() then, for the metrics. */
     long long int start_wall;   /* time_wall_msec() when it arrived. */
     long long int duration;     /* Milliseconds, once answered. */
 
@@ -143,8 +144,24 @@ struct json *cni_call_to_json(const struct cni_call *);
 /* Appends 'when', a time_wall_msec(), in RFC 3339 with milliseconds. */
 void cni_call_format_time(long long int when, struct ds *);
 
-/* "DPU Not Ready: <reason>" with 'code' while the DPU health lease says so,
- * otherwise NULL. */
+/* How an answer refused for the DPU's health starts: the reference's
+ * wording. */
+#define CNI_DPU_NOT_READY "DPU Not Ready"
+
+/* Creates the metrics of the CNI calls, if not done yet:
+ *
+ *   ovnkube_node_cni_request_duration_seconds{command, err}  histogram
+ *       Each request from its arrival to its answer; 'command' is the CNI
+ *       verb ("malformed" if not understood), 'err' "true" or "false".
+ *       ovnkube-node's name and labels.
+ *   ovn_dpu_host_cni_requests_in_flight                      gauge
+ *   ovn_dpu_host_cni_add_dpu_not_ready_total                 counter
+ *       ADDs answered CNI_DPU_NOT_READY, at once or while they waited.
+ */
+void cni_call_metrics_init(void);
+
+/* CNI_DPU_NOT_READY ": <reason>" with 'code' while the DPU health lease
+ * says so, otherwise NULL. */
 struct cni_error *cni_calls_dpu_not_ready(const struct cni_calls *,
                                           int code);
 

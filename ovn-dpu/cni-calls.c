@@ -36,6 +36,7 @@ cni_calls_create(const struct dpu_lease_watcher *lease,
 {
     struct cni_calls *cs = xzalloc(sizeof *cs);
 
+    cni_call_metrics_init();
     cs->lease = lease;
     cs->settings = *settings;
     cs->settings.node = xstrdup(settings->node);

@@ -31,7 +31,8 @@ TESTSUITE_AT = \
 	tests/sandbox.at \
 	tests/security.at \
 	tests/dpu-faults.at \
-	tests/metrics.at
+	tests/metrics.at \
+	tests/metrics-agents.at
 
 TESTSUITE = $(srcdir)/tests/testsuite
 DISTCLEANFILES += tests/atconfig tests/atlocal

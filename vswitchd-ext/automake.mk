@@ -6,8 +6,9 @@
 # and the file that records them (link-ledger), what a pod object
 # wants bound (dpu-pod), the NetworkAttachmentDefinitions that name
 # secondary networks (net-attach-def), the loop that watches pods, binds
-# them and reports their status (pod-binder), and the renewal of the DPU
-# health lease (dpu-lease-keeper).  The IDL (vswitch-idl) is part of the
+# them and reports their status (pod-binder), the metrics of the
+# bindings (binding-metrics), and the renewal of the DPU health lease
+# (dpu-lease-keeper).  The IDL (vswitch-idl) is part of the
 # Open vSwitch tree's libopenvswitch, as it is for OVN.
 #
 # Nothing here includes a header of the host side (ovn-dpu/), nor the
@@ -15,6 +16,8 @@
 
 noinst_LTLIBRARIES += vswitchd-ext/libovndpu-vswitchd.la
 vswitchd_ext_libovndpu_vswitchd_la_SOURCES = \
+	vswitchd-ext/binding-metrics.c \
+	vswitchd-ext/binding-metrics.h \
 	vswitchd-ext/dpu-binding.c \
 	vswitchd-ext/dpu-binding.h \
 	vswitchd-ext/dpu-lease-keeper.c \

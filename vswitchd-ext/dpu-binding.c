@@ -58,6 +58,8 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "binding-metrics.h"
+#include "coverage.h"
 #include "link-ledger.h"
 #include "openvswitch/dynamic-string.h"
 #include "openvswitch/poll-loop.h"
@@ -74,6 +76,9 @@
 #include "vswitch-idl.h"
 
 VLOG_DEFINE_THIS_MODULE(dpu_binding);
+
+COVERAGE_DEFINE(dpu_binding_run);
+COVERAGE_DEFINE(dpu_binding_state_change);
 
 static const char *const state_names[] = {
     [DPU_BINDING_NEW] = "new",
@@ -102,6 +107,11 @@ struct binding {
     bool timed_out;             /* In ERROR: only ovn-installed missing. */
     bool link_up;               /* Representor brought up already. */
     long long int link_retry_at; /* Retry a failed bring-up then. */
+
+    /* For binding-metrics.h: when it first ran after being wanted, and when
+     * its port was last written (or found right). */
+    long long int wanted_since;
+    long long int port_written;
 };
 
 struct dpu_bindings {
@@ -259,6 +269,24 @@ journal(struct dpu_bindings *bs, const char *format, ...)
     svec_add_nocopy(&bs->journal, line);
 }
 
+/* Notes the times that binding-metrics.h wants as 'b' goes to 'state'. */
+static void
+time_transition(struct binding *b, enum dpu_binding_state state,
+                long long int now)
+{
+    COVERAGE_INC(dpu_binding_state_change);
+    if (state == DPU_BINDING_CLAIMING
+        || (state == DPU_BINDING_WAIT_INSTALLED
+            && b->state == DPU_BINDING_NEW)) {
+        b->port_written = now;
+    } else if (state == DPU_BINDING_INSTALLED
+               && (b->state == DPU_BINDING_CLAIMING
+                   || b->state == DPU_BINDING_WAIT_INSTALLED)) {
+        binding_metrics_installed(now - b->wanted_since,
+                                  now - b->port_written);
+    }
+}
+
 /* Moves 'b' to 'state', journaling 'why' (which may be NULL).  Entering
  * ERROR takes 'why' as the error. */
 static void
@@ -286,6 +314,7 @@ set_state(struct dpu_bindings *bs, struct binding *b,
         b->error = xstrdup(why);
     }
     if (b->state != state) {
+        time_transition(b, state, now);
         b->state = state;
         b->state_since = now;
     }
@@ -746,6 +775,7 @@ dpu_bindings_run(struct dpu_bindings *bs, struct ovsdb_idl_txn *txn,
     }
     bs->idl_seqno = seqno;
     bs->need_run = false;
+    COVERAGE_INC(dpu_binding_run);
     bs->txn_busy = !txn;
 
     struct ovs_port_view v;
@@ -781,7 +811,7 @@ dpu_bindings_run(struct dpu_bindings *bs, struct ovsdb_idl_txn *txn,
     for (size_t i = 0; i < n; i++) {
         struct binding *b = nodes[i]->data;
         if (b->state_since < 0) {
-            b->state_since = now;
+            b->state_since = b->wanted_since = now;
         }
         if (b->state == DPU_BINDING_REMOVING) {
             if (!binding_remove(bs, b, &v, txn, now)) {
@@ -896,6 +926,18 @@ dpu_bindings_get(const struct dpu_bindings *bs, const char *iface_id,
         *representor = b->rep;
     }
     return true;
+}
+
+void
+dpu_bindings_count_states(const struct dpu_bindings *bs, unsigned int n[])
+{
+    struct shash_node *node;
+
+    memset(n, 0, DPU_BINDING_N_STATES * sizeof *n);
+    SHASH_FOR_EACH (node, &bs->bindings) {
+        const struct binding *b = node->data;
+        n[b->state]++;
+    }
 }
 
 void

@@ -93,6 +93,7 @@ enum dpu_binding_state {
     DPU_BINDING_ERROR,
     DPU_BINDING_REMOVING,
 };
+#define DPU_BINDING_N_STATES (DPU_BINDING_REMOVING + 1)
 
 const char *dpu_binding_state_name(enum dpu_binding_state);
 
@@ -145,6 +146,10 @@ bool dpu_bindings_is_settled(const struct dpu_bindings *);
 bool dpu_bindings_get(const struct dpu_bindings *, const char *iface_id,
                       enum dpu_binding_state *, const char **error,
                       const char **representor);
+
+/* Stores in 'n[i]' the number of bindings in state 'i', for each of the
+ * DPU_BINDING_N_STATES states. */
+void dpu_bindings_count_states(const struct dpu_bindings *, unsigned int n[]);
 
 /* Moves into 'iface_ids' the iface-ids whose state changed since the last
  * call. */

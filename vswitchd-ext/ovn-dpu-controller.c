@@ -58,7 +58,8 @@ main(int argc, char *argv[])
     struct pod_binder *binder = pod_binder_create(
         d.k8s, options.node_name, ovs_remote, &bindings_config,
         &pod_options);
-    unixctl_command_register("dpu/show", "", 0, 0, dpu_show, binder);
+    unixctl_command_register("dpu/show", "[--format=text|json]", 0, 2,
+                             dpu_show, binder);
     unixctl_command_register("dpu/recompute", "", 0, 0, dpu_recompute,
                              binder);
     unixctl_command_register("dpu/watches", "", 0, 0, dpu_watches, binder);
@@ -238,14 +239,21 @@ lease_status(struct unixctl_conn *conn, int argc, const char *argv[],
 }
 
 static void
-dpu_show(struct unixctl_conn *conn, int argc OVS_UNUSED,
-         const char *argv[] OVS_UNUSED, void *binder_)
+dpu_show(struct unixctl_conn *conn, int argc, const char *argv[],
+         void *binder_)
 {
     struct pod_binder *binder = binder_;
     struct ds s = DS_EMPTY_INITIALIZER;
+    bool json;
 
-    pod_binder_format(binder, &s);
-    unixctl_command_reply(conn, ds_cstr(&s));
+    if (ovn_dpu_parse_format(conn, argc, argv, &json)) {
+        if (json) {
+            pod_binder_format_json(binder, &s);
+        } else {
+            pod_binder_format(binder, &s);
+        }
+        unixctl_command_reply(conn, ds_cstr(&s));
+    }
     ds_destroy(&s);
 }
 

@@ -11,9 +11,12 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "binding-metrics.h"
+#include "coverage.h"
 #include "k8s-client.h"
 #include "k8s-object.h"
 #include "k8s-watch.h"
+#include "metrics.h"
 #include "net-attach-def.h"
 #include "openvswitch/dynamic-string.h"
 #include "openvswitch/poll-loop.h"
@@ -30,6 +33,11 @@
 VLOG_DEFINE_THIS_MODULE(pod_binder);
 
 static struct vlog_rate_limit rl = VLOG_RATE_LIMIT_INIT(5, 5);
+
+COVERAGE_DEFINE(pod_binder_pod_event);
+COVERAGE_DEFINE(pod_binder_status_patch);
+
+static struct metric *patches_metric;
 
 /* How long to wait before retrying a failed status patch. */
 #define STATUS_RETRY_MS 1000
@@ -85,6 +93,13 @@ pod_binder_create(struct k8s_client *client, const char *node_name,
     dpu_bindings_register_idl(idl);
     pb->idl_loop = (struct ovsdb_idl_loop) OVSDB_IDL_LOOP_INITIALIZER(idl);
     pb->bindings = dpu_bindings_create(idl, bindings_config);
+    binding_metrics_register(pb->bindings);
+    if (!patches_metric) {
+        patches_metric = metrics_counter_create(
+            metrics_default(), "ovn_dpu_controller_status_patches_total",
+            "Patches of pods' k8s.ovn.org/dpu.connection-status that "
+            "ended, by result.", "result");
+    }
 
     pb->pod_options = *pod_options;
     pb->pod_options.nads = NULL;    /* Until the NADs are listed. */
@@ -123,6 +138,7 @@ pod_binder_destroy(struct pod_binder *pb)
         }
         shash_destroy(&pb->pods);
         shash_destroy(&pb->iface_ids);
+        binding_metrics_unregister(pb->bindings);
         dpu_bindings_destroy(pb->bindings);
         ovsdb_idl_loop_destroy(&pb->idl_loop);
         k8s_watch_destroy(pb->watch);
@@ -330,6 +346,7 @@ start_patch(struct pod_binder *pb, struct pod_rec *rec, char *status)
               status ? status : "(removed)");
     rec->patch = k8s_request_merge_patch(pb->client, rec->path, patch);
     pb->patches++;
+    COVERAGE_INC(pod_binder_status_patch);
     cJSON_Delete(patch);
 }
 
@@ -357,6 +374,8 @@ run_status(struct pod_binder *pb, long long int now)
                 continue;
             }
             const struct k8s_result *r = k8s_request_result(rec->patch);
+            metrics_counter_inc(patches_metric,
+                                k8s_result_ok(r) ? "ok" : "failed");
             if (!k8s_result_ok(r)) {
                 VLOG_WARN("pod %s: writing %s failed: %s", rec->key,
                           POD_ANN_CONNECTION_STATUS, r->error);
@@ -444,6 +463,7 @@ pod_binder_run(struct pod_binder *pb)
     bool nads_changed = run_nads(pb);
     k8s_watch_run(pb->watch);
     for (struct k8s_event *e; (e = k8s_watch_next_event(pb->watch)); ) {
+        COVERAGE_INC(pod_binder_pod_event);
         if (e->type == K8S_EVENT_DELETED) {
             pod_deleted(pb, e->key);
         } else {
@@ -533,6 +553,114 @@ pod_binder_format(const struct pod_binder *pb, struct ds *s)
                   ovsdb_idl_is_connected(pb->idl_loop.idl)
                   ? "connected" : "not connected");
     dpu_bindings_format(pb->bindings, time_msec(), s);
+}
+
+static const char *
+net_state_name(const struct pod_binder *pb, const struct dpu_pod_net *net,
+               const char **error, const char **rep)
+{
+    enum dpu_binding_state state;
+
+    *error = net->error;
+    *rep = NULL;
+    switch (net->state) {
+    case DPU_POD_NET_BIND:
+        return (dpu_bindings_get(pb->bindings, net->iface_id, &state, error,
+                                 rep)
+                ? dpu_binding_state_name(state) : "not bound");
+    case DPU_POD_NET_WAITING:
+        return "waiting";
+    case DPU_POD_NET_ERROR:
+        return "error";
+    case DPU_POD_NET_NO_NAD:
+        return "no-nad";
+    }
+    return "<bad>";
+}
+
+/* A member of "pods" for each pod, with its networks. */
+static void
+put_pods_json(const struct pod_binder *pb, cJSON *pods)
+{
+    const struct shash_node **nodes = shash_sort(&pb->pods);
+
+    for (size_t i = 0; i < shash_count(&pb->pods); i++) {
+        const struct pod_rec *rec = nodes[i]->data;
+        cJSON *pod = cJSON_CreateObject();
+
+        cJSON_AddStringToObject(pod, "name", rec->key);
+        cJSON_AddBoolToObject(pod, "terminating", rec->pod.terminating);
+        if (rec->pod.error) {
+            cJSON_AddStringToObject(pod, "error", rec->pod.error);
+        }
+        cJSON *networks = cJSON_AddArrayToObject(pod, "networks");
+        for (size_t j = 0; j < rec->pod.n_nets; j++) {
+            const struct dpu_pod_net *net = &rec->pod.nets[j];
+            const char *error, *rep;
+            const char *state = net_state_name(pb, net, &error, &rep);
+            cJSON *o = cJSON_CreateObject();
+
+            cJSON_AddStringToObject(o, "nad", net->nad);
+            cJSON_AddStringToObject(o, "state", state);
+            if (net->state == DPU_POD_NET_BIND) {
+                cJSON_AddStringToObject(o, "ifaceId", net->iface_id);
+                cJSON_AddNumberToObject(o, "pf", net->spec.pf_id);
+                cJSON_AddNumberToObject(o, "vf", net->spec.vf_id);
+            }
+            if (rep) {
+                cJSON_AddStringToObject(o, "representor", rep);
+            }
+            if (error) {
+                cJSON_AddStringToObject(o, "error", error);
+            }
+            cJSON_AddItemToArray(networks, o);
+        }
+        cJSON_AddItemToArray(pods, pod);
+    }
+    free(nodes);
+}
+
+void
+pod_binder_format_json(const struct pod_binder *pb, struct ds *s)
+{
+    cJSON *o = cJSON_CreateObject();
+
+    cJSON_AddBoolToObject(o, "synced", pb->complete);
+    cJSON_AddNumberToObject(o, "statusPatches", pb->patches);
+    cJSON_AddNumberToObject(o, "statusPatchFailures", pb->patch_failures);
+    cJSON_AddBoolToObject(o, "ovsdbConnected",
+                          ovsdb_idl_is_connected(pb->idl_loop.idl));
+
+    cJSON *nads = cJSON_AddObjectToObject(o, "networkAttachmentDefinitions");
+    cJSON_AddStringToObject(nads, "state",
+                            (pb->pod_options.nads ? "synced"
+                             : pb->nads_failed ? "cannot list"
+                             : "not synced yet"));
+    cJSON *networks = cJSON_AddObjectToObject(nads, "networks");
+    cJSON *errors = cJSON_AddObjectToObject(nads, "errors");
+    struct shash_node *node;
+    SHASH_FOR_EACH (node, &pb->nads) {
+        const struct nad_info *info = node->data;
+        if (info->kind == NAD_OVN) {
+            cJSON_AddStringToObject(networks, node->name, info->network);
+        } else if (info->kind == NAD_ERROR) {
+            cJSON_AddStringToObject(errors, node->name, info->error);
+        }
+    }
+    cJSON_AddNumberToObject(nads, "count", shash_count(&pb->nads));
+
+    unsigned int n[DPU_BINDING_N_STATES];
+    dpu_bindings_count_states(pb->bindings, n);
+    cJSON *states = cJSON_AddObjectToObject(o, "bindings");
+    for (int i = 0; i < DPU_BINDING_N_STATES; i++) {
+        cJSON_AddNumberToObject(states, dpu_binding_state_name(i), n[i]);
+    }
+    put_pods_json(pb, cJSON_AddArrayToObject(o, "pods"));
+
+    char *text = cJSON_Print(o);
+    ds_put_format(s, "%s\n", text);
+    cJSON_free(text);
+    cJSON_Delete(o);
 }
 
 void

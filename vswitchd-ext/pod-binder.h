@@ -26,6 +26,11 @@
 struct ds;
 struct k8s_client;
 
+/* Besides the binding metrics (binding-metrics.h), the binder counts its
+ * status patches as they end, in
+ * "ovn_dpu_controller_status_patches_total{result}" ("ok" or
+ * "failed"). */
+
 struct pod_binder *pod_binder_create(struct k8s_client *,
                                      const char *node_name,
                                      const char *ovs_remote,
@@ -37,6 +42,7 @@ void pod_binder_wait(struct pod_binder *);
 
 /* For "ovs-appctl dpu/show", "dpu/watches" and "dpu/recompute". */
 void pod_binder_format(const struct pod_binder *, struct ds *);
+void pod_binder_format_json(const struct pod_binder *, struct ds *);
 void pod_binder_format_watches(const struct pod_binder *, struct ds *);
 void pod_binder_recompute(struct pod_binder *);
 

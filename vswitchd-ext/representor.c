@@ -16,6 +16,8 @@
 #include <sys/socket.h>
 #include <unistd.h>
 
+#include "coverage.h"
+#include "metrics.h"
 #include "openvswitch/dynamic-string.h"
 #include "sset.h"
 #include "util.h"
@@ -165,8 +167,31 @@ out:
     return error;
 }
 
+COVERAGE_DEFINE(representor_link_set);
+
+static int set_up(const char *name, bool up);
+
 int
 representor_set_up(const char *name, bool up)
+{
+    static struct metric *operations;
+
+    if (!operations) {
+        operations = metrics_counter_create(
+            metrics_default(),
+            "ovn_dpu_controller_representor_link_operations_total",
+            "Representors brought up or set down, by result.",
+            "operation,result");
+    }
+    int error = set_up(name, up);
+    metrics_counter_inc(operations, up ? "up" : "down",
+                        error ? "failed" : "ok");
+    COVERAGE_INC(representor_link_set);
+    return error;
+}
+
+static int
+set_up(const char *name, bool up)
 {
     struct ifreq ifr;
     int error = 0;

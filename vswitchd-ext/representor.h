@@ -31,7 +31,9 @@ char *representor_find(const char *sysfs_root, bool simulated, int pf,
                        int vf, char **namep) OVS_WARN_UNUSED_RESULT;
 
 /* Brings netdev 'name' administratively up or down.  Returns 0 or an errno
- * value. */
+ * value.  Counts each call in the metric
+ * "ovn_dpu_controller_representor_link_operations_total{operation,result}"
+ * ("up" or "down", "ok" or "failed"). */
 int representor_set_up(const char *name, bool up);
 
 #endif /* representor.h */
