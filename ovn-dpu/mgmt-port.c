@@ -602,7 +602,7 @@ static void
 add_differences(const struct mgmt_port *mp, const cJSON *node,
                 cJSON *annotations)
 {
-    struct node_mgmt_port cur;
+    struct node_mgmt_port cur = { .device_id = NULL };
     const char *text = k8s_object_annotation(node, NODE_ANN_MGMT_PORT);
     char *error = text ? node_mgmt_port_parse(text, &cur) : xstrdup("");
     if (error || !node_mgmt_port_equal(&cur, &mp->dev)) {
@@ -729,7 +729,7 @@ mgmt_port_wait(struct mgmt_port *mp)
     }
     if (mp->patch) {
         k8s_request_wait(mp->patch);
-    } else if (mp->resolved) {
+    } else if (mp->resolved && mp->patch_retry_at > time_msec()) {
         poll_timer_wait_until(mp->patch_retry_at);
     }
 }
