@@ -26,17 +26,25 @@ mgmt_port_parse_cidrs(const char *list, bool host_prefix,
     *n = 0;
     for (char *token = strtok_r(copy, ",", &save_ptr); token && !error;
          token = strtok_r(NULL, ",", &save_ptr)) {
-        if (host_prefix) {
-            /* "10.128.0.0/14/23": the last part is the length of each
-             * node's subnet, which the cluster manager uses, not us. */
-            char *first = strchr(token, '/');
-            char *second = first ? strchr(first + 1, '/') : NULL;
-            if (second) {
-                *second = '\0';
-            }
+        /* "10.128.0.0/14/23": the last part is the length of each node's
+         * subnet, which the cluster manager uses, not us; but it must
+         * make sense. */
+        char *first = strchr(token, '/');
+        char *second = host_prefix && first ? strchr(first + 1, '/') : NULL;
+        if (second) {
+            *second++ = '\0';
         }
         struct node_cidr c;
         error = node_cidr_parse(token, true, &c);
+        if (!error && second) {
+            int len, max = node_cidr_is_ipv4(&c) ? 32 : 128;
+            if (!str_to_int(second, 10, &len) || len < (int) c.plen
+                || len > max) {
+                error = xasprintf("\"%s/%s\": the host subnet length is "
+                                  "not a number from %u to %d", token,
+                                  second, c.plen, max);
+            }
+        }
         if (!error) {
             *cidrs = xrealloc(*cidrs, (*n + 1) * sizeof **cidrs);
             (*cidrs)[(*n)++] = c;
