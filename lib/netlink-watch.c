@@ -28,6 +28,7 @@ struct netlink_watch {
 static const unsigned int groups[] = {
     RTNLGRP_LINK, RTNLGRP_IPV4_IFADDR, RTNLGRP_IPV6_IFADDR,
     RTNLGRP_IPV4_ROUTE, RTNLGRP_IPV6_ROUTE, RTNLGRP_NEIGH,
+    RTNLGRP_IPV4_NETCONF, RTNLGRP_IPV6_NETCONF,   /* Forwarding. */
 };
 
 /* Creates a socket of 'protocol' that joins 'groups'. */

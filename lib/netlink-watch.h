@@ -1,6 +1,7 @@
 /*
  * A wake-up for changes to the network configuration of the daemon's own
- * network namespace: links, addresses, routes and neighbours, as rtnetlink
+ * network namespace: links, addresses, routes, neighbours and per-device
+ * settings such as forwarding, as rtnetlink
  * announces them to its multicast groups, and optionally nftables rules,
  * as nfnetlink announces them.
  *

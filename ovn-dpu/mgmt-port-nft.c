@@ -137,13 +137,19 @@ mgmt_nft_check(const char *listing)
 }
 
 char *
-mgmt_nft_remove(void)
+mgmt_nft_remove(bool *removed)
 {
-    /* Added first, so that deleting it cannot fail for its absence. */
-    return run("add table " T "\n"
-               "add chain " C " { type nat hook postrouting priority "
-               "srcnat ; }\n"
-               "delete chain " C "\n", NULL);
+    /* Only if it is there: adding the table just to delete the chain
+     * would leave an empty table on a host that never had one. */
+    char *listing = NULL;
+    char *error = run("list chain " C "\n", &listing);
+    free(listing);
+    *removed = !error;
+    if (error) {
+        free(error);
+        return NULL;
+    }
+    return run("delete chain " C "\n", NULL);
 }
 
 /* The record file: the rules, a separator line, the listing. */

@@ -17,6 +17,7 @@
 #ifndef MGMT_PORT_NFT_H
 #define MGMT_PORT_NFT_H 1
 
+#include <stdbool.h>
 #include <stddef.h>
 
 #include "openvswitch/compiler.h"
@@ -44,8 +45,9 @@ char *mgmt_nft_apply(const char *rules, char **listing)
 char *mgmt_nft_check(const char *listing) OVS_WARN_UNUSED_RESULT;
 
 /* Deletes the chain, if it exists (the sets stay, as in ovn-kubernetes:
- * others fill them).  Returns NULL or an error message to free(). */
-char *mgmt_nft_remove(void) OVS_WARN_UNUSED_RESULT;
+ * others fill them), and says in '*removed' whether it did.  Returns NULL
+ * or an error message to free(). */
+char *mgmt_nft_remove(bool *removed) OVS_WARN_UNUSED_RESULT;
 
 /* The rules last applied and the listing that followed, kept in a file so
  * that a restarted agent can check the chain without rewriting it.

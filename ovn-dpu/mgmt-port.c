@@ -89,6 +89,8 @@ struct mgmt_port {
     char *gateway_iface;        /* Derived or given, or NULL. */
     long long int resolve_at;
 
+    int ifindex;                /* The VF's, once configured, or 0. */
+
     /* What the port must be, from the Node. */
     struct mgmt_port_config cfg;
     bool have_cfg;
@@ -230,9 +232,10 @@ mgmt_port_destroy(struct mgmt_port *mp)
 /* Finding the VF. */
 
 /* Finds the VF's device: named as given, or already renamed to
- * NODE_MGMT_PORT_NAME by us (its alias, or the saved record, names it).
- * Returns 0 or ENODEV; with 'other', sets it if a device that is not
- * ours holds NODE_MGMT_PORT_NAME. */
+ * NODE_MGMT_PORT_NAME by us (its alias, or the saved record, names it),
+ * or, once configured, under whatever name someone renamed it to (its
+ * ifindex stays).  Returns 0 or ENODEV; with 'other', sets it if a device
+ * that is not ours holds NODE_MGMT_PORT_NAME. */
 static int
 find_device(const struct mgmt_port *mp, struct netdev_link *link,
             bool *other)
@@ -252,7 +255,14 @@ find_device(const struct mgmt_port *mp, struct netdev_link *link,
             *other = true;
         }
     }
-    return netdev_link_get(mp->netdev, link) ? ENODEV : 0;
+    if (!netdev_link_get(mp->netdev, link)) {
+        return 0;
+    }
+    if (mp->ifindex && !netdev_link_get_by_index(mp->ifindex, link)
+        && strcmp(link->name, NODE_MGMT_PORT_NAME)) {
+        return 0;
+    }
+    return ENODEV;
 }
 
 static char *
@@ -497,6 +507,9 @@ configure(struct mgmt_port *mp, struct svec *fixed)
     char *error = netdev_link_reshape(cur.ifindex, &change);
     if (!error && netdev_link_get_by_index(cur.ifindex, &cur)) {
         error = xasprintf("%s vanished", NODE_MGMT_PORT_NAME);
+    }
+    if (!error) {
+        mp->ifindex = cur.ifindex;
     }
     if (!error && !cur.up) {
         error = netdev_link_set_up(cur.ifindex, true);
@@ -843,10 +856,11 @@ mgmt_port_cleanup(const struct mgmt_port_options *o, struct ds *s)
                       o->netdev ? o->netdev : "");
     }
 
-    error = mgmt_nft_remove();
+    bool removed;
+    error = mgmt_nft_remove(&removed);
     if (!error) {
-        ds_put_format(s, "SNAT chain inet %s %s removed\n", MGMT_NFT_TABLE,
-                      MGMT_NFT_CHAIN);
+        ds_put_format(s, "SNAT chain inet %s %s %s\n", MGMT_NFT_TABLE,
+                      MGMT_NFT_CHAIN, removed ? "removed" : "not there");
         char *nft_file = xasprintf("%s.snat", o->state_file);
         unlink(nft_file);
         unlink(o->state_file);

@@ -322,6 +322,12 @@ parse_options(int argc, char *argv[])
         ovs_fatal(0, "--gateway-interface needs "
                   "--ovnkube-node-mgmt-port-netdev");
     }
+    if (gateway_iface && !strcmp(gateway_iface, GATEWAY_IFACE_DERIVE)
+        && simulate_dpu) {
+        ovs_fatal(0, "--gateway-interface=%s needs switchdev sysfs to find "
+                  "the VF's PF: with --simulate-dpu, name the interface",
+                  GATEWAY_IFACE_DERIVE);
+    }
 
     if (!options.node_name) {
         options.node_name = ovn_dpu_default_node_name();

@@ -8,7 +8,8 @@ EXTRA_DIST += \
 	$(srcdir)/package.m4 \
 	tests/check-layout.py \
 	tests/http-fault-server.py \
-	tests/http-hostile-client.py
+	tests/http-hostile-client.py \
+	tests/valgrind.supp
 
 TESTSUITE_AT = \
 	tests/testsuite.at \
@@ -26,6 +27,7 @@ TESTSUITE_AT = \
 	tests/cni-add.at \
 	tests/pod-annotations.at \
 	tests/node-annotations.at \
+	tests/mgmt-port.at \
 	tests/deploy.at \
 	tests/lease-faults.at \
 	tests/dpu-bind.at \

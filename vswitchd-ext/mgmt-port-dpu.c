@@ -310,6 +310,19 @@ retire(struct mgmt_port_dpu *mp, struct ovs_port_view *v, const char *rep,
     if (!have_old) {
         return false;
     }
+    if (!representor_is_host_function(mp->sysfs_root, mp->simulated,
+                                       NODE_MGMT_PORT_NAME, old.alias)) {
+        /* Not a representor that we (or ovn-kubernetes) renamed: not ours
+         * to touch, but in the way of the one wanted, if any. */
+        if (mp->want) {
+            set_state(mp, MGMT_DPU_ERROR,
+                      xasprintf("a netdev named %s that is not a host "
+                                "function's representor is in the way",
+                                NODE_MGMT_PORT_NAME), now);
+            return true;
+        }
+        return false;
+    }
     if (!orig) {
         set_state(mp, MGMT_DPU_ERROR,
                   xasprintf("a netdev named %s is not the management port's "
@@ -581,6 +594,9 @@ mgmt_port_dpu_wait(struct mgmt_port_dpu *mp, long long int now)
 void
 mgmt_port_dpu_format_brief(const struct mgmt_port_dpu *mp, struct ds *s)
 {
+    if (mp->state == MGMT_DPU_NONE) {
+        return;                 /* No management port on this node. */
+    }
     ds_put_format(s, "management port %s: iface-id %s", NODE_MGMT_PORT_NAME,
                   mp->iface_id);
     if (mp->want) {
