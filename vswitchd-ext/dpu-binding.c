@@ -401,28 +401,16 @@ dpu_bindings_reserve(struct dpu_bindings *bs, int pf_id, int vf_id,
                      const char *holder)
 {
     char *key = xasprintf("%d/%d", pf_id, vf_id);
-    char *old = shash_replace(&bs->reserved, key, xstrdup(holder));
+    char *old = (holder ? shash_replace(&bs->reserved, key, xstrdup(holder))
+                 : shash_find_and_delete(&bs->reserved, key));
 
-    if (!old || strcmp(old, holder)) {
-        journal(bs, "pf %d vf %d reserved for %s", pf_id, vf_id, holder);
-        restart_function(bs, pf_id, vf_id, "function reserved");
+    if (!nullable_string_is_equal(old, holder)) {
+        journal(bs, "pf %d vf %d %s %s", pf_id, vf_id,
+                holder ? "reserved for" : "no longer reserved for",
+                holder ? holder : old);
+        restart_function(bs, pf_id, vf_id, "function reservation changed");
     }
     free(old);
-    free(key);
-}
-
-void
-dpu_bindings_unreserve(struct dpu_bindings *bs, int pf_id, int vf_id)
-{
-    char *key = xasprintf("%d/%d", pf_id, vf_id);
-    char *old = shash_find_and_delete(&bs->reserved, key);
-
-    if (old) {
-        journal(bs, "pf %d vf %d no longer reserved for %s", pf_id, vf_id,
-                old);
-        restart_function(bs, pf_id, vf_id, "function reservation lifted");
-        free(old);
-    }
     free(key);
 }
 

@@ -233,8 +233,8 @@ read_node(struct mgmt_port_dpu *mp)
 
     if (mp->reserved && (!want || dev.pf_id != mp->dev.pf_id
                          || dev.func_id != mp->dev.func_id)) {
-        dpu_bindings_unreserve(mp->bindings, mp->dev.pf_id,
-                               mp->dev.func_id);
+        dpu_bindings_reserve(mp->bindings, mp->dev.pf_id, mp->dev.func_id,
+                             NULL);
         mp->reserved = false;
     }
     if (want && (!mp->want || !node_mgmt_port_equal(&dev, &mp->dev))) {
