@@ -2,7 +2,10 @@
 # the DPU health lease (dpu-lease*: the state machines and the Lease
 # object), what both daemons do alike (ovn-dpu-daemon), and the codecs of
 # the pod annotations both sides exchange (pod-annotations) and safe
-# updates of them (pod-patch).  Prometheus metrics: the registry
+# updates of them (pod-patch).  For the node's management port, which both
+# sides make of a function: the Node annotations' codecs
+# (node-annotations), reshaping a netdev (netdev-link) and waking up on
+# the kernel's notifications (netlink-watch).  Prometheus metrics: the registry
 # (metrics), what every program exports about itself (metrics-process) and
 # the HTTP endpoint with the health probes (metrics-server).
 noinst_LTLIBRARIES += lib/libovndpu.la
@@ -33,6 +36,12 @@ lib_libovndpu_la_SOURCES = \
 	lib/dpu-lease.h \
 	lib/dpu-lease-object.c \
 	lib/dpu-lease-object.h \
+	lib/netdev-link.c \
+	lib/netdev-link.h \
+	lib/netlink-watch.c \
+	lib/netlink-watch.h \
+	lib/node-annotations.c \
+	lib/node-annotations.h \
 	lib/ovn-dpu-daemon.c \
 	lib/ovn-dpu-daemon.h \
 	lib/pod-annotations.c \

@@ -5,8 +5,11 @@
 # GC in cni-del, the record of calls in cni-call, the removals left to the
 # background in cni-bg-patch) and what they read and write on pods
 # (cni-pod), the host's VFs: finding them (vf-device), moving them into
-# pods (vf-netns) and remembering where (vf-attachments), and the watcher
-# of the DPU health lease (dpu-lease-watcher).
+# pods (vf-netns) and remembering where (vf-attachments), the watcher
+# of the DPU health lease (dpu-lease-watcher), and the node's management
+# port (mgmt-port: the loop; mgmt-port-config: what it must be;
+# mgmt-port-link: addresses, routes, neighbours; mgmt-port-nft: the SNAT
+# chain) with the gateway interface's annotations (gateway-iface).
 #
 # Nothing here includes a header of the DPU agent (vswitchd-ext/), nor the
 # other way round; both build on lib/ (tests/layout.at checks).
@@ -32,6 +35,16 @@ ovn_dpu_libovndpu_host_la_SOURCES = \
 	ovn-dpu/cni-server.h \
 	ovn-dpu/dpu-lease-watcher.c \
 	ovn-dpu/dpu-lease-watcher.h \
+	ovn-dpu/gateway-iface.c \
+	ovn-dpu/gateway-iface.h \
+	ovn-dpu/mgmt-port.c \
+	ovn-dpu/mgmt-port.h \
+	ovn-dpu/mgmt-port-config.c \
+	ovn-dpu/mgmt-port-config.h \
+	ovn-dpu/mgmt-port-link.c \
+	ovn-dpu/mgmt-port-link.h \
+	ovn-dpu/mgmt-port-nft.c \
+	ovn-dpu/mgmt-port-nft.h \
 	ovn-dpu/vf-attachments.c \
 	ovn-dpu/vf-attachments.h \
 	ovn-dpu/vf-device.c \
@@ -42,7 +55,8 @@ ovn_dpu_libovndpu_host_la_SOURCES = \
 bin_PROGRAMS += ovn-dpu/ovn-dpu-host ovn-dpu/ovn-dpu-cni
 
 ovn_dpu_ovn_dpu_host_SOURCES = ovn-dpu/ovn-dpu-host.c
-ovn_dpu_ovn_dpu_host_LDADD = ovn-dpu/libovndpu-host.la $(OVN_DPU_LIBS)
+ovn_dpu_ovn_dpu_host_LDADD = ovn-dpu/libovndpu-host.la $(OVN_DPU_LIBS) \
+	$(NFTABLES_LIBS)
 
 ovn_dpu_ovn_dpu_cni_SOURCES = ovn-dpu/ovn-dpu-cni.c
 ovn_dpu_ovn_dpu_cni_LDADD = ovn-dpu/libovndpu-host.la $(OVN_DPU_LIBS)

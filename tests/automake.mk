@@ -8,7 +8,8 @@ EXTRA_DIST += \
 	$(srcdir)/package.m4 \
 	tests/check-layout.py \
 	tests/http-fault-server.py \
-	tests/http-hostile-client.py
+	tests/http-hostile-client.py \
+	tests/valgrind.supp
 
 TESTSUITE_AT = \
 	tests/testsuite.at \
@@ -25,6 +26,8 @@ TESTSUITE_AT = \
 	tests/cni.at \
 	tests/cni-add.at \
 	tests/pod-annotations.at \
+	tests/node-annotations.at \
+	tests/mgmt-port.at \
 	tests/deploy.at \
 	tests/lease-faults.at \
 	tests/dpu-bind.at \
@@ -86,10 +89,11 @@ tests_ovn_dpu_test_SOURCES = \
 	tests/test-kubeconfig.c \
 	tests/test-k8s-client.c \
 	tests/test-pod-annotations.c \
+	tests/test-node-annotations.c \
 	tests/test-vf-device.c \
 	tests/test-dpu-bind.c \
 	tests/test-metrics.c
 tests_ovn_dpu_test_CPPFLAGS = $(AM_CPPFLAGS) -I $(top_srcdir)/ovn-dpu \
 	-I $(top_srcdir)/vswitchd-ext
 tests_ovn_dpu_test_LDADD = vswitchd-ext/libovndpu-vswitchd.la \
-	ovn-dpu/libovndpu-host.la $(OVN_DPU_LIBS)
+	ovn-dpu/libovndpu-host.la $(OVN_DPU_LIBS) $(NFTABLES_LIBS)

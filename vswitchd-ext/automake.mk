@@ -7,7 +7,8 @@
 # wants bound (dpu-pod), the NetworkAttachmentDefinitions that name
 # secondary networks (net-attach-def), the loop that watches pods, binds
 # them and reports their status (pod-binder), the metrics of the
-# bindings (binding-metrics), and the renewal of the DPU health lease
+# bindings (binding-metrics), the node's management port
+# (mgmt-port-dpu), and the renewal of the DPU health lease
 # (dpu-lease-keeper).  The IDL (vswitch-idl) is part of the
 # Open vSwitch tree's libopenvswitch, as it is for OVN.
 #
@@ -26,6 +27,8 @@ vswitchd_ext_libovndpu_vswitchd_la_SOURCES = \
 	vswitchd-ext/dpu-pod.h \
 	vswitchd-ext/link-ledger.c \
 	vswitchd-ext/link-ledger.h \
+	vswitchd-ext/mgmt-port-dpu.c \
+	vswitchd-ext/mgmt-port-dpu.h \
 	vswitchd-ext/net-attach-def.c \
 	vswitchd-ext/net-attach-def.h \
 	vswitchd-ext/ovs-port.c \

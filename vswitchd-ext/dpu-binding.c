@@ -124,6 +124,7 @@ struct dpu_bindings {
     long long int retry_ms;
 
     struct shash bindings;      /* iface-id -> struct binding. */
+    struct shash reserved;      /* "<pf>/<vf>" -> holder (a string). */
     bool complete;              /* Desired set complete? */
     bool stale_ports;           /* Stale ports seen at last run. */
 
@@ -214,6 +215,7 @@ dpu_bindings_create(struct ovsdb_idl *idl,
     bs->retry_ms = (cfg->retry_ms > 0 ? cfg->retry_ms
                     : DPU_BINDING_DEFAULT_RETRY_MS);
     shash_init(&bs->bindings);
+    shash_init(&bs->reserved);
     sset_init(&bs->changes);
     svec_init(&bs->journal);
     if (cfg->set_link_state) {
@@ -245,6 +247,7 @@ dpu_bindings_destroy(struct dpu_bindings *bs)
             shash_delete(&bs->bindings, node);
         }
         shash_destroy(&bs->bindings);
+        shash_destroy_free_data(&bs->reserved);
         link_ledger_destroy(bs->links);
         sset_destroy(&bs->changes);
         svec_destroy(&bs->journal);
@@ -403,6 +406,43 @@ dpu_bindings_unset(struct dpu_bindings *bs, const char *iface_id)
     return true;
 }
 
+/* Restarts every binding of function 'pf_id'/'vf_id', so that the next run
+ * looks at the function's reservation afresh. */
+static void
+restart_function(struct dpu_bindings *bs, int pf_id, int vf_id,
+                 const char *why)
+{
+    struct shash_node *node;
+
+    bs->need_run = true;
+    SHASH_FOR_EACH (node, &bs->bindings) {
+        struct binding *b = node->data;
+        if (b->state != DPU_BINDING_REMOVING && b->spec.pf_id == pf_id
+            && b->spec.vf_id == vf_id) {
+            b->need_resolve = true;
+            restart_binding(bs, b, why);
+        }
+    }
+}
+
+void
+dpu_bindings_reserve(struct dpu_bindings *bs, int pf_id, int vf_id,
+                     const char *holder)
+{
+    char *key = xasprintf("%d/%d", pf_id, vf_id);
+    char *old = (holder ? shash_replace(&bs->reserved, key, xstrdup(holder))
+                 : shash_find_and_delete(&bs->reserved, key));
+
+    if (!nullable_string_is_equal(old, holder)) {
+        journal(bs, "pf %d vf %d %s %s", pf_id, vf_id,
+                holder ? "reserved for" : "no longer reserved for",
+                holder ? holder : old);
+        restart_function(bs, pf_id, vf_id, "function reservation changed");
+    }
+    free(old);
+    free(key);
+}
+
 void
 dpu_bindings_set_complete(struct dpu_bindings *bs, bool complete)
 {
@@ -508,6 +548,19 @@ resolve_representors(struct dpu_bindings *bs,
         free(b->rep);
         b->rep = NULL;
         b->need_resolve = false;
+
+        char *key = xasprintf("%d/%d", b->spec.pf_id, b->spec.vf_id);
+        const char *holder = shash_find_data(&bs->reserved, key);
+        free(key);
+        if (holder) {
+            /* Not retried on a timer: lifting the reservation restarts
+             * the binding. */
+            b->resolve_at = LLONG_MAX;
+            set_error(bs, b, now, xasprintf("pf %d vf %d is reserved for "
+                                            "%s", b->spec.pf_id,
+                                            b->spec.vf_id, holder));
+            continue;
+        }
 
         char *error = representor_find(bs->sysfs_root, bs->simulated,
                                        b->spec.pf_id, b->spec.vf_id,

@@ -119,6 +119,14 @@ void dpu_bindings_set(struct dpu_bindings *, const struct dpu_binding_spec *);
  * if there was no such binding. */
 bool dpu_bindings_unset(struct dpu_bindings *, const char *iface_id);
 
+/* Reserves host function 'pf_id'/'vf_id' for 'holder' (e.g. "the node's
+ * management port"): no binding may claim it.  A binding that names it
+ * goes to ERROR, saying who holds it, until the reservation is lifted.
+ * Reserving a function again replaces its holder; a null 'holder' lifts
+ * the reservation, and bindings that name the function are tried again. */
+void dpu_bindings_reserve(struct dpu_bindings *, int pf_id, int vf_id,
+                          const char *holder);
+
 /* Says whether the desired set is complete (for example, the pod list has
  * been received).  Only then are marked ports whose iface-id is not wanted
  * removed. */

@@ -17,6 +17,7 @@
 #include "k8s-object.h"
 #include "k8s-watch.h"
 #include "metrics.h"
+#include "mgmt-port-dpu.h"
 #include "net-attach-def.h"
 #include "openvswitch/dynamic-string.h"
 #include "openvswitch/poll-loop.h"
@@ -69,6 +70,8 @@ struct pod_binder {
 
     struct shash pods;          /* "<ns>/<name>" -> struct pod_rec. */
     struct shash iface_ids;     /* iface-id -> struct pod_rec. */
+
+    struct mgmt_port_dpu *mgmt; /* The management port, or NULL. */
 
     unsigned long long int patches;         /* Status patches sent. */
     unsigned long long int patch_failures;
@@ -492,8 +495,14 @@ pod_binder_run(struct pod_binder *pb)
 
     struct ovsdb_idl_txn *txn = ovsdb_idl_loop_run(&pb->idl_loop);
     dpu_bindings_run(pb->bindings, txn, now);
-    dpu_bindings_committed(pb->bindings,
-                           ovsdb_idl_loop_commit_and_wait(&pb->idl_loop));
+    if (pb->mgmt) {
+        mgmt_port_dpu_run(pb->mgmt, txn, now);
+    }
+    int status = ovsdb_idl_loop_commit_and_wait(&pb->idl_loop);
+    dpu_bindings_committed(pb->bindings, status);
+    if (pb->mgmt) {
+        mgmt_port_dpu_committed(pb->mgmt, status);
+    }
 
     run_status(pb, now);
 }
@@ -508,6 +517,9 @@ pod_binder_wait(struct pod_binder *pb)
     k8s_watch_wait(pb->nad_watch);
     ovsdb_idl_wait(pb->idl_loop.idl);
     dpu_bindings_wait(pb->bindings, now);
+    if (pb->mgmt) {
+        mgmt_port_dpu_wait(pb->mgmt, now);
+    }
     SHASH_FOR_EACH (node, &pb->pods) {
         const struct pod_rec *rec = node->data;
 
@@ -552,6 +564,9 @@ pod_binder_format(const struct pod_binder *pb, struct ds *s)
     ds_put_format(s, "ovsdb: %s\n",
                   ovsdb_idl_is_connected(pb->idl_loop.idl)
                   ? "connected" : "not connected");
+    if (pb->mgmt) {
+        mgmt_port_dpu_format_brief(pb->mgmt, s);
+    }
     dpu_bindings_format(pb->bindings, time_msec(), s);
 }
 
@@ -661,6 +676,24 @@ pod_binder_format_json(const struct pod_binder *pb, struct ds *s)
     ds_put_format(s, "%s\n", text);
     cJSON_free(text);
     cJSON_Delete(o);
+}
+
+struct ovsdb_idl *
+pod_binder_get_idl(const struct pod_binder *pb)
+{
+    return pb->idl_loop.idl;
+}
+
+struct dpu_bindings *
+pod_binder_get_bindings(const struct pod_binder *pb)
+{
+    return pb->bindings;
+}
+
+void
+pod_binder_set_mgmt_port(struct pod_binder *pb, struct mgmt_port_dpu *mp)
+{
+    pb->mgmt = mp;
 }
 
 void

@@ -167,6 +167,33 @@ out:
     return error;
 }
 
+bool
+representor_is_host_function(const char *sysfs_root, bool simulated,
+                              const char *name, const char *alias)
+{
+    int pf, vf, n = -1;
+
+    if (simulated) {
+        return (sscanf(alias, "rep%d-%d%n", &pf, &vf, &n) == 2
+                && n == strlen(alias));
+    }
+
+    char *dir = xasprintf("%s/class/net",
+                          sysfs_root ? sysfs_root : REPRESENTOR_DEFAULT_SYSFS);
+    struct ds line = DS_EMPTY_INITIALIZER;
+    bool is = false;
+    if (read_attr(dir, name, "phys_port_name", &line)) {
+        const char *s = ds_cstr(&line);
+        is = ((sscanf(s, "c1pf%dvf%d%n", &pf, &vf, &n) == 2
+               && n == strlen(s))
+              || (sscanf(s, "pf%dvf%d%n", &pf, &vf, &n) == 2
+                  && n == strlen(s)));
+    }
+    ds_destroy(&line);
+    free(dir);
+    return is;
+}
+
 COVERAGE_DEFINE(representor_link_set);
 
 static int set_up(const char *name, bool up);
