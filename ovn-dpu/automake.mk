@@ -23,6 +23,8 @@ ovn_dpu_libovndpu_host_la_SOURCES = \
 	ovn-dpu/cni-call.h \
 	ovn-dpu/cni-calls.c \
 	ovn-dpu/cni-calls.h \
+	ovn-dpu/cni-conf.c \
+	ovn-dpu/cni-conf.h \
 	ovn-dpu/cni-del.c \
 	ovn-dpu/cni-del.h \
 	ovn-dpu/cni-settings.h \
@@ -37,7 +39,9 @@ ovn_dpu_libovndpu_host_la_SOURCES = \
 	ovn-dpu/vf-device.c \
 	ovn-dpu/vf-device.h \
 	ovn-dpu/vf-netns.c \
-	ovn-dpu/vf-netns.h
+	ovn-dpu/vf-netns.h \
+	ovn-dpu/vf-pool.c \
+	ovn-dpu/vf-pool.h
 
 bin_PROGRAMS += ovn-dpu/ovn-dpu-host ovn-dpu/ovn-dpu-cni
 
