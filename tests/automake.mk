@@ -8,7 +8,8 @@ EXTRA_DIST += \
 	$(srcdir)/package.m4 \
 	tests/check-layout.py \
 	tests/http-fault-server.py \
-	tests/http-hostile-client.py
+	tests/http-hostile-client.py \
+	tests/cni-runtime.go
 
 TESTSUITE_AT = \
 	tests/testsuite.at \
