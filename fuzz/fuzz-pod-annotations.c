@@ -6,7 +6,7 @@
  * The first byte of the input selects what the rest is fed to:
  *
  *   0  connection-details, switchdev mode     4  pod_ann_check_ifname()
- *   1  connection-details, simulated mode     5  pod_ann_check_hex_id()
+ *   1  connection-details, simulated mode     5  pod_ann_check_sandbox_id()
  *   2  connection-status                      6  pod_ann_check_cidr()
  *   3  pod-networks                           7  pod_ann_check_ip()
  *                                             8  pod_ann_check_mac()
@@ -250,7 +250,7 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
         bool (*holds)(const char *);    /* ...and what its yes implies. */
     } checks[] = {
         { pod_ann_check_ifname, is_ifname },
-        { pod_ann_check_hex_id, is_sandbox_id },
+        { pod_ann_check_sandbox_id, is_sandbox_id },
         { pod_ann_check_cidr, is_cidr },
         { pod_ann_check_ip, is_ip },
         { pod_ann_check_mac, is_mac },

@@ -164,7 +164,7 @@ pod_ann_check_ifname(const char *name)
 }
 
 char *
-pod_ann_check_hex_id(const char *id)
+pod_ann_check_sandbox_id(const char *id)
 {
     size_t len = strlen(id);
 
@@ -176,8 +176,12 @@ pod_ann_check_hex_id(const char *id)
                          POD_ANN_MAX_SANDBOX_LEN);
     }
     for (const char *p = id; *p; p++) {
-        if (!isxdigit((unsigned char) *p)) {
-            return xasprintf("\"%s\" is not hexadecimal", id);
+        unsigned char c = *p;
+        bool alnum = isascii(c) && isalnum(c);
+        if (!alnum && (p == id || !strchr("_.-", c))) {
+            return xasprintf("\"%s\" is not a container id (a letter or "
+                             "digit, then letters, digits, '_', '.' and "
+                             "'-')", id);
         }
     }
     return NULL;
@@ -473,7 +477,7 @@ conn_details_parse_entry(const cJSON *object, const void *aux_,
         /* A BlueField-class DPU exposes two host PFs. */
         return xasprintf("pfId: %s is not 0 or 1 (switchdev mode)", pf);
     }
-    error = pod_ann_check_hex_id(sandbox);
+    error = pod_ann_check_sandbox_id(sandbox);
     if (error) {
         char *full = xasprintf("sandboxId: %s", error);
         free(error);
@@ -492,9 +496,6 @@ conn_details_parse_entry(const cJSON *object, const void *aux_,
     d->pf_id = pf_id;
     d->vf_id = vf_id;
     d->sandbox_id = xstrdup(sandbox);
-    for (char *p = d->sandbox_id; *p; p++) {
-        *p = tolower((unsigned char) *p);
-    }
     d->vf_netdev_name = nullable_xstrdup(netdev);
     *entryp = d;
     return NULL;

@@ -22,6 +22,7 @@
 #include "pod-patch.h"
 #include "timeval.h"
 #include "util.h"
+#include "vf-pool.h"
 
 VLOG_DEFINE_THIS_MODULE(cni_call);
 
@@ -80,6 +81,7 @@ cni_call_destroy(struct cni_call *call)
         cni_request_destroy(&call->req);
         free(call->pod_key);
         vf_device_destroy(&call->dev);
+        free(call->pool_vf);
         pod_patch_destroy(call->patch);
         cni_pod_edit_free(call->edit);
         cni_error_destroy(call->error);
@@ -235,7 +237,28 @@ cni_call_answer(struct cni_calls *cs, struct cni_call *call,
     } else {
         json_destroy(output);
     }
+    if (call->pool_vf) {
+        vf_pool_release(cs->pool, call->pool_vf);
+        free(call->pool_vf);
+        call->pool_vf = NULL;
+    }
     cni_call_finish(cs, call, error);
+}
+
+char *
+cni_calls_describe_attachment(const struct vf_attachment *a)
+{
+    return xasprintf("pod %s/%s sandbox %s/%s", a->pod_namespace,
+                     a->pod_name, a->container_id, a->cfg.ifname);
+}
+
+void
+cni_calls_forget(struct cni_calls *cs, struct vf_attachment *a)
+{
+    if (cs->pool) {
+        vf_pool_release(cs->pool, a->pci ? a->pci : a->cfg.host_name);
+    }
+    vf_attachments_remove(&cs->attachments, a);
 }
 
 struct cni_error *

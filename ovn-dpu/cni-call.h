@@ -77,6 +77,9 @@ struct cni_call {
     struct cni_request req;
     char *pod_key;              /* "namespace/name". */
     struct vf_device dev;       /* ADD: the resolved VF. */
+    char *pool_vf;              /* ADD: the VF it took from the pool, which
+                                 * goes back when the call is answered
+                                 * unless ADD attached it. */
     struct cni_pod_edit *edit;  /* The 'aux' of 'patch'. */
     struct pod_patch *patch;
     long long int wait_start;   /* ADD: when ADD_WAIT began. */
@@ -95,6 +98,7 @@ struct cni_calls {
     struct k8s_watch *pods;             /* This node's pods. */
 
     struct vf_attachments attachments;  /* The VFs we put in pods. */
+    struct vf_pool *pool;               /* --vf-pool, or NULL. */
     int n_vf_configs;           /* VFs configured in this iteration. */
 
     struct ovs_list bg_patches;         /* Contains struct bg_patch. */
@@ -164,6 +168,13 @@ void cni_call_metrics_init(void);
  * says so, otherwise NULL. */
 struct cni_error *cni_calls_dpu_not_ready(const struct cni_calls *,
                                           int code);
+
+/* Forgets attachment 'a', whose VF is back on the host (or gone): removes
+ * it from the record and gives its VF back to the pool. */
+void cni_calls_forget(struct cni_calls *, struct vf_attachment *a);
+
+/* "pod NAMESPACE/NAME sandbox ID/IFNAME" for attachment 'a', to free(). */
+char *cni_calls_describe_attachment(const struct vf_attachment *a);
 
 /* The in-flight ADD or DEL for the same sandbox and interface as 'req',
  * other than 'self', if any. */

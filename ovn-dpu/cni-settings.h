@@ -11,6 +11,7 @@
 
 struct jsonrpc_msg;
 struct k8s_client;
+struct svec;
 
 /* How ADD finds and hands over VFs. */
 struct cni_settings {
@@ -21,6 +22,10 @@ struct cni_settings {
     int add_timeout;            /* Seconds ADD waits for the DPU side. */
     int max_requests;           /* Requests in flight beyond which ADD,
                                  * CHECK and GC are refused as busy. */
+    const struct svec *vf_pool; /* --vf-pool: the deviceIDs that ADD hands
+                                 * out when the network configuration has
+                                 * none (vf-pool.h); NULL or empty if
+                                 * there is no pool. */
 };
 
 /* The default of --cni-add-timeout, in seconds (the reference's). */

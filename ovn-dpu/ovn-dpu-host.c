@@ -18,6 +18,7 @@
 #include <string.h>
 
 #include "cni.h"
+#include "cni-conf.h"
 #include "cni-server.h"
 #include "dpu-lease-watcher.h"
 #include "dirs.h"
@@ -27,8 +28,10 @@
 #include "openvswitch/dynamic-string.h"
 #include "openvswitch/vlog.h"
 #include "ovn-dpu-daemon.h"
+#include "svec.h"
 #include "unixctl.h"
 #include "util.h"
+#include "vf-pool.h"
 
 VLOG_DEFINE_THIS_MODULE(ovn_dpu_host);
 
@@ -46,12 +49,19 @@ static char *mgmt_netdev;        /* --ovnkube-node-mgmt-port-netdev. */
 static char *gateway_iface;      /* --gateway-interface. */
 static char *mgmt_state_file;    /* --mgmt-port-state-file. */
 static bool cleanup;             /* --cleanup. */
+static struct svec vf_pool = SVEC_EMPTY_INITIALIZER;  /* --vf-pool. */
+static char *cni_conf_dir;       /* --cni-conf-dir, NULL: write none. */
+static char *cni_conf_file;      /* --cni-conf-file. */
+static char *cni_network_name;   /* --cni-network-name. */
+static char *cni_version;        /* --cni-version. */
+static struct svec vf_pool_specs = SVEC_EMPTY_INITIALIZER; /* As given. */
 
 static unixctl_cb_func lease_status;
 static unixctl_cb_func mgmt_show;
 static void run_cleanup(void);
 static bool is_ready(void *lease, struct ds *reason);
 static void parse_options(int argc, char *argv[]);
+static void finish_cni_options(void);
 OVS_NO_RETURN static void usage(void);
 
 int
@@ -75,6 +85,7 @@ main(int argc, char *argv[])
         .sysfs_root = sysfs_root,
         .add_timeout = cni_add_timeout,
         .max_requests = cni_max_requests,
+        .vf_pool = &vf_pool,
     };
     char *error = cni_server_create(cni_socket, lease, &cni_settings, &cni);
     if (error) {
@@ -89,6 +100,16 @@ main(int argc, char *argv[])
         }
         unixctl_command_register("mgmt/show", "", 0, 0, mgmt_show, mgmt);
     }
+    struct cni_conf *conf = NULL;
+    if (cni_conf_dir) {
+        conf = cni_conf_create(&(struct cni_conf_settings) {
+                .dir = cni_conf_dir,
+                .file = cni_conf_file,
+                .network = cni_network_name,
+                .version = cni_version,
+                .socket = cni_socket,
+            });
+    }
     ovn_dpu_daemon_set_readiness(&d, is_ready, lease);
     ovn_dpu_daemon_started(&d, &options);
 
@@ -99,6 +120,12 @@ main(int argc, char *argv[])
         if (mgmt) {
             mgmt_port_run(mgmt);
         }
+        if (conf) {
+            /* The runtime starts using ovn-dpu-cni once the file is
+             * there: the socket listens by now, and the lease has been
+             * read once, so that STATUS and ADD give its real verdict. */
+            cni_conf_run(conf, dpu_lease_watcher_is_synced(lease));
+        }
 
         ovn_dpu_daemon_wait(&d);
         dpu_lease_watcher_wait(lease);
@@ -106,10 +133,14 @@ main(int argc, char *argv[])
         if (mgmt) {
             mgmt_port_wait(mgmt);
         }
+        if (conf) {
+            cni_conf_wait(conf);
+        }
         ovn_dpu_daemon_block(&d);
     }
 
     mgmt_port_destroy(mgmt);
+    cni_conf_destroy(conf);
     cni_server_destroy(cni);
     dpu_lease_watcher_destroy(lease);
     ovn_dpu_daemon_destroy(&d);
@@ -121,6 +152,12 @@ main(int argc, char *argv[])
     free(mgmt_state_file);
     free(mgmt_options.settings.cluster_subnets);
     free(mgmt_options.settings.service_cidrs);
+    free(cni_conf_dir);
+    free(cni_conf_file);
+    free(cni_network_name);
+    free(cni_version);
+    svec_destroy(&vf_pool);
+    svec_destroy(&vf_pool_specs);
     return 0;
 }
 
@@ -138,6 +175,11 @@ enum {
     OPT_ROUTABLE_MTU,
     OPT_MGMT_STATE_FILE,
     OPT_CLEANUP,
+    OPT_VF_POOL,
+    OPT_CNI_CONF_DIR,
+    OPT_CNI_CONF_FILE,
+    OPT_CNI_NETWORK_NAME,
+    OPT_CNI_VERSION,
 };
 
 /* Parses 'arg' as a list of CIDRs for option 'option' into '*cidrs'. */
@@ -163,6 +205,25 @@ parse_mtu(const char *option, const char *arg, bool zero_ok)
                   arg, zero_ok ? ", or 0 for none" : "");
     }
     return mtu;
+}
+
+/* Sets '*dst' to a copy of 'arg', which must be an absolute file name. */
+static void
+set_absolute_path(const char *option, const char *arg, char **dst)
+{
+    if (arg[0] != '/') {
+        ovs_fatal(0, "--%s: \"%s\" is not an absolute file name", option,
+                  arg);
+    }
+    free(*dst);
+    *dst = xstrdup(arg);
+}
+
+static void
+set_string(const char *arg, char **dst)
+{
+    free(*dst);
+    *dst = xstrdup(arg);
 }
 
 static void
@@ -200,12 +261,28 @@ handle_option(int option, const char *arg)
         break;
 
     case OPT_SYSFS_ROOT:
-        if (arg[0] != '/') {
-            ovs_fatal(0, "--sysfs-root: \"%s\" is not an absolute file name",
-                      arg);
-        }
-        free(sysfs_root);
-        sysfs_root = xstrdup(arg);
+        set_absolute_path("sysfs-root", arg, &sysfs_root);
+        break;
+
+    case OPT_VF_POOL:
+        /* Parsed once --simulate-dpu, which may come later, is known. */
+        svec_add(&vf_pool_specs, arg);
+        break;
+
+    case OPT_CNI_CONF_DIR:
+        set_absolute_path("cni-conf-dir", arg, &cni_conf_dir);
+        break;
+
+    case OPT_CNI_CONF_FILE:
+        set_string(arg, &cni_conf_file);
+        break;
+
+    case OPT_CNI_NETWORK_NAME:
+        set_string(arg, &cni_network_name);
+        break;
+
+    case OPT_CNI_VERSION:
+        set_string(arg, &cni_version);
         break;
 
     case OPT_MGMT_PORT_NETDEV:
@@ -267,6 +344,41 @@ handle_option(int option, const char *arg)
     }
 }
 
+/* The VF pool and the CNI network configuration, once every option is
+ * known. */
+static void
+finish_cni_options(void)
+{
+    const char *spec;
+    size_t i;
+    SVEC_FOR_EACH (i, spec, &vf_pool_specs) {
+        char *error = vf_pool_parse(spec, simulate_dpu, &vf_pool);
+        if (error) {
+            ovs_fatal(0, "%s", error);
+        }
+    }
+
+    if (!cni_conf_file) {
+        cni_conf_file = xstrdup(CNI_CONF_DEFAULT_FILE);
+    }
+    if (!cni_network_name) {
+        cni_network_name = xstrdup(CNI_CONF_DEFAULT_NETWORK);
+    }
+    if (!cni_version) {
+        cni_version = xstrdup(CNI_CONF_DEFAULT_VERSION);
+    }
+    char *error = cni_conf_check(&(struct cni_conf_settings) {
+            .dir = cni_conf_dir,
+            .file = cni_conf_file,
+            .network = cni_network_name,
+            .version = cni_version,
+            .socket = cni_socket,
+        });
+    if (error) {
+        ovs_fatal(0, "%s", error);
+    }
+}
+
 static void
 parse_options(int argc, char *argv[])
 {
@@ -288,6 +400,11 @@ parse_options(int argc, char *argv[])
         {"mgmt-port-state-file", required_argument, NULL,
          OPT_MGMT_STATE_FILE},
         {"cleanup", no_argument, NULL, OPT_CLEANUP},
+        {"vf-pool", required_argument, NULL, OPT_VF_POOL},
+        {"cni-conf-dir", required_argument, NULL, OPT_CNI_CONF_DIR},
+        {"cni-conf-file", required_argument, NULL, OPT_CNI_CONF_FILE},
+        {"cni-network-name", required_argument, NULL, OPT_CNI_NETWORK_NAME},
+        {"cni-version", required_argument, NULL, OPT_CNI_VERSION},
         {NULL, 0, NULL, 0},
     };
     ovn_dpu_parse_options(argc, argv, long_options, handle_option, usage,
@@ -336,6 +453,7 @@ parse_options(int argc, char *argv[])
     if (!cni_socket) {
         cni_socket = xstrdup(CNI_DEFAULT_SOCKET);
     }
+    finish_cni_options();
 }
 
 /* --cleanup: puts the management port's VF back as it was and exits. */
@@ -379,6 +497,16 @@ usage(void)
            "convention)\n"
            "  --sysfs-root=DIR        where to find VFs' PCI devices "
            "(default: /sys)\n"
+           "  --vf-pool=ID[,ID...]    VFs to hand out when the network "
+           "configuration\n"
+           "                          has no deviceID (ID..N: a range)\n"
+           "  --cni-conf-dir=DIR      write the CNI network configuration "
+           "there once\n"
+           "                          ready, e.g. /etc/cni/net.d (default: "
+           "none)\n"
+           "  --cni-conf-file=NAME    its file name (default: %s)\n"
+           "  --cni-network-name=NAME its network name (default: %s)\n"
+           "  --cni-version=VERSION   its cniVersion (default: %s)\n"
            "\nManagement port options:\n"
            "  --ovnkube-node-mgmt-port-netdev=NAME\n"
            "                          make VF netdev NAME the node's "
@@ -406,7 +534,8 @@ usage(void)
            "\nKubernetes options (the host cluster's API server):\n",
            program_name, program_name, CNI_DEFAULT_SOCKET,
            CNI_DEFAULT_ADD_TIMEOUT, CNI_DEFAULT_MAX_REQUESTS,
-           NODE_MGMT_PORT_NAME, GATEWAY_IFACE_DERIVE,
+           CNI_CONF_DEFAULT_FILE, CNI_CONF_DEFAULT_NETWORK,
+           CNI_CONF_DEFAULT_VERSION, NODE_MGMT_PORT_NAME, GATEWAY_IFACE_DERIVE,
            MGMT_PORT_DEFAULT_CLUSTER_SUBNETS, MGMT_PORT_DEFAULT_SERVICE_CIDRS,
            MGMT_PORT_DEFAULT_MTU, ovs_rundir(), program_name);
     k8s_options_usage();

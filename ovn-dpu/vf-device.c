@@ -91,6 +91,16 @@ is_pci_address(const char *s, int *function)
     return *function >= 0 && *function <= 7;
 }
 
+bool
+vf_device_id_is_valid(const char *device_id, bool simulated)
+{
+    int a, b;
+
+    return (simulated
+            ? vf_device_parse_sim_name(device_id, &a, &b)
+            : is_pci_address(device_id, &a));
+}
+
 /* Returns the last component of the target of symlink 'path', or NULL with
  * errno set. */
 static char *

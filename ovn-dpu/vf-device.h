@@ -46,6 +46,11 @@ char *vf_device_resolve(const char *device_id, bool simulated,
     OVS_WARN_UNUSED_RESULT;
 void vf_device_destroy(struct vf_device *);
 
+/* True if 'device_id' has the form of a deviceID: a PCI address
+ * "dddd:bb:ss.f" (lowercase hex), or if 'simulated' a name "eth<p>-<v>".
+ * Says nothing of whether the device exists. */
+bool vf_device_id_is_valid(const char *device_id, bool simulated);
+
 /* Parses a simulated VF netdev name "eth<p>-<v>" into '*pf' and '*vf'. */
 bool vf_device_parse_sim_name(const char *name, int *pf, int *vf);
 

@@ -9,6 +9,7 @@ EXTRA_DIST += \
 	tests/check-layout.py \
 	tests/http-fault-server.py \
 	tests/http-hostile-client.py \
+	tests/cni-runtime.go \
 	tests/valgrind.supp
 
 TESTSUITE_AT = \
