@@ -98,17 +98,31 @@ is_cidr(const char *s)
 }
 
 static bool
-is_mac(const char *s)
+is_mac_sep(const char *s, char sep)
 {
     if (strlen(s) != 17) {
         return false;
     }
     for (int i = 0; i < 17; i++) {
-        if (i % 3 == 2 ? s[i] != ':' : !isxdigit((unsigned char) s[i])) {
+        if (i % 3 == 2 ? s[i] != sep : !isxdigit((unsigned char) s[i])) {
             return false;
         }
     }
     return true;
+}
+
+/* A MAC as the codecs give it back: colons. */
+static bool
+is_mac(const char *s)
+{
+    return is_mac_sep(s, ':');
+}
+
+/* A MAC as the annotation may write it: colons or hyphens, not both. */
+static bool
+is_mac_text(const char *s)
+{
+    return is_mac_sep(s, ':') || is_mac_sep(s, '-');
 }
 
 /* One annotation's codec. */
@@ -253,7 +267,7 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
         { pod_ann_check_sandbox_id, is_sandbox_id },
         { pod_ann_check_cidr, is_cidr },
         { pod_ann_check_ip, is_ip },
-        { pod_ann_check_mac, is_mac },
+        { pod_ann_check_mac, is_mac_text },
     };
 
     if (!size) {

@@ -253,12 +253,12 @@ pod_ann_check_cidr(const char *cidr)
 char *
 pod_ann_check_mac(const char *mac)
 {
-    /* Exactly "xx:xx:xx:xx:xx:xx", as Go's net.ParseMAC gives for the
-     * 48-bit addresses that ovnkube writes. */
-    bool ok = strlen(mac) == 17;
+    /* "xx:xx:xx:xx:xx:xx" or "xx-xx-xx-xx-xx-xx", the 48-bit forms that
+     * Go's net.ParseMAC takes: one separator throughout, not a mix. */
+    bool ok = strlen(mac) == 17 && (mac[2] == ':' || mac[2] == '-');
     for (int i = 0; ok && i < 17; i++) {
         ok = (i % 3 == 2
-              ? mac[i] == ':' || mac[i] == '-'
+              ? mac[i] == mac[2]
               : isxdigit((unsigned char) mac[i]));
     }
     return ok ? NULL : xasprintf("\"%s\" is not a MAC address", mac);
