@@ -31,6 +31,7 @@
 #include "svec.h"
 #include "unixctl.h"
 #include "util.h"
+#include "vf-device.h"
 #include "vf-pool.h"
 
 VLOG_DEFINE_THIS_MODULE(ovn_dpu_host);
@@ -356,6 +357,27 @@ finish_cni_options(void)
         if (error) {
             ovs_fatal(0, "%s", error);
         }
+    }
+    if (mgmt_netdev && vf_pool.n) {
+        /* A pod given the management port's VF would take the node's
+         * own link into its namespace.  (If the VF is already renamed,
+         * the management port finds it by its alias; the check is then
+         * left to the DPU side, which never binds the port's function to
+         * a pod.) */
+        char *pci = NULL;
+        const char *id = mgmt_netdev;
+        if (!simulate_dpu) {
+            char *error = vf_device_pci_of_netdev(sysfs_root, mgmt_netdev,
+                                                  &pci);
+            free(error);
+            id = pci;
+        }
+        if (id && svec_contains_unsorted(&vf_pool, id)) {
+            ovs_fatal(0, "--vf-pool: %s is the management port's VF "
+                      "(--ovnkube-node-mgmt-port-netdev=%s)", id,
+                      mgmt_netdev);
+        }
+        free(pci);
     }
 
     if (!cni_conf_file) {
