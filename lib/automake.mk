@@ -5,7 +5,9 @@
 # updates of them (pod-patch).  For the node's management port, which both
 # sides make of a function: the Node annotations' codecs
 # (node-annotations), reshaping a netdev (netdev-link) and waking up on
-# the kernel's notifications (netlink-watch).  Prometheus metrics: the registry
+# the kernel's notifications (netlink-watch); the kernel's exact errors
+# of libnl requests (nl-errors), which the host's VF and management port
+# code use too.  Prometheus metrics: the registry
 # (metrics), what every program exports about itself (metrics-process) and
 # the HTTP endpoint with the health probes (metrics-server).
 noinst_LTLIBRARIES += lib/libovndpu.la
@@ -40,6 +42,8 @@ lib_libovndpu_la_SOURCES = \
 	lib/netdev-link.h \
 	lib/netlink-watch.c \
 	lib/netlink-watch.h \
+	lib/nl-errors.c \
+	lib/nl-errors.h \
 	lib/node-annotations.c \
 	lib/node-annotations.h \
 	lib/ovn-dpu-daemon.c \

@@ -13,21 +13,10 @@
 #include <netlink/netlink.h>
 #include <netlink/route/link.h>
 
+#include "nl-errors.h"
 #include "openvswitch/dynamic-string.h"
 #include "packets.h"
 #include "util.h"
-
-/* libnl folds many kernel errors into "Unspecific failure", so the
- * kernel's own errno is kept from the last error message. */
-static int kernel_errno;
-
-static int
-record_errno(struct sockaddr_nl *nla OVS_UNUSED, struct nlmsgerr *e,
-             void *aux OVS_UNUSED)
-{
-    kernel_errno = -e->error;
-    return NL_STOP;
-}
 
 /* The route netlink socket, opened once, in the daemon's namespace. */
 static struct nl_sock *
@@ -44,33 +33,22 @@ get_socket(int *errp)
             *errp = err;
             return NULL;
         }
-        nl_socket_modify_err_cb(s, NL_CB_CUSTOM, record_errno, NULL);
+        nl_errors_watch(s);
         sock = s;
     }
     return sock;
-}
-
-/* Describes libnl error 'err', preferring the kernel's errno. */
-static const char *
-describe(int err)
-{
-    int error = kernel_errno;
-
-    kernel_errno = 0;
-    return error > 0 ? ovs_strerror(error) : nl_geterror(err);
 }
 
 /* Converts libnl error 'err' to an errno value. */
 static int
 to_errno(int err)
 {
-    int error = kernel_errno;
+    int error = nl_errors_take();
 
-    kernel_errno = 0;
     if (err == -NLE_NODEV || err == -NLE_OBJ_NOTFOUND) {
         return ENODEV;
     }
-    return error > 0 ? error : EIO;
+    return error ? error : EIO;
 }
 
 static void
@@ -102,7 +80,7 @@ get_link(int ifindex, const char *name, struct netdev_link *link)
     if (name && strlen(name) >= IFNAMSIZ) {
         return ENODEV;
     }
-    kernel_errno = 0;
+    nl_errors_reset();
     err = rtnl_link_get_kernel(sock, ifindex, name, &l);
     if (err) {
         return to_errno(err);
@@ -136,7 +114,7 @@ apply(int ifindex, struct rtnl_link *change)
     }
     struct rtnl_link *orig = rtnl_link_alloc();
     rtnl_link_set_ifindex(orig, ifindex);
-    kernel_errno = 0;
+    nl_errors_reset();
     err = rtnl_link_change(sock, orig, change, 0);
     rtnl_link_put(orig);
     return err;
@@ -155,7 +133,7 @@ netdev_link_set_up(int ifindex, bool up)
     int err = apply(ifindex, change);
     rtnl_link_put(change);
     return (err ? xasprintf("device %d: cannot set it %s: %s", ifindex,
-                            up ? "up" : "down", describe(err))
+                            up ? "up" : "down", nl_errors_describe(err))
             : NULL);
 }
 
@@ -208,7 +186,7 @@ netdev_link_reshape(int ifindex, const struct netdev_link_change *c)
         int err = apply(ifindex, change);
         if (err) {
             msg = xasprintf("%s: cannot set%s: %s", cur.name,
-                            ds_cstr(&what), describe(err));
+                            ds_cstr(&what), nl_errors_describe(err));
         }
     }
     ds_destroy(&what);

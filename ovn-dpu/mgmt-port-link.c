@@ -18,31 +18,11 @@
 #include <netlink/route/route.h>
 
 #include "mgmt-port-config.h"
+#include "nl-errors.h"
 #include "openvswitch/dynamic-string.h"
 #include "packets.h"
 #include "svec.h"
 #include "util.h"
-
-/* libnl folds many kernel errors into "Unspecific failure", so the
- * kernel's own errno is kept from the last error message. */
-static int kernel_errno;
-
-static int
-record_errno(struct sockaddr_nl *nla OVS_UNUSED, struct nlmsgerr *e,
-             void *aux OVS_UNUSED)
-{
-    kernel_errno = -e->error;
-    return NL_STOP;
-}
-
-static const char *
-describe(int err)
-{
-    int error = kernel_errno;
-
-    kernel_errno = 0;
-    return error > 0 ? ovs_strerror(error) : nl_geterror(err);
-}
 
 /* The state of one sync or flush: a socket and the caches it read. */
 struct nl_state {
@@ -59,7 +39,7 @@ nl_state_open(struct nl_state *st)
     st->sock = nl_socket_alloc();
     int err = st->sock ? nl_connect(st->sock, NETLINK_ROUTE) : -NLE_NOMEM;
     if (!err) {
-        nl_socket_modify_err_cb(st->sock, NL_CB_CUSTOM, record_errno, NULL);
+        nl_errors_watch(st->sock);
         err = rtnl_addr_alloc_cache(st->sock, &st->addrs);
     }
     if (!err) {
@@ -68,7 +48,7 @@ nl_state_open(struct nl_state *st)
     if (!err) {
         err = rtnl_neigh_alloc_cache(st->sock, &st->neighs);
     }
-    return err ? xasprintf("rtnetlink: %s", describe(err)) : NULL;
+    return err ? xasprintf("rtnetlink: %s", nl_errors_describe(err)) : NULL;
 }
 
 static void
@@ -178,10 +158,10 @@ remove_addrs(struct nl_state *st, struct addr_walk *w, struct svec *fixed)
         char buf[INET6_ADDRSTRLEN + 8];
 
         nl_addr2str(rtnl_addr_get_local(addr), buf, sizeof buf);
-        kernel_errno = 0;
+        nl_errors_reset();
         int err = rtnl_addr_delete(st->sock, addr, 0);
         if (err && !error) {
-            error = xasprintf("removing address %s: %s", buf, describe(err));
+            error = xasprintf("removing address %s: %s", buf, nl_errors_describe(err));
         } else if (!err && fixed) {
             svec_add_nocopy(fixed, xasprintf("removed address %s", buf));
         }
@@ -215,13 +195,13 @@ sync_addrs(struct nl_state *st, int ifindex,
              * only hold it back. */
             rtnl_addr_set_flags(addr, IFA_F_NODAD);
         }
-        kernel_errno = 0;
+        nl_errors_reset();
         int err = rtnl_addr_add(st->sock, addr, 0);
         struct ds s = DS_EMPTY_INITIALIZER;
         put_cidr(&s, c, true);
         if (err) {
             error = xasprintf("adding address %s: %s", ds_cstr(&s),
-                              describe(err));
+                              nl_errors_describe(err));
         } else {
             svec_add_nocopy(fixed, xasprintf("added address %s",
                                              ds_cstr(&s)));
@@ -293,9 +273,9 @@ add_route(struct nl_state *st, int ifindex, const struct node_cidr *dst,
     rtnl_route_nh_set_gateway(nh, g);
     rtnl_route_add_nexthop(route, nh);
 
-    kernel_errno = 0;
+    nl_errors_reset();
     int err = rtnl_route_add(st->sock, route, NLM_F_REPLACE);
-    char *error = err ? xstrdup(describe(err)) : NULL;
+    char *error = err ? xstrdup(nl_errors_describe(err)) : NULL;
     rtnl_route_put(route);
     nl_addr_put(d);
     nl_addr_put(g);
@@ -365,7 +345,7 @@ sync_neigh(struct nl_state *st, int ifindex, const struct node_cidr *gw,
     rtnl_neigh_set_dst(n, dst);
     rtnl_neigh_set_lladdr(n, ll);
     rtnl_neigh_set_state(n, NUD_PERMANENT);
-    kernel_errno = 0;
+    nl_errors_reset();
     int err = rtnl_neigh_add(st->sock, n, NLM_F_CREATE | NLM_F_REPLACE);
     rtnl_neigh_put(n);
 
@@ -373,7 +353,7 @@ sync_neigh(struct nl_state *st, int ifindex, const struct node_cidr *gw,
     put_cidr(&s, gw, false);
     if (err) {
         error = xasprintf("setting neighbour %s lladdr "ETH_ADDR_FMT": %s",
-                          ds_cstr(&s), ETH_ADDR_ARGS(*mac), describe(err));
+                          ds_cstr(&s), ETH_ADDR_ARGS(*mac), nl_errors_describe(err));
     } else {
         svec_add_nocopy(fixed, xasprintf("set neighbour %s lladdr "
                                          ETH_ADDR_FMT" permanent",
@@ -498,7 +478,7 @@ mgmt_link_flush(int ifindex)
         int err = rtnl_route_delete(st.sock,
                                     (struct rtnl_route *) routes.objs[i], 0);
         if (err && !error && err != -NLE_OBJ_NOTFOUND) {
-            error = xasprintf("removing a route: %s", describe(err));
+            error = xasprintf("removing a route: %s", nl_errors_describe(err));
         }
         nl_object_put(routes.objs[i]);
     }
@@ -509,7 +489,7 @@ mgmt_link_flush(int ifindex)
         int err = rtnl_neigh_delete(st.sock,
                                     (struct rtnl_neigh *) neighs.objs[i], 0);
         if (err && !error && err != -NLE_OBJ_NOTFOUND) {
-            error = xasprintf("removing a neighbour: %s", describe(err));
+            error = xasprintf("removing a neighbour: %s", nl_errors_describe(err));
         }
         nl_object_put(neighs.objs[i]);
     }

@@ -22,6 +22,7 @@
 #include <netlink/route/link.h>
 #include <netlink/route/route.h>
 
+#include "nl-errors.h"
 #include "openvswitch/dynamic-string.h"
 #include "openvswitch/vlog.h"
 #include "util.h"
@@ -101,32 +102,10 @@ vf_netns_check_netns(const char *path)
     return error;
 }
 
-/* libnl folds many kernel errors into "Unspecific failure", so we keep
- * the kernel's own errno from the last error message. */
-static int kernel_errno;
-
-static int
-record_errno(struct sockaddr_nl *nla OVS_UNUSED, struct nlmsgerr *e,
-             void *aux OVS_UNUSED)
-{
-    kernel_errno = -e->error;
-    return NL_STOP;
-}
-
-/* Describes libnl error 'err', preferring the kernel's errno. */
-static const char *
-describe(int err)
-{
-    int error = kernel_errno;
-
-    kernel_errno = 0;
-    return error > 0 ? ovs_strerror(error) : nl_geterror(err);
-}
-
 static char *
 nl_error(const char *what, int err)
 {
-    return xasprintf("%s: %s", what, describe(err));
+    return xasprintf("%s: %s", what, nl_errors_describe(err));
 }
 
 /* Creates a route netlink socket in the namespace 'ns_fd' (-1 for the
@@ -154,7 +133,7 @@ open_socket(int ns_fd, struct nl_sock **sockp)
         nl_socket_free(sock);
         return nl_error("netlink socket", err);
     }
-    nl_socket_modify_err_cb(sock, NL_CB_CUSTOM, record_errno, NULL);
+    nl_errors_watch(sock);
     *sockp = sock;
     return NULL;
 }
@@ -188,7 +167,7 @@ static int
 get_link(struct nl_sock *sock, const char *name, struct rtnl_link **linkp)
 {
     *linkp = NULL;
-    kernel_errno = 0;
+    nl_errors_reset();
     return rtnl_link_get_kernel(sock, 0, name, linkp);
 }
 
@@ -203,7 +182,7 @@ static int
 change_link(struct nl_sock *sock, struct rtnl_link *link,
             struct rtnl_link *change)
 {
-    kernel_errno = 0;
+    nl_errors_reset();
     return rtnl_link_change(sock, link, change, 0);
 }
 
@@ -247,7 +226,7 @@ reshape_link(struct nl_sock *sock, struct rtnl_link *link, const char *name,
         struct nl_addr *addr;
         err = nl_addr_parse(mac, AF_LLC, &addr);
         if (err) {
-            error = xasprintf("MAC %s: %s", mac, describe(err));
+            error = xasprintf("MAC %s: %s", mac, nl_errors_describe(err));
             goto out;
         }
         rtnl_link_set_addr(change, addr);
@@ -294,7 +273,7 @@ add_address(struct nl_sock *sock, int ifindex, const char *cidr)
     struct nl_addr *local;
     int err = nl_addr_parse(cidr, AF_UNSPEC, &local);
     if (err) {
-        return xasprintf("address %s: %s", cidr, describe(err));
+        return xasprintf("address %s: %s", cidr, nl_errors_describe(err));
     }
 
     struct rtnl_addr *addr = rtnl_addr_alloc();
@@ -305,11 +284,11 @@ add_address(struct nl_sock *sock, int ifindex, const char *cidr)
          * delay the pod's first packets. */
         rtnl_addr_set_flags(addr, IFA_F_NODAD);
     }
-    kernel_errno = 0;
+    nl_errors_reset();
     err = rtnl_addr_add(sock, addr, 0);
     rtnl_addr_put(addr);
     nl_addr_put(local);
-    return err ? xasprintf("address %s: %s", cidr, describe(err)) : NULL;
+    return err ? xasprintf("address %s: %s", cidr, nl_errors_describe(err)) : NULL;
 }
 
 static char *
@@ -325,7 +304,7 @@ add_route(struct nl_sock *sock, int ifindex, const struct vf_netns_route *r)
         err = nl_addr_parse(r->gw, nl_addr_get_family(dst), &gw);
     }
     if (err) {
-        error = xasprintf("route %s: %s", r->dest, describe(err));
+        error = xasprintf("route %s: %s", r->dest, nl_errors_describe(err));
         goto out;
     }
 
@@ -343,11 +322,11 @@ add_route(struct nl_sock *sock, int ifindex, const struct vf_netns_route *r)
     }
     rtnl_route_add_nexthop(route, nh);
 
-    kernel_errno = 0;
+    nl_errors_reset();
     err = rtnl_route_add(sock, route, NLM_F_REPLACE);
     if (err) {
         error = xasprintf("route %s%s%s: %s", r->dest, r->gw ? " via " : "",
-                          r->gw ? r->gw : "", describe(err));
+                          r->gw ? r->gw : "", nl_errors_describe(err));
     }
 
 out:
@@ -426,7 +405,7 @@ vf_netns_attach(const struct vf_netns_config *cfg,
     if (err) {
         error = xasprintf("VF netdev %s: %s", cfg->host_name,
                           is_no_device(err) ? "no such device on the host"
-                          : describe(err));
+                          : nl_errors_describe(err));
         goto out;
     }
     format_mac(link, saved->mac);
@@ -446,7 +425,7 @@ vf_netns_attach(const struct vf_netns_config *cfg,
     err = get_link(pod, cfg->host_name, &link);
     if (err) {
         error = xasprintf("VF netdev %s vanished after the move to %s: %s",
-                          cfg->host_name, cfg->netns, describe(err));
+                          cfg->host_name, cfg->netns, nl_errors_describe(err));
         goto out;
     }
     step = configure(pod, link, cfg);
@@ -509,7 +488,7 @@ vf_netns_detach(const char *netns, const char *ifname, const char *host_name,
         }
         goto out;
     } else if (err) {
-        error = xasprintf("%s in %s: %s", ifname, netns, describe(err));
+        error = xasprintf("%s in %s: %s", ifname, netns, nl_errors_describe(err));
         goto out;
     }
 
@@ -572,7 +551,7 @@ vf_netns_verify(const struct vf_netns_config *cfg)
     if (err) {
         error = xasprintf("%s in %s: %s", cfg->ifname, cfg->netns,
                           is_no_device(err) ? "no such interface"
-                          : describe(err));
+                          : nl_errors_describe(err));
         goto out;
     }
 
