@@ -66,7 +66,7 @@ dnl
 dnl libcurl talks HTTPS to the Kubernetes API server, cJSON parses and
 dnl builds its bodies, libyaml reads kubeconfig files, libnl-route moves
 dnl and configures a pod's VF through rtnetlink, libmicrohttpd serves the
-dnl metrics and health endpoint.
+dnl metrics and health endpoint, libcrypto signs connection details.
 AC_DEFUN([OVN_DPU_CHECK_LIBS], [
   PKG_CHECK_MODULES([CURL], [libcurl >= 7.71.0], [],
     [AC_MSG_ERROR([libcurl 7.71 or later is required (Debian: apt-get install libcurl4-openssl-dev)])])
@@ -84,6 +84,10 @@ AC_DEFUN([OVN_DPU_CHECK_LIBS], [
     PKG_CHECK_MODULES([OPENSSL], [openssl], [],
       [AC_MSG_ERROR([Open vSwitch was built with OpenSSL, so its headers and libraries are required (Debian: apt-get install libssl-dev)])])
   fi
+  dnl libcrypto: HMAC-SHA256 and random keys for the connection-details
+  dnl authority (lib/conn-auth.c), whether or not OVS uses OpenSSL.
+  PKG_CHECK_MODULES([LIBCRYPTO], [libcrypto >= 1.1], [],
+    [AC_MSG_ERROR([libcrypto (OpenSSL) 1.1 or later is required to sign connection details (Debian: apt-get install libssl-dev)])])
 ])
 
 dnl OVN_DPU_ENABLE_WERROR

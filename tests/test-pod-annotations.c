@@ -37,9 +37,10 @@ print_details(const struct shash *details)
 
     for (size_t i = 0; i < shash_count(details); i++) {
         const struct dpu_conn_details *d = nodes[i]->data;
-        printf("%s: pf %d vf %d sandbox %s vf-netdev %s\n", nodes[i]->name,
-               d->pf_id, d->vf_id, d->sandbox_id,
-               d->vf_netdev_name ? d->vf_netdev_name : "(none)");
+        printf("%s: pf %d vf %d sandbox %s vf-netdev %s%s%s\n",
+               nodes[i]->name, d->pf_id, d->vf_id, d->sandbox_id,
+               d->vf_netdev_name ? d->vf_netdev_name : "(none)",
+               d->auth ? " auth " : "", d->auth ? d->auth : "");
     }
     free(nodes);
 }
@@ -51,9 +52,11 @@ print_statuses(const struct shash *statuses)
 
     for (size_t i = 0; i < shash_count(statuses); i++) {
         const struct dpu_conn_status *s = nodes[i]->data;
-        printf("%s: %s%s%s\n", nodes[i]->name,
+        printf("%s: %s%s%s%s%s\n", nodes[i]->name,
                s->state == DPU_CONN_READY ? "Ready" : "Error",
-               s->reason ? ": " : "", s->reason ? s->reason : "");
+               s->reason ? ": " : "", s->reason ? s->reason : "",
+               s->sandbox_id ? " for sandbox " : "",
+               s->sandbox_id ? s->sandbox_id : "");
     }
     free(nodes);
 }
@@ -111,10 +114,10 @@ test_put_status(int argc, char *argv[])
         const char *reason = i + 2 < argc ? argv[i + 2] : "-";
         if (!strcmp(argv[i + 1], "Ready")) {
             dpu_conn_status_put(&statuses, argv[i], DPU_CONN_READY,
-                                strcmp(reason, "-") ? reason : NULL);
+                                strcmp(reason, "-") ? reason : NULL, NULL);
         } else {
             dpu_conn_status_put(&statuses, argv[i], DPU_CONN_ERROR,
-                                strcmp(reason, "-") ? reason : NULL);
+                                strcmp(reason, "-") ? reason : NULL, NULL);
         }
     }
     char *text = dpu_conn_status_format(&statuses);

@@ -22,7 +22,16 @@
  * is restart-safe: given the same desired set, a new instance finds its
  * ports right and leaves them untouched (no delete and re-add); ports of
  * bindings that are no longer wanted are removed once the caller says its
- * desired set is complete (dpu_bindings_set_complete()).
+ * desired set is complete (dpu_bindings_set_complete()).  Until then no
+ * port of ours is deleted or replaced for another iface-id either: a
+ * binding that wants a representor whose port another iface-id holds
+ * waits (it stays "new"), since the pod behind that port may simply not
+ * be listed yet.  Of two wanted bindings for one representor, the one
+ * with the higher 'seq' (the newer assignment by the host) has it, then
+ * the one whose port is there, then the first by iface-id.
+ *
+ * Error messages, which the caller may write into a pod's status, never
+ * name another pod or iface-id: who holds a representor goes to the log.
  *
  * Use: create it on an IDL for the Open_vSwitch schema that replicates at
  * least the Bridge, Port and Interface tables (an ovsdb_idl_loop's IDL);
@@ -37,12 +46,14 @@
 #define DPU_BINDING_H 1
 
 #include <stdbool.h>
+#include <stdint.h>
 
 struct ds;
 struct ovsdb_idl;
 struct ovsdb_idl_txn;
 struct sset;
 struct svec;
+struct vf_list;
 
 #define DPU_BINDING_DEFAULT_BRIDGE "br-int"
 #define DPU_BINDING_DEFAULT_INSTALL_TIMEOUT_MS 60000
@@ -66,6 +77,10 @@ struct dpu_bindings_config {
     /* How often a binding in error retries finding its representor; 0 for
      * default. */
     long long int retry_ms;
+
+    /* VFs that no binding may have (see dpu_bindings_reserve_vf()), or
+     * NULL for none.  Copied. */
+    const struct vf_list *reserved_vfs;
 };
 
 /* What a caller wants bound.  Strings are copied; those marked optional may
@@ -83,6 +98,10 @@ struct dpu_binding_spec {
     const char *attached_mac;   /* Pod MAC address. */
     const char *ip_addresses;   /* Comma-separated CIDRs (may be ""). */
     int mtu;                    /* mtu_request, 0 to leave unset. */
+    uint64_t seq;               /* The host agent's sequence number of
+                                 * this assignment of the VF (conn-auth.h),
+                                 * or 0 if unknown: of two bindings that
+                                 * want one VF, the higher has it. */
 };
 
 enum dpu_binding_state {
@@ -123,6 +142,14 @@ bool dpu_bindings_unset(struct dpu_bindings *, const char *iface_id);
  * removed. */
 void dpu_bindings_set_complete(struct dpu_bindings *, bool complete);
 
+/* VFs that no binding may have (--reserved-vfs, the management port's):
+ * a binding of one is in error, with 'why' in the message.  Reserving
+ * replaces the reason of a VF already reserved; unreserving returns false
+ * if the VF was not reserved. */
+void dpu_bindings_reserve_vf(struct dpu_bindings *, int pf, int vf,
+                             const char *why);
+bool dpu_bindings_unreserve_vf(struct dpu_bindings *, int pf, int vf);
+
 /* Forces every binding to be evaluated afresh: representors are looked up
  * again and bindings in error are retried. */
 void dpu_bindings_recompute(struct dpu_bindings *);
@@ -145,6 +172,11 @@ bool dpu_bindings_is_settled(const struct dpu_bindings *);
 bool dpu_bindings_get(const struct dpu_bindings *, const char *iface_id,
                       enum dpu_binding_state *, const char **error,
                       const char **representor);
+
+/* The spec of the binding for 'iface_id', or NULL if there is none.  Owned
+ * by the module, valid until the next call into it. */
+const struct dpu_binding_spec *dpu_bindings_get_spec(
+    const struct dpu_bindings *, const char *iface_id);
 
 /* Moves into 'iface_ids' the iface-ids whose state changed since the last
  * call. */

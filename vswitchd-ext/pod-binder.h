@@ -26,8 +26,11 @@
 struct ds;
 struct k8s_client;
 
+/* 'keys_namespace' is where the host agent's keys are (the lease's
+ * namespace). */
 struct pod_binder *pod_binder_create(struct k8s_client *,
                                      const char *node_name,
+                                     const char *keys_namespace,
                                      const char *ovs_remote,
                                      const struct dpu_bindings_config *,
                                      const struct dpu_pod_options *);
