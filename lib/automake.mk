@@ -43,6 +43,8 @@ lib_libovndpu_la_SOURCES = \
 	lib/pod-ann-validate.c \
 	lib/pod-patch.c \
 	lib/pod-patch.h \
+	lib/state-file.c \
+	lib/state-file.h \
 	lib/vf-list.c \
 	lib/vf-list.h
 

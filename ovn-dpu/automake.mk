@@ -5,8 +5,9 @@
 # GC in cni-del, the record of calls in cni-call, the removals left to the
 # background in cni-bg-patch) and what they read and write on pods
 # (cni-pod), the host's VFs: finding them (vf-device), moving them into
-# pods (vf-netns) and remembering where (vf-attachments), and the watcher
-# of the DPU health lease (dpu-lease-watcher).
+# pods (vf-netns) and remembering where (vf-attachments), the watcher
+# of the DPU health lease (dpu-lease-watcher), and the node's keys that
+# sign connection details (host-keys).
 #
 # Nothing here includes a header of the DPU agent (vswitchd-ext/), nor the
 # other way round; both build on lib/ (tests/layout.at checks).
@@ -32,6 +33,8 @@ ovn_dpu_libovndpu_host_la_SOURCES = \
 	ovn-dpu/cni-server.h \
 	ovn-dpu/dpu-lease-watcher.c \
 	ovn-dpu/dpu-lease-watcher.h \
+	ovn-dpu/host-keys.c \
+	ovn-dpu/host-keys.h \
 	ovn-dpu/vf-attachments.c \
 	ovn-dpu/vf-attachments.h \
 	ovn-dpu/vf-device.c \

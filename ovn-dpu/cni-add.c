@@ -16,12 +16,14 @@
 #include "cni-bg-patch.h"
 #include "cni-call.h"
 #include "cni-pod.h"
+#include "host-keys.h"
 #include "k8s-watch.h"
 #include "openvswitch/vlog.h"
 #include "pod-annotations.h"
 #include "pod-patch.h"
 #include "timeval.h"
 #include "util.h"
+#include "vf-list.h"
 #include "vf-netns.h"
 
 VLOG_DEFINE_THIS_MODULE(cni_add);
@@ -35,6 +37,38 @@ VLOG_DEFINE_THIS_MODULE(cni_add);
 
 static void add_fail(struct cni_calls *, struct cni_call *,
                      struct cni_error *);
+
+/* Checks that the VF resolved for 'call' is one the host may hand out:
+ * not reserved, and not in use on the host.  "deviceID" comes from the
+ * network configuration, which for a secondary network is a NAD that
+ * whoever may create NADs wrote: it must not be able to move a VF that
+ * the host uses into a pod. */
+static struct cni_error *
+add_check_device(const struct cni_calls *cs, const struct cni_call *call)
+{
+    const struct vf_device *dev = &call->dev;
+    const char *why = (cs->settings.reserved_vfs
+                       ? vf_list_find(cs->settings.reserved_vfs,
+                                      dev->pf_id, dev->vf_id)
+                       : NULL);
+    if (why) {
+        return cni_error_create(CNI_ERR_INVALID_CONFIG, NULL,
+                                "deviceID %s is PF %d VF %d, which is "
+                                "reserved (%s)", call->req.device_id,
+                                dev->pf_id, dev->vf_id, why);
+    }
+
+    char *busy = vf_netns_check_unused(dev->netdev);
+    if (busy) {
+        struct cni_error *error = cni_error_create(
+            CNI_ERR_INVALID_CONFIG, "a VF that is up, has an address or "
+            "belongs to a master device is the host's own, not one to "
+            "hand out", "deviceID %s: %s", call->req.device_id, busy);
+        free(busy);
+        return error;
+    }
+    return NULL;
+}
 
 /* Starts the ADD in 'call'.  Returns an error if it failed at once
  * (nothing was changed), otherwise NULL: 'call' is then in flight. */
@@ -91,11 +125,28 @@ cni_add_start(struct cni_calls *cs, struct cni_call *call)
         return error;
     }
 
+    error = add_check_device(cs, call);
+    if (error) {
+        return error;
+    }
+
     why = vf_netns_check_netns(req->netns);
     if (why) {
         error = cni_error_create(CNI_ERR_INVALID_ENV, NULL, "%s", why);
         free(why);
         return error;
+    }
+
+    const char *no_key;
+    const struct conn_auth_key *key = (cs->keys
+                                       ? host_keys_current(cs->keys, &no_key)
+                                       : NULL);
+    if (cs->keys && !key) {
+        return cni_error_create(
+            CNI_ERR_TRY_AGAIN_LATER, "the DPU side binds a VF only for "
+            "connection details signed with the node's key (see "
+            "Documentation/security.rst)", "cannot sign the connection "
+            "details of pod %s: no key: %s", call->pod_key, no_key);
     }
 
     cni_bg_patches_cancel(cs, req);
@@ -104,6 +155,11 @@ cni_add_start(struct cni_calls *cs, struct cni_call *call)
     call->edit->details.pf_id = call->dev.pf_id;
     call->edit->details.vf_id = call->dev.vf_id;
     call->edit->details.vf_netdev_name = xstrdup(call->dev.netdev);
+    if (key) {
+        call->edit->sign = true;
+        call->edit->key = *key;
+        call->edit->seq = host_keys_next_seq(cs->keys);
+    }
     call->patch = pod_patch_start(cs->settings.k8s, req->pod_namespace,
                                   req->pod_name, req->pod_uid,
                                   cni_pod_put_details, call->edit);
@@ -125,6 +181,11 @@ add_configure(struct cni_calls *cs, struct cni_call *call,
     a->pod_namespace = xstrdup(req->pod_namespace);
     a->pod_name = xstrdup(req->pod_name);
     a->nad = xstrdup(req->nad);
+    a->network = nullable_xstrdup(req->name);
+    if (call->edit->sign) {
+        a->key_id = xstrdup(call->edit->key.id);
+        a->seq = call->edit->seq;
+    }
     a->pci = nullable_xstrdup(call->dev.pci);
     a->cfg.netns = xstrdup(req->netns);
     a->cfg.host_name = xstrdup(call->dev.netdev);
@@ -191,7 +252,9 @@ add_evaluate(struct cni_calls *cs, struct cni_call *call, const cJSON *pod)
     }
 
     switch (cni_pod_evaluate(pod, call->req.nad, call->req.container_id,
-                             call->req.pod_uid, &net, &why)) {
+                             call->req.pod_uid,
+                             cs->settings.allow_status_without_sandbox,
+                             &net, &why)) {
     case CNI_POD_WAIT:
         break;
     case CNI_POD_READY:

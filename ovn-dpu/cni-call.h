@@ -20,6 +20,7 @@
 
 struct cni_pod_edit;
 struct ds;
+struct host_keys;
 struct json;
 struct k8s_watch;
 struct pod_patch;
@@ -75,7 +76,9 @@ struct cni_call {
     struct json *id;            /* JSON-RPC id to answer. */
     struct cni_request req;
     char *pod_key;              /* "namespace/name". */
-    struct vf_device dev;       /* ADD: the resolved VF. */
+    struct vf_device dev;       /* ADD: the resolved VF.  DEL without a
+                                 * record, switchdev: 'netdev' is the name
+                                 * the VF gets back on the host. */
     struct cni_pod_edit *edit;  /* The 'aux' of 'patch'. */
     struct pod_patch *patch;
     long long int wait_start;   /* ADD: when ADD_WAIT began. */
@@ -94,6 +97,7 @@ struct cni_calls {
     struct k8s_watch *pods;             /* This node's pods. */
 
     struct vf_attachments attachments;  /* The VFs we put in pods. */
+    struct host_keys *keys;             /* Signing connection details. */
     int n_vf_configs;           /* VFs configured in this iteration. */
 
     struct ovs_list bg_patches;         /* Contains struct bg_patch. */

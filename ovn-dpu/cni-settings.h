@@ -11,6 +11,7 @@
 
 struct jsonrpc_msg;
 struct k8s_client;
+struct vf_list;
 
 /* How ADD finds and hands over VFs. */
 struct cni_settings {
@@ -21,6 +22,13 @@ struct cni_settings {
     int add_timeout;            /* Seconds ADD waits for the DPU side. */
     int max_requests;           /* Requests in flight beyond which ADD,
                                  * CHECK and GC are refused as busy. */
+    const char *keys_namespace; /* Where the Secret of the keys that sign
+                                 * connection details is (conn-auth.h). */
+    const struct vf_list *reserved_vfs;     /* Never given to a pod. */
+    bool allow_status_without_sandbox;      /* Take a status entry that
+                                             * names no sandbox (the
+                                             * reference DPU side's) as
+                                             * the answer. */
 };
 
 /* The default of --cni-add-timeout, in seconds (the reference's). */

@@ -22,6 +22,7 @@
 #include "ovn-dpu-daemon.h"
 #include "unixctl.h"
 #include "util.h"
+#include "vf-list.h"
 
 VLOG_DEFINE_THIS_MODULE(ovn_dpu_host);
 
@@ -32,6 +33,8 @@ static bool simulate_dpu;        /* --simulate-dpu. */
 static char *sysfs_root;         /* --sysfs-root. */
 static int cni_add_timeout = CNI_DEFAULT_ADD_TIMEOUT; /* --cni-add-timeout. */
 static int cni_max_requests = CNI_DEFAULT_MAX_REQUESTS; /* --cni-max-... */
+static struct vf_list reserved_vfs;     /* --reserved-vfs. */
+static bool allow_status_without_sandbox;   /* --allow-status-without-... */
 
 static unixctl_cb_func lease_status;
 static bool is_ready(void *lease, struct ds *reason);
@@ -59,6 +62,9 @@ main(int argc, char *argv[])
         .sysfs_root = sysfs_root,
         .add_timeout = cni_add_timeout,
         .max_requests = cni_max_requests,
+        .keys_namespace = options.lease.namespace,
+        .reserved_vfs = &reserved_vfs,
+        .allow_status_without_sandbox = allow_status_without_sandbox,
     };
     char *error = cni_server_create(cni_socket, lease, &cni_settings, &cni);
     if (error) {
@@ -84,6 +90,7 @@ main(int argc, char *argv[])
     ovn_dpu_options_destroy(&options);
     free(cni_socket);
     free(sysfs_root);
+    vf_list_destroy(&reserved_vfs);
     return 0;
 }
 
@@ -93,6 +100,8 @@ enum {
     OPT_CNI_MAX_REQUESTS,
     OPT_SIMULATE_DPU,
     OPT_SYSFS_ROOT,
+    OPT_RESERVED_VFS,
+    OPT_ALLOW_STATUS_WITHOUT_SANDBOX,
 };
 
 static void
@@ -138,6 +147,18 @@ handle_option(int option, const char *arg)
         sysfs_root = xstrdup(arg);
         break;
 
+    case OPT_RESERVED_VFS: {
+        char *error = vf_list_parse(&reserved_vfs, arg, "--reserved-vfs");
+        if (error) {
+            ovs_fatal(0, "--reserved-vfs: %s", error);
+        }
+        break;
+    }
+
+    case OPT_ALLOW_STATUS_WITHOUT_SANDBOX:
+        allow_status_without_sandbox = true;
+        break;
+
     default:
         OVS_NOT_REACHED();
     }
@@ -152,8 +173,12 @@ parse_options(int argc, char *argv[])
         {"cni-max-requests", required_argument, NULL, OPT_CNI_MAX_REQUESTS},
         {"simulate-dpu", no_argument, NULL, OPT_SIMULATE_DPU},
         {"sysfs-root", required_argument, NULL, OPT_SYSFS_ROOT},
+        {"reserved-vfs", required_argument, NULL, OPT_RESERVED_VFS},
+        {"allow-status-without-sandbox", no_argument, NULL,
+         OPT_ALLOW_STATUS_WITHOUT_SANDBOX},
         {NULL, 0, NULL, 0},
     };
+    vf_list_init(&reserved_vfs);
     ovn_dpu_parse_options(argc, argv, long_options, handle_option, usage,
                           &options);
 
@@ -195,6 +220,14 @@ usage(void)
            "convention)\n"
            "  --sysfs-root=DIR        where to find VFs' PCI devices "
            "(default: /sys)\n"
+           "  --reserved-vfs=PF:VF[-VF][,...]\n"
+           "                          VFs never given to a pod (the "
+           "management port's)\n"
+           "  --allow-status-without-sandbox\n"
+           "                          take a DPU status entry that names no "
+           "sandbox as\n"
+           "                          the answer (a reference DPU side): "
+           "INSECURE\n"
            "\nKubernetes options (the host cluster's API server):\n",
            program_name, program_name, CNI_DEFAULT_SOCKET,
            CNI_DEFAULT_ADD_TIMEOUT, CNI_DEFAULT_MAX_REQUESTS);
