@@ -9,7 +9,8 @@ FUZZ_TARGETS = \
 	k8s-response \
 	watch-stream \
 	micro-time \
-	nad
+	nad \
+	conn-auth
 FUZZ_BINARIES = \
 	fuzz/fuzz-pod-annotations \
 	fuzz/fuzz-cni-request \
@@ -17,7 +18,8 @@ FUZZ_BINARIES = \
 	fuzz/fuzz-k8s-response \
 	fuzz/fuzz-watch-stream \
 	fuzz/fuzz-micro-time \
-	fuzz/fuzz-nad
+	fuzz/fuzz-nad \
+	fuzz/fuzz-conn-auth
 
 EXTRA_DIST += fuzz/run fuzz/corpus
 
@@ -53,6 +55,10 @@ fuzz_fuzz_nad_SOURCES = fuzz/fuzz-nad.c fuzz/fuzz-init.c fuzz/fuzz.h
 fuzz_fuzz_nad_LDFLAGS = $(FUZZ_LDFLAGS)
 fuzz_fuzz_nad_CPPFLAGS = $(AM_CPPFLAGS) -I $(top_srcdir)/vswitchd-ext
 fuzz_fuzz_nad_LDADD = vswitchd-ext/libovndpu-vswitchd.la $(OVN_DPU_LIBS)
+
+fuzz_fuzz_conn_auth_SOURCES = fuzz/fuzz-conn-auth.c fuzz/fuzz-init.c fuzz/fuzz.h
+fuzz_fuzz_conn_auth_LDFLAGS = $(FUZZ_LDFLAGS)
+fuzz_fuzz_conn_auth_LDADD = $(OVN_DPU_LIBS)
 
 # Runs every target on a copy of its seed corpus for FUZZ_SECONDS in all
 # (default 300), shared out evenly; fails if any target finds a crash.

@@ -82,7 +82,8 @@ conn_auth_token_parse(const char *text, struct conn_auth_token *token)
     memcpy(token->key_id, id, id_len);
     token->seq = value;
     for (size_t i = 0; i < CONN_AUTH_MAC_LEN; i++) {
-        token->mac[i] = hexits_value(&mac[2 * i], 2, NULL);
+        bool ok;
+        token->mac[i] = hexits_value(&mac[2 * i], 2, &ok);
     }
     return NULL;
 }

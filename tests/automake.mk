@@ -30,6 +30,7 @@ TESTSUITE_AT = \
 	tests/dpu-bind.at \
 	tests/sandbox.at \
 	tests/security.at \
+	tests/security-attacks.at \
 	tests/dpu-faults.at \
 	tests/metrics.at
 

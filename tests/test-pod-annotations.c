@@ -13,6 +13,11 @@
  *       Build a connection-status annotation, STATE being "Ready" or
  *       "Error", REASON "-" for none, and print it.
  *
+ *   pod-annotations sign SECRET-JSON NODE UID NAD PF VF SANDBOX NETDEV SEQ
+ *       Print the connection-details token (conn-auth.h) for these fields,
+ *       signed with node NODE's current key in Secret object SECRET-JSON
+ *       ("-" for no NETDEV).
+ *
  *   pod-annotations trim-pod JSON...
  *       Trim each JSON text, a Pod object, with pod_ann_trim_pod() and
  *       print what is left (or "error: not JSON").
@@ -25,6 +30,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "conn-auth.h"
 #include "openvswitch/dynamic-string.h"
 #include "ovn-dpu-test.h"
 #include "pod-annotations.h"
@@ -128,6 +134,39 @@ test_put_status(int argc, char *argv[])
 }
 
 static void
+test_sign(int argc, char *argv[])
+{
+    if (argc != 9) {
+        ovs_fatal(0, "usage: sign SECRET-JSON NODE UID NAD PF VF SANDBOX "
+                  "NETDEV SEQ");
+    }
+    cJSON *secret = cJSON_Parse(argv[0]);
+    struct conn_auth_keys keys;
+    free(conn_auth_keys_from_secret(secret, argv[1], &keys));
+    const struct conn_auth_key *key = (keys.current
+                                       ? conn_auth_keys_find(&keys,
+                                                             keys.current)
+                                       : NULL);
+    if (!key) {
+        ovs_fatal(0, "no current key for node %s", argv[1]);
+    }
+    struct conn_auth_fields fields = {
+        .node = argv[1],
+        .pod_uid = argv[2],
+        .nad = argv[3],
+        .pf_id = atoi(argv[4]),
+        .vf_id = atoi(argv[5]),
+        .sandbox_id = argv[6],
+        .vf_netdev_name = strcmp(argv[7], "-") ? argv[7] : NULL,
+    };
+    char *token = conn_auth_sign(key, &fields, strtoull(argv[8], NULL, 10));
+    puts(token);
+    free(token);
+    conn_auth_keys_destroy(&keys);
+    cJSON_Delete(secret);
+}
+
+static void
 test_trim_pod(int argc, char *argv[])
 {
     for (int i = 0; i < argc; i++) {
@@ -162,6 +201,10 @@ test_pod_annotations_main(int argc, char *argv[])
     }
     if (!strcmp(what, "trim-pod")) {
         test_trim_pod(argc - 2, argv + 2);
+        return;
+    }
+    if (!strcmp(what, "sign")) {
+        test_sign(argc - 2, argv + 2);
         return;
     }
     if (i < argc && !strcmp(argv[i], "--simulated")) {

@@ -841,7 +841,8 @@ dpu_bindings_is_settled(const struct dpu_bindings *bs)
     }
     SHASH_FOR_EACH (node, &bs->bindings) {
         const struct binding *b = node->data;
-        if (b->state == DPU_BINDING_NEW || b->state == DPU_BINDING_CLAIMING
+        if ((b->state == DPU_BINDING_NEW && !b->waiting)
+            || b->state == DPU_BINDING_CLAIMING
             || b->state == DPU_BINDING_REMOVING || b->state_since < 0) {
             return false;
         }

@@ -160,7 +160,8 @@ void dpu_bindings_committed(struct dpu_bindings *, int status);
 void dpu_bindings_wait(const struct dpu_bindings *, long long int now);
 
 /* True if no binding is waiting for OVSDB: each one is installed, waiting
- * for ovn-installed, or in error, there are no removals pending, no
+ * for ovn-installed, waiting for the desired set to be complete, or in
+ * error, there are no removals pending, no
  * representor waits to be set down, and (if the set is complete) no stale
  * ports remain. */
 bool dpu_bindings_is_settled(const struct dpu_bindings *);

@@ -14,8 +14,8 @@
  *     and the others wait: the pods that would decide may not be listed
  *     yet.
  *   - A port that ovn-dpu did not make is never reused.
- *   - Our port for an iface-id that nobody wants is taken over only once
- *     the desired set is complete.
+ *   - Our port for an iface-id that no binding knows (not even one being
+ *     removed) is taken over only once the desired set is complete.
  */
 
 #include <config.h>
@@ -104,17 +104,21 @@ rep_claims_check(const struct dpu_bindings *bs, const struct binding *b,
         return REP_CLAIM_ERROR;
     }
     if (cur && cur->iface_id && strcmp(cur->iface_id, x)) {
-        /* Ours, for another iface-id.  If that binding is still wanted
-         * and not moving to another representor, the port is its.  If
-         * nobody wants it, it may only go once every pod is known. */
+        /* Ours, for another iface-id.  A wanted binding for the same
+         * representor lost to 'b' (see rep_claims_elect()), and one
+         * moving to another representor leaves it, but one whose
+         * representor is not known may still want this one.  If no
+         * binding knows that iface-id, its pod may just not be listed yet:
+         * the port may only go once every pod is known. */
         const struct binding *other = dpu_bindings_wanted(bs, cur->iface_id);
-        if (other && (!other->rep || !strcmp(other->rep, b->rep))) {
+        if (other && !other->rep) {
             *msgp = xasprintf("representor %s is in use by another pod",
                               b->rep);
             *detailp = xasprintf("representor %s is bound to iface-id %s",
                                  b->rep, cur->iface_id);
             return REP_CLAIM_ERROR;
-        } else if (!other && !bs->complete) {
+        } else if (!shash_find(&bs->bindings, cur->iface_id)
+                   && !bs->complete) {
             *msgp = xasprintf("representor %s has another pod's port: "
                               "waiting for every pod to be known", b->rep);
             return REP_CLAIM_WAIT;
