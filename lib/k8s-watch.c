@@ -546,10 +546,13 @@ k8s_watch_run(struct k8s_watch *w)
             k8s_watch_reset_backoff(w);
         }
         if (time_msec() >= k8s_watch_idle_deadline(w)) {
-            VLOG_INFO("watch %s: nothing received for %d ms, reconnecting "
-                      "from %s", w->collection_path,
-                      k8s_client_watch_idle_timeout(w->client),
-                      w->resource_version);
+            /* Routine on a quiet collection (the server's bookmarks come
+             * about once a minute), so only at debug level; the count is
+             * in k8s_watch_format_status(). */
+            VLOG_DBG("watch %s: nothing received for %d ms, reconnecting "
+                     "from %s", w->collection_path,
+                     k8s_client_watch_idle_timeout(w->client),
+                     w->resource_version);
             w->stats.idle_reconnects++;
             k8s_watch_start_watch__(w, true);
         } else if (k8s_request_is_done(w->request)) {

@@ -8,6 +8,9 @@ EXTRA_DIST += \
 	$(srcdir)/package.m4 \
 	tests/check-layout.py \
 	tests/http-fault-server.py \
+	tests/tcp-fault-proxy.py \
+	tests/annotation-storm.py \
+	tests/ovn-installed-standin.py \
 	tests/http-hostile-client.py
 
 TESTSUITE_AT = \

@@ -18,6 +18,11 @@
  *       signed with node NODE's current key in Secret object SECRET-JSON
  *       ("-" for no NETDEV).
  *
+ *   pod-annotations time REPEAT FILE...
+ *       Parse the contents of each FILE REPEAT times as each of the three
+ *       annotations and print, per annotation, the outcome and the fastest
+ *       and slowest parse in microseconds: for the benchmark (bench/run).
+ *
  *   pod-annotations trim-pod JSON...
  *       Trim each JSON text, a Pod object, with pod_ann_trim_pod() and
  *       print what is left (or "error: not JSON").
@@ -27,6 +32,9 @@
 
 #include <cjson/cJSON.h>
 #include <stdio.h>
+#include <time.h>
+#include <errno.h>
+#include <limits.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -166,6 +174,66 @@ test_sign(int argc, char *argv[])
     cJSON_Delete(secret);
 }
 
+static long long int
+now_usec(void)
+{
+    struct timespec ts;
+    clock_gettime(CLOCK_MONOTONIC, &ts);
+    return ts.tv_sec * 1000000LL + ts.tv_nsec / 1000;
+}
+
+static void
+test_time(int argc, char *argv[])
+{
+    static const char *const names[] = {
+        "connection-details", "connection-status", "pod-networks"
+    };
+    int repeat = argc ? atoi(argv[0]) : 0;
+
+    if (repeat < 1) {
+        ovs_fatal(0, "usage: time REPEAT FILE...");
+    }
+    for (int i = 1; i < argc; i++) {
+        struct ds text = DS_EMPTY_INITIALIZER;
+        FILE *f = fopen(argv[i], "r");
+        if (!f) {
+            ovs_fatal(errno, "%s", argv[i]);
+        }
+        for (int c; (c = getc(f)) != EOF; ) {
+            ds_put_char(&text, c);
+        }
+        fclose(f);
+
+        for (int k = 0; k < 3; k++) {
+            long long int min = LLONG_MAX, max = 0;
+            char *error = NULL;
+            for (int r = 0; r < repeat; r++) {
+                struct shash map = SHASH_INITIALIZER(&map);
+                free(error);
+                long long int t0 = now_usec();
+                error = (k == 0
+                         ? dpu_conn_details_parse(ds_cstr(&text),
+                                                  POD_ANN_SWITCHDEV, &map)
+                         : k == 1
+                         ? dpu_conn_status_parse(ds_cstr(&text), &map)
+                         : pod_networks_parse(ds_cstr(&text), &map));
+                long long int t = now_usec() - t0;
+                min = MIN(min, t);
+                max = MAX(max, t);
+                (k == 0 ? dpu_conn_details_clear
+                 : k == 1 ? dpu_conn_status_clear
+                 : pod_networks_clear)(&map);
+                shash_destroy(&map);
+            }
+            printf("%s %s: %"PRIuSIZE" bytes, %s, min %lld us, max %lld "
+                   "us\n", argv[i], names[k], text.length,
+                   error ? "refused" : "parsed", min, max);
+            free(error);
+        }
+        ds_destroy(&text);
+    }
+}
+
 static void
 test_trim_pod(int argc, char *argv[])
 {
@@ -201,6 +269,10 @@ test_pod_annotations_main(int argc, char *argv[])
     }
     if (!strcmp(what, "trim-pod")) {
         test_trim_pod(argc - 2, argv + 2);
+        return;
+    }
+    if (!strcmp(what, "time")) {
+        test_time(argc - 2, argv + 2);
         return;
     }
     if (!strcmp(what, "sign")) {
