@@ -20,6 +20,7 @@ forwards each connection to HOST:PORT until killed.  Signals:
 
 Each action is logged on stdout."""
 
+import os
 import selectors
 import signal
 import socket
@@ -95,7 +96,6 @@ def main():
         signal.signal(signum, lambda n, f: pending.append(n))
     with open(port_file + ".tmp", "w") as f:
         f.write("%d\n" % listener.getsockname()[1])
-    import os
     os.rename(port_file + ".tmp", port_file)
 
     while True:
@@ -121,8 +121,8 @@ def main():
                 log("connection %d opened" % id(pair))
                 continue
             pair, s = key.data, key.fileobj
-            if s not in sel.get_map():
-                continue
+            if s.fileno() < 0 or s not in sel.get_map():
+                continue            # Closed or silenced by an earlier event.
             try:
                 data = s.recv(65536)
             except OSError:
