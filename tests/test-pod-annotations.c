@@ -20,8 +20,9 @@
  *
  *   pod-annotations time REPEAT FILE...
  *       Parse the contents of each FILE REPEAT times as each of the three
- *       annotations and print, per annotation, the outcome and the fastest
- *       and slowest parse in microseconds: for the benchmark (bench/run).
+ *       annotations and print, per annotation, the outcome and the fastest,
+ *       median and slowest parse in microseconds: for the benchmark
+ *       (bench/run).
  *
  *   pod-annotations trim-pod JSON...
  *       Trim each JSON text, a Pod object, with pod_ann_trim_pod() and
@@ -182,6 +183,13 @@ now_usec(void)
     return ts.tv_sec * 1000000LL + ts.tv_nsec / 1000;
 }
 
+static int
+compare_llong(const void *a_, const void *b_)
+{
+    const long long int *a = a_, *b = b_;
+    return *a < *b ? -1 : *a > *b;
+}
+
 static void
 test_time(int argc, char *argv[])
 {
@@ -205,7 +213,7 @@ test_time(int argc, char *argv[])
         fclose(f);
 
         for (int k = 0; k < 3; k++) {
-            long long int min = LLONG_MAX, max = 0;
+            long long int *times = xmalloc(repeat * sizeof *times);
             char *error = NULL;
             for (int r = 0; r < repeat; r++) {
                 struct shash map = SHASH_INITIALIZER(&map);
@@ -217,17 +225,18 @@ test_time(int argc, char *argv[])
                          : k == 1
                          ? dpu_conn_status_parse(ds_cstr(&text), &map)
                          : pod_networks_parse(ds_cstr(&text), &map));
-                long long int t = now_usec() - t0;
-                min = MIN(min, t);
-                max = MAX(max, t);
+                times[r] = now_usec() - t0;
                 (k == 0 ? dpu_conn_details_clear
                  : k == 1 ? dpu_conn_status_clear
                  : pod_networks_clear)(&map);
                 shash_destroy(&map);
             }
-            printf("%s %s: %"PRIuSIZE" bytes, %s, min %lld us, max %lld "
-                   "us\n", argv[i], names[k], text.length,
-                   error ? "refused" : "parsed", min, max);
+            qsort(times, repeat, sizeof *times, compare_llong);
+            printf("%s %s: %"PRIuSIZE" bytes, %s, min %lld us, median "
+                   "%lld us, max %lld us\n", argv[i], names[k], text.length,
+                   error ? "refused" : "parsed", times[0],
+                   times[repeat / 2], times[repeat - 1]);
+            free(times);
             free(error);
         }
         ds_destroy(&text);
