@@ -6,13 +6,9 @@
 
 #include "pod-annotations.h"
 
-#include <arpa/inet.h>
 #include <cjson/cJSON.h>
 #include <ctype.h>
-#include <errno.h>
 #include <limits.h>
-#include <net/if.h>
-#include <stdarg.h>
 #include <stdlib.h>
 #include <string.h>
 

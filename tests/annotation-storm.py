@@ -6,47 +6,59 @@ Usage: annotation-storm.py SERVER CACERT ADMIN-TOKEN TENANT-TOKEN
                            LEASE-NAMESPACE LEASE POD SECONDS RATE
 
 As the tenant (TENANT-TOKEN, a file), patches pod POD of namespace
-"tenant" RATE times a second for SECONDS seconds with a
-k8s.ovn.org/dpu.connection-details annotation of about 250 KiB (the API
-server takes at most 256 KiB of annotations per object): one JSON object
-of some 23,000 short members, the worst case for a parser that compares
-every pair of members.  Each patch changes one member, so that every one
-is a new version of the pod that watchers receive.
+"tenant" RATE times a second in all, from 4 processes, for SECONDS
+seconds, with a k8s.ovn.org/dpu.connection-details annotation of about
+250 KiB (the API server takes at most 256 KiB of annotations per
+object): one JSON object of some 23,000 short members, the worst case
+for a parser that compares every pair of members.  Each patch changes one
+member, so that every one is a new version of the pod that watchers
+receive.
 
-Meanwhile, as admin, watches Lease LEASE-NAMESPACE/LEASE and records when
-each renewal (a new spec.renewTime) reaches this watch: the API server's
-view, not the renewing agent's.  At the end prints, one per line:
+Meanwhile, as admin, a process of its own watches Lease
+LEASE-NAMESPACE/LEASE and records when each renewal (a new
+spec.renewTime) reaches it: the API server's view, not the renewing
+agent's.  At the end prints, one per line:
 
     patches: N
     rate: R (patches per second)
     renewals: N
     worst gap: MS ms
+    worst stamp gap: MS ms
 
-where "worst gap" is the longest time between two renewals seen, from the
-first renewal seen after the storm started to the end."""
+"worst gap" is the longest time between two renewals reaching the watch,
+from the first renewal after the storm started to its end; "worst stamp
+gap" the longest between the renewTime stamps of those renewals (the
+renewing agent's clock, as stored by the server), which leaves out the
+API server's own delays under the storm."""
 
+import datetime
+import http.client
 import json
-import socket
+import multiprocessing
 import ssl
 import sys
-import threading
 import time
-import http.client
 import urllib.parse
+
+WORKERS = 4
 
 
 def connect(server, cafile):
     u = urllib.parse.urlparse(server)
     ctx = ssl.create_default_context(cafile=cafile)
     return http.client.HTTPSConnection(u.hostname, u.port, context=ctx,
-                                       timeout=30)
+                                       timeout=60)
 
 
-def watch_lease(server, cafile, token, ns, name, seen, stop):
-    """Appends (time, renewTime) to 'seen' for each renewal the watch
-    delivers."""
+def micro_time(text):
+    t = datetime.datetime.strptime(text, "%Y-%m-%dT%H:%M:%S.%fZ")
+    return t.replace(tzinfo=datetime.timezone.utc).timestamp()
+
+
+def watch_lease(server, cafile, token, ns, name, out):
+    """Sends (arrival time, renewTime) to 'out' for each renewal."""
     last = None
-    while not stop.is_set():
+    while True:
         conn = connect(server, cafile)
         path = ("/apis/coordination.k8s.io/v1/namespaces/%s/leases?watch=1&"
                 "fieldSelector=metadata.name%%3D%s&timeoutSeconds=600"
@@ -55,27 +67,32 @@ def watch_lease(server, cafile, token, ns, name, seen, stop):
         resp = conn.getresponse()
         if resp.status != 200:
             raise SystemExit("lease watch: HTTP %d" % resp.status)
-        while not stop.is_set():
+        while True:
             line = resp.readline()
             if not line:
                 break
             event = json.loads(line)
             renew = event.get("object", {}).get("spec", {}).get("renewTime")
             if renew and renew != last:
-                seen.append((time.time(), renew))
+                out.put((time.time(), micro_time(renew)))
                 last = renew
         conn.close()
 
 
-def storm(server, cafile, token, pod, seconds, rate, count):
+def storm(server, cafile, token, pod, start, seconds, period, offset,
+          count):
     conn = connect(server, cafile)
     members = 23000
     base = {"k%05d" % i: 0 for i in range(members)}
-    period = 1.0 / rate
-    start = time.time()
     n = 0
-    while time.time() < start + seconds:
-        base["k%05d" % (n % members)] = n
+    while True:
+        due = start + offset + n * period
+        if due >= start + seconds:
+            break
+        delay = due - time.time()
+        if delay > 0:
+            time.sleep(delay)
+        base["k%05d" % ((n * WORKERS + offset) % members)] = n
         value = json.dumps(base, separators=(",", ":"))
         body = json.dumps({"metadata": {"annotations": {
             "k8s.ovn.org/dpu.connection-details": value}}})
@@ -88,10 +105,8 @@ def storm(server, cafile, token, pod, seconds, rate, count):
         if resp.status != 200:
             raise SystemExit("PATCH: HTTP %d" % resp.status)
         n += 1
-        count[0] = n
-        delay = start + n * period - time.time()
-        if delay > 0:
-            time.sleep(delay)
+        with count.get_lock():
+            count.value += 1
 
 
 def main():
@@ -101,28 +116,43 @@ def main():
     tenant = open(tenant_file).read().strip()
     seconds, rate = float(seconds), float(rate)
 
-    seen = []
-    stop = threading.Event()
-    watcher = threading.Thread(target=watch_lease,
-                               args=(server, cafile, admin, ns, lease, seen,
-                                     stop), daemon=True)
+    renewals = multiprocessing.Queue()
+    watcher = multiprocessing.Process(
+        target=watch_lease, args=(server, cafile, admin, ns, lease,
+                                  renewals), daemon=True)
     watcher.start()
     time.sleep(1)
 
-    count = [0]
-    start = time.time()
-    storm(server, cafile, tenant, pod, seconds, rate, count)
+    count = multiprocessing.Value("i", 0)
+    start = time.time() + 0.5
+    period = WORKERS / rate
+    workers = [multiprocessing.Process(
+        target=storm, args=(server, cafile, tenant, pod, start, seconds,
+                            period, i * period / WORKERS, count))
+               for i in range(WORKERS)]
+    for w in workers:
+        w.start()
+    for w in workers:
+        w.join()
     end = time.time()
-    stop.set()
+    watcher.terminate()
 
-    times = [t for t, _ in seen if t >= start]
-    gaps = [b - a for a, b in zip(times, times[1:])]
-    if times:
-        gaps.append(end - times[-1])
-    print("patches: %d" % count[0])
-    print("rate: %.1f" % (count[0] / (end - start)))
-    print("renewals: %d" % len(times))
+    seen = []
+    while not renewals.empty():
+        seen.append(renewals.get())
+    seen = [s for s in seen if s[0] >= start]
+    arrivals = [a for a, _ in seen]
+    stamps = [s for _, s in seen]
+    gaps = [b - a for a, b in zip(arrivals, arrivals[1:])]
+    if arrivals:
+        gaps.append(end - arrivals[-1])
+    stamp_gaps = [b - a for a, b in zip(stamps, stamps[1:])]
+    print("patches: %d" % count.value)
+    print("rate: %.1f" % (count.value / (end - start)))
+    print("renewals: %d" % len(seen))
     print("worst gap: %d ms" % (max(gaps) * 1000 if gaps else -1))
+    print("worst stamp gap: %d ms"
+          % (max(stamp_gaps) * 1000 if stamp_gaps else -1))
 
 
 if __name__ == "__main__":

@@ -13,8 +13,17 @@
  * (so that stale ports go only then), and writes a pod's status with a
  * merge patch of that one annotation whenever what it should say differs
  * from what the pod carries: "Ready" once ovn-installed=true, "Error"
- * with the reason on failure.  A pending binding leaves the pod's status
- * as it is (see pod_status() in pod-binder.c).
+ * with the reason on failure, each naming the sandbox it answers.  The
+ * patch carries the resourceVersion of the pod it was computed from, and
+ * a 409 makes it read the pod and compute it again (pod-patch.h).  A
+ * pending binding leaves the pod's status as it is (see pod_status() in
+ * pod-binder.c).
+ *
+ * It also watches the Secret of the host agent's keys (conn-keys.h), so
+ * that dpu-pod.h can check the host's signatures, and counts the desired
+ * set complete only once pods, NADs and keys are listed.  Pod events and
+ * re-evaluations take at most POD_WORK_BUDGET_MS of each run, so that the
+ * lease renewal in the same loop is never held up.
  */
 
 #ifndef POD_BINDER_H
