@@ -6,5 +6,6 @@ EXTRA_DIST += \
 	Documentation/k8s-client.rst \
 	Documentation/memory.rst \
 	Documentation/metrics.rst \
+	Documentation/mgmt-port.rst \
 	Documentation/security.rst \
 	Documentation/testing.rst

@@ -202,32 +202,16 @@ def log_lines(path, offset=0):
         return f.read().splitlines()
 
 
-def lease_delays(host_log, dpu_log):
-    """From the agents' logs (the host's dpu_lease_watcher at info, the
-    DPU's dpu_lease_keeper at debug): the delays, in ms, from each lease
-    expiry to the host's verdict "not ready", and from the first renewal
-    written after an outage to the verdict "ready"."""
-    changes = []
-    for line in log_lines(host_log):
-        m = re.match(r"(\S+)\|\d+\|dpu_lease_watcher\|\w+\|DPU is (not )?"
-                     r"ready(?:: DPU node lease expired at (\S+))?", line)
-        if m:
-            changes.append((log_time(line), m.group(2) is None,
-                            m.group(3)))
+def renewals_written(dpu_log):
+    """The renewTimes that the DPU agent wrote into the lease, as its
+    dpu_lease_keeper logs them at debug level, as Unix timestamps in
+    order."""
     written = []
     for line in log_lines(dpu_log):
         m = re.search(r"renewed lease \S+: (\S+)", line)
         if m:
             written.append(rfc3339(m.group(1)))
-    expiry, recovery = [], []
-    for i, (t, ready, expired_at) in enumerate(changes):
-        if not ready and expired_at:
-            expiry.append((t - rfc3339(expired_at)) * 1000)
-        elif ready and i > 0 and not changes[i - 1][1]:
-            after = [w for w in written if w > changes[i - 1][0]]
-            if after:
-                recovery.append((t - after[0]) * 1000)
-    return expiry, recovery
+    return written
 
 
 # ovn-dpu-controller's journal and status lines (vlog "file" at info):

@@ -16,6 +16,7 @@ EXTRA_DIST += \
 	debian/ovn-dpu-host.install \
 	debian/ovn-dpu-host.links \
 	debian/ovn-dpu-host.logrotate \
+	debian/ovn-dpu-host.prerm \
 	debian/ovn-dpu-host.service \
 	debian/rules \
 	debian/source/format

@@ -10,6 +10,7 @@ FUZZ_TARGETS = \
 	watch-stream \
 	micro-time \
 	nad \
+	node-annotations \
 	conn-auth
 FUZZ_BINARIES = \
 	fuzz/fuzz-pod-annotations \
@@ -19,6 +20,7 @@ FUZZ_BINARIES = \
 	fuzz/fuzz-watch-stream \
 	fuzz/fuzz-micro-time \
 	fuzz/fuzz-nad \
+	fuzz/fuzz-node-annotations \
 	fuzz/fuzz-conn-auth
 
 EXTRA_DIST += fuzz/run fuzz/corpus
@@ -55,6 +57,10 @@ fuzz_fuzz_nad_SOURCES = fuzz/fuzz-nad.c fuzz/fuzz-init.c fuzz/fuzz.h
 fuzz_fuzz_nad_LDFLAGS = $(FUZZ_LDFLAGS)
 fuzz_fuzz_nad_CPPFLAGS = $(AM_CPPFLAGS) -I $(top_srcdir)/vswitchd-ext
 fuzz_fuzz_nad_LDADD = vswitchd-ext/libovndpu-vswitchd.la $(OVN_DPU_LIBS)
+
+fuzz_fuzz_node_annotations_SOURCES = fuzz/fuzz-node-annotations.c fuzz/fuzz-init.c fuzz/fuzz.h
+fuzz_fuzz_node_annotations_LDFLAGS = $(FUZZ_LDFLAGS)
+fuzz_fuzz_node_annotations_LDADD = $(OVN_DPU_LIBS)
 
 fuzz_fuzz_conn_auth_SOURCES = fuzz/fuzz-conn-auth.c fuzz/fuzz-init.c fuzz/fuzz.h
 fuzz_fuzz_conn_auth_LDFLAGS = $(FUZZ_LDFLAGS)

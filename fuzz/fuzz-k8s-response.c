@@ -8,9 +8,11 @@
  * (400 + byte / 2 % 128), whose body goes to k8s_parse_status().  The rest
  * is the body, in a buffer of exactly its size.
  *
- * A body that parses is then read as a Kubernetes object: its key and
- * resourceVersion, and as the DPU health Lease: observed, repaired and
- * renewed, after which observing it again must see the renewal.
+ * A body that parses is then read as a Kubernetes object: its key,
+ * resourceVersion and uid, each checked against the metadata it came
+ * from; and as the DPU health Lease: observed (a renewTime that parses
+ * must round-trip), repaired and renewed, after which observing it again
+ * must see the renewal.
  */
 
 #include <config.h>
@@ -30,12 +32,38 @@
 #include "openvswitch/dynamic-string.h"
 #include "util.h"
 
+/* The key of 'object' is "namespace/name" of its nonempty metadata
+ * strings, or "name" alone, or NULL without a name. */
+static void
+check_key(const cJSON *object)
+{
+    const char *name = k8s_object_metadata(object, "name");
+    const char *ns = k8s_object_metadata(object, "namespace");
+    char *key = k8s_object_key(object);
+
+    if (!name || !name[0]) {
+        ovs_assert(!key);
+    } else if (ns && ns[0]) {
+        ovs_assert(key && !strncmp(key, ns, strlen(ns))
+                   && key[strlen(ns)] == '/'
+                   && !strcmp(key + strlen(ns) + 1, name));
+    } else {
+        ovs_assert(key && !strcmp(key, name));
+    }
+    free(key);
+}
+
 static void
 read_object(cJSON *object)
 {
-    free(k8s_object_key(object));
-    (void) k8s_object_resource_version(object);
-    (void) k8s_object_metadata(object, "uid");
+    check_key(object);
+    const char *rv = k8s_object_resource_version(object);
+    const char *rv_field = k8s_object_metadata(object, "resourceVersion");
+    ovs_assert(rv ? rv == rv_field && rv[0] : !rv_field || !rv_field[0]);
+    const char *uid = k8s_object_metadata(object, "uid");
+    const cJSON *md = cJSON_GetObjectItemCaseSensitive(object, "metadata");
+    const cJSON *uid_item = cJSON_GetObjectItemCaseSensitive(md, "uid");
+    ovs_assert(uid ? uid == uid_item->valuestring : !cJSON_IsString(uid_item));
 
     struct dpu_lease_observation obs;
     long long int usec;
@@ -43,8 +71,13 @@ read_object(cJSON *object)
     dpu_lease_object_observe(object, &obs);
     ovs_assert(obs.duration >= 0 && obs.duration <= 86400);
     if (obs.renew_time && micro_time_parse(obs.renew_time, &usec)) {
+        /* What parses formats to a canonical MicroTime that parses back to
+         * the same instant. */
         struct ds s = DS_EMPTY_INITIALIZER;
+        long long int usec2;
         micro_time_format(usec, &s);
+        ovs_assert(s.length == 27 && ds_cstr(&s)[26] == 'Z');
+        ovs_assert(micro_time_parse(ds_cstr(&s), &usec2) && usec2 == usec);
         ds_destroy(&s);
     }
 

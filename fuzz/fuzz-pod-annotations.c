@@ -6,18 +6,25 @@
  * The first byte of the input selects what the rest is fed to:
  *
  *   0  connection-details, switchdev mode     4  pod_ann_check_ifname()
- *   1  connection-details, simulated mode     5  pod_ann_check_hex_id()
+ *   1  connection-details, simulated mode     5  pod_ann_check_sandbox_id()
  *   2  connection-status                      6  pod_ann_check_cidr()
  *   3  pod-networks                           7  pod_ann_check_ip()
  *                                             8  pod_ann_check_mac()
  *
  * (modulo 9).  Checks that a parse either succeeds or leaves the map empty
- * with an error that names the annotation, and that whatever parses
- * formats to a text that parses back to the same thing.
+ * with an error that names the annotation, that whatever parses formats
+ * to a text that parses back to the same thing, and that every value a
+ * parse or a check accepts has the properties the agents rely on, checked
+ * here independently of the validators: interface names of at most 15
+ * bytes without '/', ':' or white space, sandbox ids in the CNI container
+ * id grammar, addresses and CIDRs that inet_pton() accepts, MACs of six
+ * hexadecimal bytes.
  */
 
 #include <config.h>
 
+#include <arpa/inet.h>
+#include <ctype.h>
 #include <stddef.h>
 #include <stdint.h>
 #include <stdlib.h>
@@ -27,6 +34,82 @@
 #include "openvswitch/shash.h"
 #include "pod-annotations.h"
 #include "util.h"
+
+/* The properties, each checked without the code under test. */
+
+static bool
+is_ifname(const char *s)
+{
+    size_t len = strlen(s);
+
+    return (len > 0 && len <= 15 && strcmp(s, ".") && strcmp(s, "..")
+            && !s[strcspn(s, "/: \t\n\r\v\f")]);
+}
+
+/* The CNI specification's container id: an alphanumeric, then
+ * alphanumerics, '_', '.' and '-'. */
+static bool
+is_sandbox_id(const char *s)
+{
+    if (!isalnum((unsigned char) s[0])) {
+        return false;
+    }
+    for (s++; *s; s++) {
+        if (!isalnum((unsigned char) *s) && !strchr("_.-", *s)) {
+            return false;
+        }
+    }
+    return true;
+}
+
+static bool
+is_ip(const char *s)
+{
+    struct in6_addr a6;
+    struct in_addr a4;
+
+    return (inet_pton(AF_INET, s, &a4) == 1
+            || inet_pton(AF_INET6, s, &a6) == 1);
+}
+
+static bool
+is_cidr(const char *s)
+{
+    const char *slash = strchr(s, '/');
+    if (!slash || !slash[1] || strlen(slash + 1) > 3) {
+        return false;
+    }
+
+    char *ip = xmemdup0(s, slash - s);
+    struct in6_addr a6;
+    struct in_addr a4;
+    int max = (inet_pton(AF_INET, ip, &a4) == 1 ? 32
+               : inet_pton(AF_INET6, ip, &a6) == 1 ? 128 : -1);
+    free(ip);
+
+    int prefix = 0;
+    for (const char *p = slash + 1; *p; p++) {
+        if (!isdigit((unsigned char) *p)) {
+            return false;
+        }
+        prefix = prefix * 10 + (*p - '0');
+    }
+    return max >= 0 && prefix <= max;
+}
+
+static bool
+is_mac(const char *s)
+{
+    if (strlen(s) != 17) {
+        return false;
+    }
+    for (int i = 0; i < 17; i++) {
+        if (i % 3 == 2 ? s[i] != ':' : !isxdigit((unsigned char) s[i])) {
+            return false;
+        }
+    }
+    return true;
+}
 
 /* One annotation's codec. */
 struct codec {
@@ -75,13 +158,35 @@ check_networks(const struct shash *networks)
         const struct pod_network *net = node->data;
         char *list = pod_network_ip_list(net);
 
-        ovs_assert(net->mac_address);
-        ovs_assert(!pod_ann_check_mac(net->mac_address));
+        ovs_assert(net->mac_address && is_mac(net->mac_address));
         for (size_t i = 0; i < net->n_ip_addresses; i++) {
-            ovs_assert(!pod_ann_check_cidr(net->ip_addresses[i]));
+            ovs_assert(is_cidr(net->ip_addresses[i]));
+        }
+        for (size_t i = 0; i < net->n_gateway_ips; i++) {
+            ovs_assert(is_ip(net->gateway_ips[i]));
+        }
+        for (size_t i = 0; i < net->n_routes; i++) {
+            ovs_assert(is_cidr(net->routes[i].dest));
+            ovs_assert(!net->routes[i].next_hop
+                       || is_ip(net->routes[i].next_hop));
         }
         ovs_assert(net->n_ip_addresses || !list[0]);
         free(list);
+    }
+}
+
+/* Checks what connection-details entries offer. */
+static void
+check_details(const struct shash *details)
+{
+    const struct shash_node *node;
+
+    SHASH_FOR_EACH (node, details) {
+        const struct dpu_conn_details *d = node->data;
+
+        ovs_assert(d->pf_id >= 0 && d->vf_id >= 0);
+        ovs_assert(d->sandbox_id && is_sandbox_id(d->sandbox_id));
+        ovs_assert(!d->vf_netdev_name || is_ifname(d->vf_netdev_name));
     }
 }
 
@@ -105,6 +210,8 @@ fuzz_codec(const struct codec *codec, enum pod_ann_mode mode,
 
     if (codec->parse == parse_networks) {
         check_networks(&map);
+    } else if (codec->parse == parse_details) {
+        check_details(&map);
     }
 
     /* Format, parse again, format again: the same text, the same map. */
@@ -138,9 +245,15 @@ fuzz_codec(const struct codec *codec, enum pod_ann_mode mode,
 int
 LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
-    static char *(*const checks[])(const char *) = {
-        pod_ann_check_ifname, pod_ann_check_hex_id, pod_ann_check_cidr,
-        pod_ann_check_ip, pod_ann_check_mac,
+    static const struct {
+        char *(*check)(const char *);   /* The validator... */
+        bool (*holds)(const char *);    /* ...and what its yes implies. */
+    } checks[] = {
+        { pod_ann_check_ifname, is_ifname },
+        { pod_ann_check_sandbox_id, is_sandbox_id },
+        { pod_ann_check_cidr, is_cidr },
+        { pod_ann_check_ip, is_ip },
+        { pod_ann_check_mac, is_mac },
     };
 
     if (!size) {
@@ -155,7 +268,9 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
     } else if (selector <= 3) {
         fuzz_codec(&codecs[selector - 1], POD_ANN_SWITCHDEV, text);
     } else {
-        free(checks[selector - 4](text));
+        char *error = checks[selector - 4].check(text);
+        ovs_assert(error || checks[selector - 4].holds(text));
+        free(error);
     }
     free(text);
     return 0;

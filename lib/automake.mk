@@ -3,7 +3,10 @@
 # object), what both daemons do alike (ovn-dpu-daemon), and the codecs of
 # the pod annotations both sides exchange (pod-annotations), safe
 # updates of them (pod-patch) and the host's signature on them
-# (conn-auth).  Prometheus metrics: the registry
+# (conn-auth).  For the node's management port, which both
+# sides make of a function: the Node annotations' codecs
+# (node-annotations), reshaping a netdev (netdev-link) and waking up on
+# the kernel's notifications (netlink-watch).  Prometheus metrics: the registry
 # (metrics), what every program exports about itself (metrics-process) and
 # the HTTP endpoint with the health probes (metrics-server).
 noinst_LTLIBRARIES += lib/libovndpu.la
@@ -16,6 +19,8 @@ lib_libovndpu_la_SOURCES = \
 	lib/k8s-client.h \
 	lib/k8s-config.c \
 	lib/k8s-config.h \
+	lib/k8s-metrics.c \
+	lib/k8s-metrics.h \
 	lib/k8s-names.c \
 	lib/k8s-names.h \
 	lib/k8s-object.c \
@@ -36,6 +41,12 @@ lib_libovndpu_la_SOURCES = \
 	lib/dpu-lease.h \
 	lib/dpu-lease-object.c \
 	lib/dpu-lease-object.h \
+	lib/netdev-link.c \
+	lib/netdev-link.h \
+	lib/netlink-watch.c \
+	lib/netlink-watch.h \
+	lib/node-annotations.c \
+	lib/node-annotations.h \
 	lib/ovn-dpu-daemon.c \
 	lib/ovn-dpu-daemon.h \
 	lib/pod-annotations.c \

@@ -125,11 +125,7 @@ compute_mac(const uint8_t key[CONN_AUTH_KEY_LEN],
     put_field(&msg, f->nad);
     ds_put_format(&msg, "%d%c%d%c", f->pf_id, '\0', f->vf_id, '\0');
 
-    size_t sandbox_start = msg.length;
     put_field(&msg, f->sandbox_id);
-    for (size_t i = sandbox_start; i < msg.length; i++) {
-        msg.string[i] = tolower((unsigned char) msg.string[i]);
-    }
     put_field(&msg, f->vf_netdev_name);
     ds_put_format(&msg, "%"PRIu64, seq);
 

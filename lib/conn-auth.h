@@ -7,7 +7,7 @@
  * carries one more member, "ovnDpuAuth" (Go's decoder, and so the
  * reference DPU side, ignores it):
  *
- *     {"default": {"pfId": "0", "vfId": "3", "sandboxId": "<hex>",
+ *     {"default": {"pfId": "0", "vfId": "3", "sandboxId": "<container id>",
  *                  "vfNetdevName": "eth0-3",
  *                  "ovnDpuAuth": "v1:<key id>:<seq>:<HMAC-SHA256, hex>"}}
  *
@@ -77,7 +77,7 @@ struct conn_auth_fields {
     const char *pod_uid;
     const char *nad;
     int pf_id, vf_id;
-    const char *sandbox_id;     /* Compared in lower case. */
+    const char *sandbox_id;     /* Exactly, case included. */
     const char *vf_netdev_name;
 };
 

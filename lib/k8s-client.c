@@ -24,17 +24,22 @@
 #include <sys/stat.h>
 
 #include "k8s-config.h"
+#include "k8s-metrics.h"
 #include "k8s-response.h"
 #include "openvswitch/dynamic-string.h"
 #include "openvswitch/hmap.h"
 #include "openvswitch/list.h"
 #include "openvswitch/poll-loop.h"
 #include "openvswitch/vlog.h"
+#include "coverage.h"
 #include "hash.h"
 #include "timeval.h"
 #include "util.h"
 
 VLOG_DEFINE_THIS_MODULE(k8s_client);
+
+COVERAGE_DEFINE(k8s_request);
+COVERAGE_DEFINE(k8s_request_failed);
 
 /* A request that gets no answer within this time fails, so that a server
  * that accepts connections but never answers cannot stall a caller
@@ -84,6 +89,7 @@ struct k8s_client {
 
     struct k8s_client_stats stats;
     char *last_error;
+    char *metrics_host;         /* The server's "host:port". */
 };
 
 enum k8s_method {
@@ -203,10 +209,13 @@ k8s_client_create(const struct k8s_config *config, const char *user_agent)
     struct k8s_client *client = xzalloc(sizeof *client);
 
     k8s_curl_init();
+    k8s_metrics_init();
     k8s_config_clone(&client->config, config);
     client->user_agent = xasprintf("%s ovn-dpu/%s", user_agent,
                                    PACKAGE_VERSION);
     client->request_timeout_ms = K8S_REQUEST_TIMEOUT_MS;
+    client->metrics_host = k8s_metrics_host(config->server
+                                            ? config->server : "");
     client->multi = curl_multi_init();
     if (!client->multi) {
         ovs_fatal(0, "curl_multi_init() failed");
@@ -254,6 +263,7 @@ k8s_client_destroy(struct k8s_client *client)
     hmap_destroy(&client->sockets);
     k8s_config_destroy(&client->config);
     free(client->user_agent);
+    free(client->metrics_host);
     free(client->token);
     free(client->token_error);
     free(client->last_error);
@@ -466,6 +476,7 @@ k8s_request_start(struct k8s_client *client, enum k8s_method method,
     request->stream = is_watch ? k8s_event_stream_create() : NULL;
     ovs_list_push_back(&client->requests, &request->list_node);
     client->stats.requests++;
+    COVERAGE_INC(k8s_request);
 
     if (body) {
         char *text = cJSON_PrintUnformatted(body);
@@ -725,8 +736,16 @@ k8s_request_finish(struct k8s_request *request, CURLcode code)
         ds_clear(&msg);
     }
 
+    if (client && (http_status || code != CURLE_ABORTED_BY_CALLBACK)) {
+        /* Not a request that we canceled before it had an answer. */
+        k8s_metrics_request(client->metrics_host,
+                            method_names[request->method], http_status,
+                            request->is_watch,
+                            request->finish - request->start);
+    }
     if (msg.length) {
         r->error = ds_steal_cstr(&msg);
+        COVERAGE_INC(k8s_request_failed);
         if (client) {
             client->stats.failures++;
             free(client->last_error);

@@ -37,17 +37,22 @@
 #include <string.h>
 
 #include "k8s-client.h"
+#include "k8s-metrics.h"
 #include "k8s-object.h"
 #include "openvswitch/dynamic-string.h"
 #include "openvswitch/list.h"
 #include "openvswitch/poll-loop.h"
 #include "openvswitch/shash.h"
 #include "openvswitch/vlog.h"
+#include "coverage.h"
 #include "random.h"
 #include "timeval.h"
 #include "util.h"
 
 VLOG_DEFINE_THIS_MODULE(k8s_watch);
+
+COVERAGE_DEFINE(k8s_watch_event);
+COVERAGE_DEFINE(k8s_watch_relist);
 
 #define K8S_WATCH_BACKOFF_MIN_MS 250
 #define K8S_WATCH_BACKOFF_MAX_MS (16 * 1000)
@@ -110,6 +115,7 @@ struct k8s_watch {
     struct ovs_list events;     /* Contains "struct k8s_event_node"s. */
 
     struct k8s_watch_stats stats;
+    const char *resource;       /* For metrics: the path's last segment. */
 };
 
 static void k8s_watch_start_list(struct k8s_watch *);
@@ -145,8 +151,11 @@ k8s_watch_create(struct k8s_client *client, const char *collection_path,
 {
     struct k8s_watch *w = xzalloc(sizeof *w);
 
+    k8s_metrics_init();
     w->client = client;
     w->collection_path = xstrdup(collection_path);
+    const char *slash = strrchr(w->collection_path, '/');
+    w->resource = slash ? slash + 1 : w->collection_path;
     w->label_selector = nullable_xstrdup(label_selector);
     w->field_selector = nullable_xstrdup(field_selector);
     shash_init(&w->cache);
@@ -257,6 +266,7 @@ k8s_watch_fail(struct k8s_watch *w, const char *error)
 
     /* 'error' may point into 'w->request', so copy it first. */
     w->stats.failures++;
+    k8s_metrics_watch(w->resource, K8S_WATCH_METRIC_FAILURES);
     free(w->last_error);
     w->last_error = xstrdup(error);
     k8s_request_destroy(w->request);
@@ -316,6 +326,7 @@ k8s_watch_start_list(struct k8s_watch *w)
     w->list_continue = NULL;
     shash_clear(&w->list_seen);
     w->stats.lists++;
+    k8s_metrics_watch(w->resource, K8S_WATCH_METRIC_LISTS);
     k8s_watch_request_page(w);
 }
 
@@ -344,6 +355,7 @@ k8s_watch_start_watch__(struct k8s_watch *w, bool fresh)
     w->got_event = false;
     w->state = K8S_WATCH_WATCHING;
     w->stats.watches++;
+    k8s_metrics_watch(w->resource, K8S_WATCH_METRIC_CONNECTS);
     ds_destroy(&path);
 }
 
@@ -456,6 +468,8 @@ k8s_watch_process_event(struct k8s_watch *w, cJSON *event)
             VLOG_INFO("watch %s: resourceVersion %s is too old, listing "
                       "again", w->collection_path, w->resource_version);
             w->stats.relists++;
+            k8s_metrics_watch(w->resource, K8S_WATCH_METRIC_RELISTS);
+            COVERAGE_INC(k8s_watch_relist);
             free(w->resource_version);
             w->resource_version = NULL;
             k8s_watch_start_list(w);
@@ -559,6 +573,8 @@ k8s_watch_run(struct k8s_watch *w)
             const struct k8s_result *r = k8s_request_result(w->request);
             if (k8s_result_is_gone(r)) {
                 w->stats.relists++;
+                k8s_metrics_watch(w->resource, K8S_WATCH_METRIC_RELISTS);
+                COVERAGE_INC(k8s_watch_relist);
                 free(w->resource_version);
                 w->resource_version = NULL;
                 k8s_watch_start_list(w);
@@ -610,6 +626,8 @@ k8s_watch_next_event(struct k8s_watch *w)
                                                struct k8s_event_node,
                                                list_node);
     w->stats.events++;
+    k8s_metrics_watch(w->resource, K8S_WATCH_METRIC_EVENTS);
+    COVERAGE_INC(k8s_watch_event);
     return &node->event;
 }
 

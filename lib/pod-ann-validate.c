@@ -39,7 +39,7 @@ pod_ann_check_ifname(const char *name)
 }
 
 char *
-pod_ann_check_hex_id(const char *id)
+pod_ann_check_sandbox_id(const char *id)
 {
     size_t len = strlen(id);
 
@@ -51,8 +51,12 @@ pod_ann_check_hex_id(const char *id)
                          POD_ANN_MAX_SANDBOX_LEN);
     }
     for (const char *p = id; *p; p++) {
-        if (!isxdigit((unsigned char) *p)) {
-            return xasprintf("\"%s\" is not hexadecimal", id);
+        unsigned char c = *p;
+        bool alnum = isascii(c) && isalnum(c);
+        if (!alnum && (p == id || !strchr("_.-", c))) {
+            return xasprintf("\"%s\" is not a container id (a letter or "
+                             "digit, then letters, digits, '_', '.' and "
+                             "'-')", id);
         }
     }
     return NULL;

@@ -386,7 +386,7 @@ conn_details_parse_entry(const cJSON *object, const void *aux_,
         /* A BlueField-class DPU exposes two host PFs. */
         return xasprintf("pfId: %s is not 0 or 1 (switchdev mode)", pf);
     }
-    error = pod_ann_check_hex_id(sandbox);
+    error = pod_ann_check_sandbox_id(sandbox);
     if (error) {
         char *full = xasprintf("sandboxId: %s", error);
         free(error);
@@ -414,9 +414,6 @@ conn_details_parse_entry(const cJSON *object, const void *aux_,
     d->pf_id = pf_id;
     d->vf_id = vf_id;
     d->sandbox_id = xstrdup(sandbox);
-    for (char *p = d->sandbox_id; *p; p++) {
-        *p = tolower((unsigned char) *p);
-    }
     d->vf_netdev_name = nullable_xstrdup(netdev);
     d->auth = nullable_xstrdup(auth);
     *entryp = d;
@@ -527,7 +524,7 @@ conn_status_parse_entry(const cJSON *object, const void *aux OVS_UNUSED,
         || (error = get_string(object, "sandboxId", false, &sandbox))) {
         return error;
     }
-    if (sandbox && (error = pod_ann_check_hex_id(sandbox))) {
+    if (sandbox && (error = pod_ann_check_sandbox_id(sandbox))) {
         char *full = xasprintf("sandboxId: %s", error);
         free(error);
         return full;

@@ -3,15 +3,15 @@
  * of OVN-Kubernetes DPU offload meet:
  *
  *   k8s.ovn.org/dpu.connection-details  written by the host on CNI ADD:
- *       {"<nad>": {"pfId": "0", "vfId": "3", "sandboxId": "<hex>",
+ *       {"<nad>": {"pfId": "0", "vfId": "3", "sandboxId": "<id>",
  *                  "vfNetdevName": "<host VF netdev>"}}
  *       The legacy form, the bare inner object, means the default network.
  *       Our host side's entries also carry "ovnDpuAuth" (conn-auth.h).
  *
  *   k8s.ovn.org/dpu.connection-status   written by the DPU side:
- *       {"<nad>": {"Status": "Ready", "sandboxId": "<hex>"}} or
+ *       {"<nad>": {"Status": "Ready", "sandboxId": "<container id>"}} or
  *       {"<nad>": {"Status": "Error", "Reason": "...",
- *                  "sandboxId": "<hex>"}}
+ *                  "sandboxId": "<container id>"}}
  *       where "sandboxId" (ours; the reference leaves it out) names the
  *       sandbox whose connection details the entry answers.
  *       The legacy bare inner object means the default network.
@@ -74,8 +74,11 @@ enum pod_ann_mode {
 #define POD_ANN_MAX_PF_ID 255
 #define POD_ANN_MAX_VF_ID 65535
 
-/* Longest sandbox (container) id accepted, in hex digits. */
-#define POD_ANN_MAX_SANDBOX_LEN 128
+/* Longest sandbox (container) id accepted.  The CNI specification sets no
+ * limit; runtimes make ids of 64 hex digits, other clients shorter ones.
+ * The CNI plugin and the host agent apply the same limit to
+ * CNI_CONTAINERID (pod_ann_check_sandbox_id()). */
+#define POD_ANN_MAX_SANDBOX_LEN 255
 
 /* Longest error message, in bytes, that a parser returns: one that quotes a
  * longer value from an annotation is cut short. */
@@ -96,7 +99,8 @@ char *pod_ann_escape(const char *text, size_t max_len);
 struct dpu_conn_details {
     int pf_id;                  /* PF index on the host. */
     int vf_id;                  /* VF index within the PF. */
-    char *sandbox_id;           /* Container (sandbox) id, lowercase hex. */
+    char *sandbox_id;           /* Container (sandbox) id, as CNI_CONTAINERID
+                                 * gave it (pod_ann_check_sandbox_id()). */
     char *vf_netdev_name;       /* Host VF netdev, or NULL if not given. */
     char *auth;                 /* The host agent's token (conn-auth.h),
                                  * well-formed, or NULL if not given. */
@@ -188,7 +192,11 @@ void pod_ann_trim_pod(struct cJSON *pod);
  * from elsewhere (in pod-ann-validate.c).  Each returns NULL or an error message to free(), which
  * does not name the field: callers prefix it. */
 char *pod_ann_check_ifname(const char *name) OVS_WARN_UNUSED_RESULT;
-char *pod_ann_check_hex_id(const char *id) OVS_WARN_UNUSED_RESULT;
+/* A sandbox id is a CNI container id: as the CNI specification has it,
+ * not empty, starting with an ASCII letter or digit, then letters, digits,
+ * '_', '.' and '-' (at most POD_ANN_MAX_SANDBOX_LEN of them).  Case
+ * matters: "Ab" and "ab" are two sandboxes. */
+char *pod_ann_check_sandbox_id(const char *id) OVS_WARN_UNUSED_RESULT;
 char *pod_ann_check_cidr(const char *cidr) OVS_WARN_UNUSED_RESULT;
 char *pod_ann_check_ip(const char *ip) OVS_WARN_UNUSED_RESULT;
 char *pod_ann_check_mac(const char *mac) OVS_WARN_UNUSED_RESULT;

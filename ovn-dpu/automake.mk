@@ -6,8 +6,11 @@
 # background in cni-bg-patch) and what they read and write on pods
 # (cni-pod), the host's VFs: finding them (vf-device), moving them into
 # pods (vf-netns) and remembering where (vf-attachments), the watcher
-# of the DPU health lease (dpu-lease-watcher), and the node's keys that
-# sign connection details (host-keys).
+# of the DPU health lease (dpu-lease-watcher), the node's keys that
+# sign connection details (host-keys), and the node's management
+# port (mgmt-port: the loop; mgmt-port-config: what it must be;
+# mgmt-port-link: addresses, routes, neighbours; mgmt-port-nft: the SNAT
+# chain) with the gateway interface's annotations (gateway-iface).
 #
 # Nothing here includes a header of the DPU agent (vswitchd-ext/), nor the
 # other way round; both build on lib/ (tests/layout.at checks).
@@ -24,6 +27,8 @@ ovn_dpu_libovndpu_host_la_SOURCES = \
 	ovn-dpu/cni-call.h \
 	ovn-dpu/cni-calls.c \
 	ovn-dpu/cni-calls.h \
+	ovn-dpu/cni-conf.c \
+	ovn-dpu/cni-conf.h \
 	ovn-dpu/cni-del.c \
 	ovn-dpu/cni-del.h \
 	ovn-dpu/cni-settings.h \
@@ -33,39 +38,70 @@ ovn_dpu_libovndpu_host_la_SOURCES = \
 	ovn-dpu/cni-server.h \
 	ovn-dpu/dpu-lease-watcher.c \
 	ovn-dpu/dpu-lease-watcher.h \
+	ovn-dpu/gateway-iface.c \
+	ovn-dpu/gateway-iface.h \
 	ovn-dpu/host-keys.c \
 	ovn-dpu/host-keys.h \
+	ovn-dpu/mgmt-port.c \
+	ovn-dpu/mgmt-port.h \
+	ovn-dpu/mgmt-port-config.c \
+	ovn-dpu/mgmt-port-config.h \
+	ovn-dpu/mgmt-port-link.c \
+	ovn-dpu/mgmt-port-link.h \
+	ovn-dpu/mgmt-port-nft.c \
+	ovn-dpu/mgmt-port-nft.h \
 	ovn-dpu/vf-attachments.c \
 	ovn-dpu/vf-attachments.h \
 	ovn-dpu/vf-device.c \
 	ovn-dpu/vf-device.h \
 	ovn-dpu/vf-netns.c \
-	ovn-dpu/vf-netns.h
+	ovn-dpu/vf-netns.h \
+	ovn-dpu/vf-pool.c \
+	ovn-dpu/vf-pool.h
 
 bin_PROGRAMS += ovn-dpu/ovn-dpu-host ovn-dpu/ovn-dpu-cni
 
 ovn_dpu_ovn_dpu_host_SOURCES = ovn-dpu/ovn-dpu-host.c
-ovn_dpu_ovn_dpu_host_LDADD = ovn-dpu/libovndpu-host.la $(OVN_DPU_LIBS)
+ovn_dpu_ovn_dpu_host_LDADD = ovn-dpu/libovndpu-host.la $(OVN_DPU_LIBS) \
+	$(NFTABLES_LIBS)
 
 ovn_dpu_ovn_dpu_cni_SOURCES = ovn-dpu/ovn-dpu-cni.c
 ovn_dpu_ovn_dpu_cni_LDADD = ovn-dpu/libovndpu-host.la $(OVN_DPU_LIBS)
 
 # Container runtimes look for CNI plugins in /opt/cni/bin (containerd's
 # "bin_dir", CRI-O's "plugin_dirs").  'make install cnibindir=/opt/cni/bin'
-# also links ovn-dpu-cni there; by default only $(bindir) gets it.
+# also links ovn-dpu-cni there; by default only $(bindir) gets it.  With
+# 'cnioverlay=yes' as well, the plugin is also linked there as
+# ovn-k8s-cni-overlay, the "type" that OVN-Kubernetes'
+# NetworkAttachmentDefinitions name, so that Multus runs ovn-dpu-cni for
+# them (ovn-dpu-cni(8)).
 cnibindir =
+cnioverlay =
+CNI_OVERLAY_NAME = ovn-k8s-cni-overlay
 install-exec-hook: install-cni-plugin-link
 install-cni-plugin-link:
+	@if test -n "$(cnioverlay)" && test -z "$(cnibindir)"; then \
+	  echo "cnioverlay=yes needs cnibindir=DIR" >&2; exit 1; \
+	fi
 	@if test -n "$(cnibindir)"; then \
 	  echo " $(MKDIR_P) '$(DESTDIR)$(cnibindir)'"; \
 	  $(MKDIR_P) '$(DESTDIR)$(cnibindir)' && \
 	  echo " ln -sf '$(bindir)/ovn-dpu-cni' '$(DESTDIR)$(cnibindir)/ovn-dpu-cni'"; \
 	  ln -sf '$(bindir)/ovn-dpu-cni' '$(DESTDIR)$(cnibindir)/ovn-dpu-cni'; \
 	fi
+	@if test "$(cnioverlay)" = yes; then \
+	  echo " ln -sf '$(bindir)/ovn-dpu-cni' '$(DESTDIR)$(cnibindir)/$(CNI_OVERLAY_NAME)'"; \
+	  ln -sf '$(bindir)/ovn-dpu-cni' '$(DESTDIR)$(cnibindir)/$(CNI_OVERLAY_NAME)'; \
+	elif test -n "$(cnioverlay)"; then \
+	  echo "cnioverlay=$(cnioverlay): only 'yes' is meaningful" >&2; exit 1; \
+	fi
 uninstall-hook: uninstall-cni-plugin-link
 uninstall-cni-plugin-link:
 	@if test -n "$(cnibindir)"; then \
 	  rm -f '$(DESTDIR)$(cnibindir)/ovn-dpu-cni'; \
+	  if test "$(cnioverlay)" = yes; then \
+	    rm -f '$(DESTDIR)$(cnibindir)/$(CNI_OVERLAY_NAME)'; \
+	  fi; \
 	fi
 .PHONY: install-cni-plugin-link uninstall-cni-plugin-link
 

@@ -25,6 +25,7 @@
 #include "util.h"
 #include "vf-list.h"
 #include "vf-netns.h"
+#include "vf-pool.h"
 
 VLOG_DEFINE_THIS_MODULE(cni_add);
 
@@ -38,13 +39,15 @@ VLOG_DEFINE_THIS_MODULE(cni_add);
 static void add_fail(struct cni_calls *, struct cni_call *,
                      struct cni_error *);
 
-/* Checks that the VF resolved for 'call' is one the host may hand out:
- * not reserved, and not in use on the host.  "deviceID" comes from the
- * network configuration, which for a secondary network is a NAD that
- * whoever may create NADs wrote: it must not be able to move a VF that
- * the host uses into a pod. */
+/* Checks that the VF resolved into 'call->dev' for 'device_id' is one the
+ * host may hand out: not reserved, and not in use on the host.
+ * "deviceID" comes from the network configuration, which for a secondary
+ * network is a NAD that whoever may create NADs wrote: it must not be able
+ * to move a VF that the host uses into a pod.  The VFs of --vf-pool go
+ * through the same check. */
 static struct cni_error *
-add_check_device(const struct cni_calls *cs, const struct cni_call *call)
+add_check_device(const struct cni_calls *cs, const struct cni_call *call,
+                 const char *device_id)
 {
     const struct vf_device *dev = &call->dev;
     const char *why = (cs->settings.reserved_vfs
@@ -54,7 +57,7 @@ add_check_device(const struct cni_calls *cs, const struct cni_call *call)
     if (why) {
         return cni_error_create(CNI_ERR_INVALID_CONFIG, NULL,
                                 "deviceID %s is PF %d VF %d, which is "
-                                "reserved (%s)", call->req.device_id,
+                                "reserved (%s)", device_id,
                                 dev->pf_id, dev->vf_id, why);
     }
 
@@ -63,51 +66,31 @@ add_check_device(const struct cni_calls *cs, const struct cni_call *call)
         struct cni_error *error = cni_error_create(
             CNI_ERR_INVALID_CONFIG, "a VF that is up, has an address or "
             "belongs to a master device is the host's own, not one to "
-            "hand out", "deviceID %s: %s", call->req.device_id, busy);
+            "hand out", "deviceID %s: %s", device_id, busy);
         free(busy);
         return error;
     }
     return NULL;
 }
 
-/* Starts the ADD in 'call'.  Returns an error if it failed at once
- * (nothing was changed), otherwise NULL: 'call' is then in flight. */
-struct cni_error *
-cni_add_start(struct cni_calls *cs, struct cni_call *call)
+/* Who takes a VF from the pool, for "cni/vf-pool". */
+static char *
+add_owner(const struct cni_call *call)
+{
+    return xasprintf("pod %s sandbox %s/%s", call->pod_key,
+                     call->req.container_id, call->req.ifname);
+}
+
+/* Resolves the "deviceID" of the ADD in 'call' into 'call->dev' and, if
+ * the VF is in the pool, takes it there.  Returns an error, or NULL. */
+static struct cni_error *
+add_use_device(struct cni_calls *cs, struct cni_call *call)
 {
     const struct cni_request *req = &call->req;
-    struct cni_error *error = cni_calls_dpu_not_ready(
-        cs, CNI_ERR_TRY_AGAIN_LATER);
-    if (error) {
-        return error;
-    }
+    struct cni_error *error;
 
-    char *why = pod_ann_check_hex_id(req->container_id);
-    if (why) {
-        error = cni_error_create(
-            CNI_ERR_INVALID_ENV, "the DPU side takes the sandbox id from "
-            "k8s.ovn.org/dpu.connection-details, where it is hexadecimal, "
-            "as container runtimes make them",
-            "CNI_CONTAINERID is not valid: %s", why);
-        free(why);
-        return error;
-    }
-
-    if (cni_calls_find_in_flight(cs, req, call)) {
-        return cni_error_create(CNI_ERR_TRY_AGAIN_LATER, NULL,
-                                "another request for sandbox %s/%s is in "
-                                "progress", req->container_id, req->ifname);
-    }
-    if (vf_attachments_find(&cs->attachments, req->container_id,
-                            req->ifname)) {
-        return cni_error_create(CNI_ERR_TRY_AGAIN_LATER,
-                                "DEL it before adding it again",
-                                "sandbox %s/%s is already attached",
-                                req->container_id, req->ifname);
-    }
-
-    why = vf_device_resolve(req->device_id, cs->settings.simulated,
-                            cs->settings.sysfs_root, &call->dev);
+    char *why = vf_device_resolve(req->device_id, cs->settings.simulated,
+                                  cs->settings.sysfs_root, &call->dev);
     if (why) {
         const struct vf_attachment *a
             = vf_attachments_find_device(&cs->attachments, req->device_id);
@@ -125,12 +108,116 @@ cni_add_start(struct cni_calls *cs, struct cni_call *call)
         return error;
     }
 
-    error = add_check_device(cs, call);
+    error = add_check_device(cs, call, req->device_id);
     if (error) {
         return error;
     }
 
-    why = vf_netns_check_netns(req->netns);
+    if (cs->pool && vf_pool_contains(cs->pool, req->device_id)) {
+        char *owner = add_owner(call);
+        bool taken = vf_pool_claim(cs->pool, req->device_id, owner);
+        free(owner);
+        if (!taken) {
+            return cni_error_create(
+                CNI_ERR_INVALID_CONFIG, "ovn-dpu-host hands it out from "
+                "its --vf-pool: see \"ovs-appctl cni/vf-pool\"",
+                "deviceID %s is in use by another pod", req->device_id);
+        }
+        call->pool_vf = xstrdup(req->device_id);
+    }
+    return NULL;
+}
+
+/* Takes a free VF from the pool for the ADD in 'call', which has no
+ * "deviceID", into 'call->dev'.  Returns an error, or NULL. */
+static struct cni_error *
+add_take_from_pool(struct cni_calls *cs, struct cni_call *call)
+{
+    static struct vlog_rate_limit rl = VLOG_RATE_LIMIT_INIT(5, 5);
+
+    if (!cs->pool) {
+        return cni_error_create(
+            CNI_ERR_INVALID_CONFIG, "it is the VF's PCI address, which the "
+            "SR-IOV device plugin provides, unless ovn-dpu-host hands out "
+            "VFs itself (--vf-pool)",
+            "network configuration: ADD needs \"deviceID\"");
+    }
+
+    const char **ids;
+    size_t n = vf_pool_list_free(cs->pool, &ids);
+    char *last_why = NULL;
+    for (size_t i = 0; i < n; i++) {
+        char *why = vf_device_resolve(ids[i], cs->settings.simulated,
+                                      cs->settings.sysfs_root, &call->dev);
+        if (!why) {
+            struct cni_error *unusable = add_check_device(cs, call, ids[i]);
+            if (unusable) {
+                why = xstrdup(unusable->msg);
+                cni_error_destroy(unusable);
+                vf_device_destroy(&call->dev);
+                memset(&call->dev, 0, sizeof call->dev);
+            }
+        }
+        if (!why) {
+            char *owner = add_owner(call);
+            call->pool_vf = xstrdup(ids[i]);
+            ovs_assert(vf_pool_claim(cs->pool, ids[i], owner));
+            free(owner);
+            break;
+        }
+        /* A VF that is not there (yet), or that the host uses, stays
+         * free: it may come, or be let go. */
+        VLOG_WARN_RL(&rl, "VF pool: skipping %s: %s", ids[i], why);
+        free(last_why);
+        last_why = why;
+    }
+    free(ids);
+
+    struct cni_error *error = NULL;
+    if (!call->pool_vf) {
+        error = cni_error_create(
+            CNI_ERR_TRY_AGAIN_LATER, last_why,
+            "no VF to hand out: %"PRIuSIZE" of the %"PRIuSIZE" VFs of "
+            "--vf-pool are in use%s", vf_pool_size(cs->pool) - n,
+            vf_pool_size(cs->pool), n ? ", the others unusable" : "");
+    }
+    free(last_why);
+    return error;
+}
+
+/* Starts the ADD in 'call'.  Returns an error if it failed at once
+ * (nothing was changed), otherwise NULL: 'call' is then in flight. */
+struct cni_error *
+cni_add_start(struct cni_calls *cs, struct cni_call *call)
+{
+    const struct cni_request *req = &call->req;
+    struct cni_error *error = cni_calls_dpu_not_ready(
+        cs, CNI_ERR_TRY_AGAIN_LATER);
+    if (error) {
+        return error;
+    }
+
+    if (cni_calls_find_in_flight(cs, req, call)) {
+        return cni_error_create(CNI_ERR_TRY_AGAIN_LATER, NULL,
+                                "another request for sandbox %s/%s is in "
+                                "progress", req->container_id, req->ifname);
+    }
+    if (vf_attachments_find(&cs->attachments, req->container_id,
+                            req->ifname)) {
+        return cni_error_create(CNI_ERR_TRY_AGAIN_LATER,
+                                "DEL it before adding it again",
+                                "sandbox %s/%s is already attached",
+                                req->container_id, req->ifname);
+    }
+
+    error = (req->device_id
+             ? add_use_device(cs, call)
+             : add_take_from_pool(cs, call));
+    if (error) {
+        return error;
+    }
+
+    char *why = vf_netns_check_netns(req->netns);
     if (why) {
         error = cni_error_create(CNI_ERR_INVALID_ENV, NULL, "%s", why);
         free(why);
@@ -181,17 +268,17 @@ add_configure(struct cni_calls *cs, struct cni_call *call,
     a->pod_namespace = xstrdup(req->pod_namespace);
     a->pod_name = xstrdup(req->pod_name);
     a->nad = xstrdup(req->nad);
-    a->network = nullable_xstrdup(req->name);
-    if (call->edit->sign) {
-        a->key_id = xstrdup(call->edit->key.id);
-        a->seq = call->edit->seq;
-    }
     a->pci = nullable_xstrdup(call->dev.pci);
     a->cfg.netns = xstrdup(req->netns);
     a->cfg.host_name = xstrdup(call->dev.netdev);
     a->cfg.ifname = xstrdup(req->ifname);
     a->cfg.mtu = req->mtu;
     cni_pod_build_config(net, req->nad, &a->cfg);
+    a->network = nullable_xstrdup(req->name);
+    if (call->edit->sign) {
+        a->key_id = xstrdup(call->edit->key.id);
+        a->seq = call->edit->seq;
+    }
 
     long long int t0 = time_msec();
     cs->n_vf_configs++;
@@ -209,6 +296,9 @@ add_configure(struct cni_calls *cs, struct cni_call *call,
     }
 
     vf_attachments_add(&cs->attachments, a);
+    /* The VF stays taken in the pool until DEL or GC gives it back. */
+    free(call->pool_vf);
+    call->pool_vf = NULL;
     cni_call_answer(cs, call, NULL,
                     cni_pod_result(&a->cfg, req->cni_version, a->pci));
 }

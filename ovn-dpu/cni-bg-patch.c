@@ -9,7 +9,6 @@
 
 #include <stdlib.h>
 #include <string.h>
-#include <strings.h>
 
 #include "cni-call.h"
 #include "cni-pod.h"
@@ -92,8 +91,7 @@ cni_bg_patches_cancel(struct cni_calls *cs, const struct cni_request *req)
             && !strcmp(bg->pod_name, req->pod_name)
             && !strcmp(bg->edit->nad, req->nad)
             && bg->edit->details.sandbox_id
-            && !strcasecmp(bg->edit->details.sandbox_id,
-                            req->container_id)) {
+            && !strcmp(bg->edit->details.sandbox_id, req->container_id)) {
             VLOG_INFO("%s: removal of the connection details given up for "
                       "a new ADD of the sandbox", bg->what);
             ovs_list_remove(&bg->node);

@@ -12,16 +12,49 @@
 #include <string.h>
 
 #include "cni-pod.h"
+#include "coverage.h"
 #include "dpu-lease-watcher.h"
 #include "jsonrpc.h"
+#include "metrics.h"
 #include "openvswitch/dynamic-string.h"
 #include "openvswitch/json.h"
 #include "openvswitch/vlog.h"
 #include "pod-patch.h"
 #include "timeval.h"
 #include "util.h"
+#include "vf-pool.h"
 
 VLOG_DEFINE_THIS_MODULE(cni_call);
+
+COVERAGE_DEFINE(cni_request);
+COVERAGE_DEFINE(cni_request_failed);
+
+static struct metric *duration_metric;
+static struct metric *in_flight_metric;
+static struct metric *not_ready_metric;
+
+void
+cni_call_metrics_init(void)
+{
+    /* From 1 ms to 131 s, past the longest ADD timeout by default. */
+    double buckets[18];
+
+    if (duration_metric) {
+        return;
+    }
+    metrics_buckets_exponential(.001, 2, ARRAY_SIZE(buckets), buckets);
+    struct metrics_registry *r = metrics_default();
+    duration_metric = metrics_histogram_create(
+        r, "ovnkube_node_cni_request_duration_seconds",
+        "The duration of CNI server requests.", "command,err",
+        buckets, ARRAY_SIZE(buckets));
+    in_flight_metric = metrics_gauge_create(
+        r, "ovn_dpu_host_cni_requests_in_flight",
+        "CNI requests received and not yet answered.", NULL);
+    not_ready_metric = metrics_counter_create(
+        r, "ovn_dpu_host_cni_add_dpu_not_ready_total",
+        "CNI ADDs refused because the DPU was not ready.", NULL);
+}
 
 const char *
 cni_call_state_to_string(enum call_state state)
@@ -48,6 +81,7 @@ cni_call_destroy(struct cni_call *call)
         cni_request_destroy(&call->req);
         free(call->pod_key);
         vf_device_destroy(&call->dev);
+        free(call->pool_vf);
         pod_patch_destroy(call->patch);
         cni_pod_edit_free(call->edit);
         cni_error_destroy(call->error);
@@ -61,6 +95,7 @@ cni_call_start(struct cni_calls *cs, void *conn, const struct json *id)
 {
     struct cni_call *call = xzalloc(sizeof *call);
     call->start = time_msec();
+    call->start_usec = time_usec();
     call->start_wall = time_wall_msec();
     call->command = CNI_N_COMMANDS;
     call->req.command = CNI_N_COMMANDS;
@@ -69,6 +104,8 @@ cni_call_start(struct cni_calls *cs, void *conn, const struct json *id)
     call->id = json_clone(id);
     ovs_list_push_back(&cs->in_flight, &call->node);
     cs->n_in_flight++;
+    metrics_gauge_set(in_flight_metric, cs->n_in_flight);
+    COVERAGE_INC(cni_request);
     return call;
 }
 
@@ -115,6 +152,18 @@ cni_call_finish(struct cni_calls *cs, struct cni_call *call,
     cs->n_requests[call->command]++;
     if (error) {
         cs->n_failed++;
+        COVERAGE_INC(cni_request_failed);
+    }
+    metrics_histogram_observe(duration_metric,
+                              (time_usec() - call->start_usec) / 1e6,
+                              (call->command < CNI_N_COMMANDS
+                               ? cni_command_to_string(call->command)
+                               : "malformed"),
+                              error ? "true" : "false");
+    if (error && call->command == CNI_ADD
+        && !strncmp(error->msg, CNI_DPU_NOT_READY,
+                    strlen(CNI_DPU_NOT_READY))) {
+        metrics_counter_inc(not_ready_metric);
     }
 
     struct ds line = DS_EMPTY_INITIALIZER;
@@ -138,6 +187,7 @@ cni_call_finish(struct cni_calls *cs, struct cni_call *call,
 
     ovs_list_remove(&call->node);
     cs->n_in_flight--;
+    metrics_gauge_set(in_flight_metric, cs->n_in_flight);
 
     /* What only an in-flight request needs goes now. */
     pod_patch_destroy(call->patch);
@@ -187,7 +237,28 @@ cni_call_answer(struct cni_calls *cs, struct cni_call *call,
     } else {
         json_destroy(output);
     }
+    if (call->pool_vf) {
+        vf_pool_release(cs->pool, call->pool_vf);
+        free(call->pool_vf);
+        call->pool_vf = NULL;
+    }
     cni_call_finish(cs, call, error);
+}
+
+char *
+cni_calls_describe_attachment(const struct vf_attachment *a)
+{
+    return xasprintf("pod %s/%s sandbox %s/%s", a->pod_namespace,
+                     a->pod_name, a->container_id, a->cfg.ifname);
+}
+
+void
+cni_calls_forget(struct cni_calls *cs, struct vf_attachment *a)
+{
+    if (cs->pool) {
+        vf_pool_release(cs->pool, a->pci ? a->pci : a->cfg.host_name);
+    }
+    vf_attachments_remove(&cs->attachments, a);
 }
 
 struct cni_error *
@@ -197,7 +268,7 @@ cni_calls_dpu_not_ready(const struct cni_calls *cs, int code)
     struct cni_error *error = NULL;
 
     if (!dpu_lease_watcher_is_ready(cs->lease, &reason)) {
-        error = cni_error_create(code, NULL, "DPU Not Ready: %s",
+        error = cni_error_create(code, NULL, CNI_DPU_NOT_READY": %s",
                                  ds_cstr(&reason));
     }
     ds_destroy(&reason);

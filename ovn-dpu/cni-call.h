@@ -52,6 +52,7 @@ enum call_state {
 struct cni_call {
     struct ovs_list node;       /* In 'in_flight', then in 'recent'. */
     long long int start;        /* time_msec() when it arrived. */
+    long long int start_usec;   /* time_usec() then, for the metrics. */
     long long int start_wall;   /* time_wall_msec() when it arrived. */
     long long int duration;     /* Milliseconds, once answered. */
 
@@ -79,6 +80,9 @@ struct cni_call {
     struct vf_device dev;       /* ADD: the resolved VF.  DEL without a
                                  * record, switchdev: 'netdev' is the name
                                  * the VF gets back on the host. */
+    char *pool_vf;              /* ADD: the VF it took from the pool, which
+                                 * goes back when the call is answered
+                                 * unless ADD attached it. */
     struct cni_pod_edit *edit;  /* The 'aux' of 'patch'. */
     struct pod_patch *patch;
     long long int wait_start;   /* ADD: when ADD_WAIT began. */
@@ -98,6 +102,7 @@ struct cni_calls {
 
     struct vf_attachments attachments;  /* The VFs we put in pods. */
     struct host_keys *keys;             /* Signing connection details. */
+    struct vf_pool *pool;               /* --vf-pool, or NULL. */
     int n_vf_configs;           /* VFs configured in this iteration. */
 
     struct ovs_list bg_patches;         /* Contains struct bg_patch. */
@@ -147,10 +152,33 @@ struct json *cni_call_to_json(const struct cni_call *);
 /* Appends 'when', a time_wall_msec(), in RFC 3339 with milliseconds. */
 void cni_call_format_time(long long int when, struct ds *);
 
-/* "DPU Not Ready: <reason>" with 'code' while the DPU health lease says so,
- * otherwise NULL. */
+/* How an answer refused for the DPU's health starts: the reference's
+ * wording. */
+#define CNI_DPU_NOT_READY "DPU Not Ready"
+
+/* Creates the metrics of the CNI calls, if not done yet:
+ *
+ *   ovnkube_node_cni_request_duration_seconds{command, err}  histogram
+ *       Each request from its arrival to its answer; 'command' is the CNI
+ *       verb ("malformed" if not understood), 'err' "true" or "false".
+ *       ovnkube-node's name and labels.
+ *   ovn_dpu_host_cni_requests_in_flight                      gauge
+ *   ovn_dpu_host_cni_add_dpu_not_ready_total                 counter
+ *       ADDs answered CNI_DPU_NOT_READY, at once or while they waited.
+ */
+void cni_call_metrics_init(void);
+
+/* CNI_DPU_NOT_READY ": <reason>" with 'code' while the DPU health lease
+ * says so, otherwise NULL. */
 struct cni_error *cni_calls_dpu_not_ready(const struct cni_calls *,
                                           int code);
+
+/* Forgets attachment 'a', whose VF is back on the host (or gone): removes
+ * it from the record and gives its VF back to the pool. */
+void cni_calls_forget(struct cni_calls *, struct vf_attachment *a);
+
+/* "pod NAMESPACE/NAME sandbox ID/IFNAME" for attachment 'a', to free(). */
+char *cni_calls_describe_attachment(const struct vf_attachment *a);
 
 /* The in-flight ADD or DEL for the same sandbox and interface as 'req',
  * other than 'self', if any. */

@@ -28,9 +28,40 @@
 #include "pod-patch.h"
 #include "smap.h"
 #include "sset.h"
+#include "svec.h"
 #include "timeval.h"
 #include "util.h"
+#include "openvswitch/vlog.h"
 #include "vf-netns.h"
+#include "vf-pool.h"
+
+VLOG_DEFINE_THIS_MODULE(cni_calls);
+
+/* Creates the VF pool of 'ids', in which the VFs that the attachments
+ * record holds are taken: they are in pods, which a restarted agent must
+ * leave alone. */
+static void
+cni_calls_create_pool(struct cni_calls *cs, const struct svec *ids)
+{
+    cs->pool = vf_pool_create(ids);
+
+    const struct vf_attachment *a;
+    HMAP_FOR_EACH (a, node, &cs->attachments.map) {
+        const char *id = a->pci ? a->pci : a->cfg.host_name;
+        if (vf_pool_contains(cs->pool, id)) {
+            char *owner = cni_calls_describe_attachment(a);
+            if (!vf_pool_claim(cs->pool, id, owner)) {
+                VLOG_WARN("VF pool: %s is in more than one attachment "
+                          "(%s among them)", id, owner);
+            }
+            free(owner);
+        }
+    }
+    VLOG_INFO("VF pool: %"PRIuSIZE" VFs, %"PRIuSIZE" of them in pods "
+              "according to %s", vf_pool_size(cs->pool),
+              vf_pool_size(cs->pool) - vf_pool_n_free(cs->pool),
+              cs->attachments.path);
+}
 
 struct cni_calls *
 cni_calls_create(const struct dpu_lease_watcher *lease,
@@ -39,6 +70,7 @@ cni_calls_create(const struct dpu_lease_watcher *lease,
 {
     struct cni_calls *cs = xzalloc(sizeof *cs);
 
+    cni_call_metrics_init();
     cs->lease = lease;
     cs->settings = *settings;
     cs->settings.node = xstrdup(settings->node);
@@ -70,6 +102,10 @@ cni_calls_create(const struct dpu_lease_watcher *lease,
             host_keys_note_seq(cs->keys, a->seq);
         }
     }
+    if (settings->vf_pool && settings->vf_pool->n) {
+        cni_calls_create_pool(cs, settings->vf_pool);
+    }
+    cs->settings.vf_pool = NULL;
     ovs_list_init(&cs->bg_patches);
     ovs_list_init(&cs->in_flight);
     ovs_list_init(&cs->recent);
@@ -95,6 +131,7 @@ cni_calls_destroy(struct cni_calls *cs)
     /* The VFs stay in their pods: a restarted agent must not take away
      * the network of pods that are running. */
     vf_attachments_destroy(&cs->attachments);
+    vf_pool_destroy(cs->pool);
     k8s_watch_destroy(cs->pods);
 
     free(CONST_CAST(char *, cs->settings.node));
@@ -414,4 +451,16 @@ cni_calls_format(const struct cni_calls *cs, struct ds *out)
         cni_call_format_result(call, out);
         ds_put_char(out, '\n');
     }
+}
+
+void
+cni_calls_format_vf_pool(const struct cni_calls *cs, struct ds *out)
+{
+    if (!cs->pool) {
+        ds_put_cstr(out, "no VF pool (see --vf-pool)\n");
+        return;
+    }
+    ds_put_format(out, "VFs: %"PRIuSIZE", free: %"PRIuSIZE"\n",
+                  vf_pool_size(cs->pool), vf_pool_n_free(cs->pool));
+    vf_pool_format(cs->pool, out);
 }

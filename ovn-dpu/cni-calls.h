@@ -105,6 +105,9 @@ void cni_calls_wait(struct cni_calls *);
 /* For "cni/show": the requests so far, in flight and recent, as text, or
  * as members of the JSON object 'json'. */
 void cni_calls_format(const struct cni_calls *, struct ds *);
+
+/* For "cni/vf-pool": the VF pool's VFs and who has each. */
+void cni_calls_format_vf_pool(const struct cni_calls *, struct ds *);
 void cni_calls_put_json(const struct cni_calls *, struct json *json);
 
 #endif /* cni-calls.h */

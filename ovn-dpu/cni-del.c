@@ -105,7 +105,7 @@ del_detach(struct cni_calls *cs, struct cni_call *call)
     VLOG_INFO("DEL sandbox %s/%s: VF %s: %s", req->container_id,
               req->ifname, host_name, what);
     if (a) {
-        vf_attachments_remove(&cs->attachments, a);
+        cni_calls_forget(cs, a);
     }
     call->detached = true;
     return NULL;
@@ -264,6 +264,6 @@ cni_gc_serve(struct cni_calls *cs, const struct cni_request *req)
         cni_bg_patch_add(cs, desc, a->pod_namespace, a->pod_name, NULL, patch,
                          edit);
         free(desc);
-        vf_attachments_remove(&cs->attachments, a);
+        cni_calls_forget(cs, a);
     }
 }

@@ -7,10 +7,8 @@
 #include "cni-pod.h"
 
 #include <cjson/cJSON.h>
-#include <ctype.h>
 #include <stdlib.h>
 #include <string.h>
-#include <strings.h>
 
 #include <openssl/crypto.h>
 
@@ -31,9 +29,6 @@ cni_pod_edit_create(const char *node, const char *nad, const char *sandbox)
     edit->node = node;
     edit->nad = xstrdup(nad);
     edit->details.sandbox_id = xstrdup(sandbox);
-    for (char *p = edit->details.sandbox_id; *p; p++) {
-        *p = tolower((unsigned char) *p);
-    }
     return edit;
 }
 
@@ -70,12 +65,6 @@ cni_pod_is_deleting(const cJSON *pod)
 }
 
 /* Connection details edits. */
-
-static bool
-same_sandbox(const char *a, const char *b)
-{
-    return !strcasecmp(a, b);
-}
 
 char *
 cni_pod_put_details(const cJSON *pod, void *edit_, cJSON **annotationsp)
@@ -226,7 +215,7 @@ cni_pod_remove_details(const cJSON *pod, void *edit_, cJSON **annotationsp)
     }
 
     struct dpu_conn_details *d = shash_find_data(&details, edit->nad);
-    if (d && same_sandbox(d->sandbox_id, edit->details.sandbox_id)) {
+    if (d && !strcmp(d->sandbox_id, edit->details.sandbox_id)) {
         free(edit->vf_netdev_name);
         edit->vf_netdev_name = nullable_xstrdup(d->vf_netdev_name);
         shash_find_and_delete(&details, edit->nad);
@@ -294,7 +283,7 @@ cni_pod_evaluate(const cJSON *pod, const char *nad, const char *sandbox,
     char *bad = text ? dpu_conn_details_parse(text, POD_ANN_SIMULATED,
                                               &details) : NULL;
     const struct dpu_conn_details *d = shash_find_data(&details, nad);
-    bool ours = !bad && d && same_sandbox(d->sandbox_id, sandbox);
+    bool ours = !bad && d && !strcmp(d->sandbox_id, sandbox);
     free(bad);
     dpu_conn_details_clear(&details);
     shash_destroy(&details);
@@ -310,7 +299,7 @@ cni_pod_evaluate(const cJSON *pod, const char *nad, const char *sandbox,
     bad = dpu_conn_status_parse(text, &statuses);
     const struct dpu_conn_status *s = shash_find_data(&statuses, nad);
     if (s && (s->sandbox_id
-              ? !same_sandbox(s->sandbox_id, sandbox)
+              ? strcmp(s->sandbox_id, sandbox)
               : !allow_without_sandbox)) {
         /* An answer about another sandbox (an earlier one of this pod,
          * written back by a writer that had not seen ours), or about no

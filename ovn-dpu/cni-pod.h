@@ -52,8 +52,8 @@ struct cni_pod_edit {
     bool changed;               /* Whether a patch was needed. */
 };
 
-/* Returns an edit of network 'nad''s entry for sandbox 'sandbox' (kept in
- * lower case, as the DPU side compares it), on a pod that must be on
+/* Returns an edit of network 'nad''s entry for sandbox 'sandbox' (compared
+ * exactly, case included, as the DPU side does), on a pod that must be on
  * 'node' (not copied).  The caller fills in 'details' for ADD. */
 struct cni_pod_edit *cni_pod_edit_create(const char *node, const char *nad,
                                          const char *sandbox);

@@ -74,6 +74,7 @@ struct cni_server {
 
 static struct cni_server *the_server;   /* For "cni/show". */
 static unixctl_cb_func cni_show;
+static unixctl_cb_func cni_vf_pool;
 static cni_reply_func cni_conn_reply;
 
 /* Creating the socket. */
@@ -201,6 +202,8 @@ cni_server_create(const char *path, const struct dpu_lease_watcher *lease,
         if (!registered) {
             unixctl_command_register("cni/show", "[--format=text|json]",
                                      0, 2, cni_show, NULL);
+            unixctl_command_register("cni/vf-pool", "", 0, 0, cni_vf_pool,
+                                     NULL);
             registered = true;
         }
         the_server = s;
@@ -393,6 +396,21 @@ cni_show(struct unixctl_conn *conn, int argc, const char *argv[],
 
     struct ds s = DS_EMPTY_INITIALIZER;
     cni_server_format(the_server, json, &s);
+    unixctl_command_reply(conn, ds_cstr(&s));
+    ds_destroy(&s);
+}
+
+static void
+cni_vf_pool(struct unixctl_conn *conn, int argc OVS_UNUSED,
+            const char *argv[] OVS_UNUSED, void *aux OVS_UNUSED)
+{
+    if (!the_server) {
+        unixctl_command_reply_error(conn, "CNI server is not running");
+        return;
+    }
+
+    struct ds s = DS_EMPTY_INITIALIZER;
+    cni_calls_format_vf_pool(the_server->calls, &s);
     unixctl_command_reply(conn, ds_cstr(&s));
     ds_destroy(&s);
 }

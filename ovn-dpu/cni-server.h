@@ -13,7 +13,7 @@
  * Each request goes to the CNI calls (cni-calls.h), which say what each
  * verb does; their state ("attachments.json") is kept next to the socket.
  * "cni/show" lists the connections and the requests in flight and the
- * recent ones.
+ * recent ones; "cni/vf-pool" the VFs of --vf-pool and who has each.
  */
 
 #ifndef CNI_SERVER_H
@@ -31,7 +31,7 @@ struct ds;
 /* Creates a CNI server listening on the unix socket 'path' (absolute),
  * whose calls consult 'lease' for the DPU's readiness and work as
  * 'settings' say (copied; the client must outlive the server), and
- * registers the "cni/show" unixctl command.  Returns NULL and sets
+ * registers the "cni/show" and "cni/vf-pool" unixctl commands.  Returns NULL and sets
  * '*serverp' if successful, otherwise an error message for the caller to
  * report and free.  Refuses a directory that others may write to, a path
  * that exists and is not a socket, and a socket that another server

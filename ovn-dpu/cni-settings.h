@@ -12,6 +12,7 @@
 struct jsonrpc_msg;
 struct k8s_client;
 struct vf_list;
+struct svec;
 
 /* How ADD finds and hands over VFs. */
 struct cni_settings {
@@ -29,6 +30,10 @@ struct cni_settings {
                                              * names no sandbox (the
                                              * reference DPU side's) as
                                              * the answer. */
+    const struct svec *vf_pool; /* --vf-pool: the deviceIDs that ADD hands
+                                 * out when the network configuration has
+                                 * none (vf-pool.h); NULL or empty if
+                                 * there is no pool. */
 };
 
 /* The default of --cni-add-timeout, in seconds (the reference's). */

@@ -18,6 +18,7 @@
 #include "openvswitch/dynamic-string.h"
 #include "openvswitch/json.h"
 #include "openvswitch/shash.h"
+#include "pod-annotations.h"
 #include "smap.h"
 #include "util.h"
 
@@ -30,9 +31,9 @@ const char *const cni_env_vars[] = {
 };
 const size_t cni_n_env_vars = ARRAY_SIZE(cni_env_vars);
 
-/* Longest values we accept.  A container id is 64 hex digits in practice;
- * a Kubernetes namespace is a DNS label, a pod name a DNS subdomain. */
-#define MAX_CONTAINER_ID_LEN 255
+/* Longest values we accept.  A Kubernetes namespace is a DNS label, a pod
+ * name a DNS subdomain.  (Container ids: pod_ann_check_sandbox_id(), which
+ * the DPU side applies to the same id.) */
 #define MAX_IFNAME_LEN 15       /* IFNAMSIZ - 1. */
 #define MAX_NAMESPACE_LEN 63
 #define MAX_POD_UID_LEN 128
@@ -181,8 +182,9 @@ is_alnum(char c)
     return isascii((unsigned char) c) && isalnum((unsigned char) c);
 }
 
-/* The CNI specification's rule for container ids and network names: a
- * letter or digit, then letters, digits, '_', '.' and '-'. */
+/* The CNI specification's rule for network names (and container ids,
+ * which is_container_id() checks): a letter or digit, then letters,
+ * digits, '_', '.' and '-'. */
 static bool
 is_cni_identifier(const char *s, size_t max_len)
 {
@@ -195,6 +197,18 @@ is_cni_identifier(const char *s, size_t max_len)
         if (!is_alnum(s[i]) && !strchr("_.-", s[i])) {
             return false;
         }
+    }
+    return true;
+}
+
+/* A CNI container id, as the DPU side will accept it as a sandbox id. */
+static bool
+is_container_id(const char *s)
+{
+    char *why = pod_ann_check_sandbox_id(s);
+    if (why) {
+        free(why);
+        return false;
     }
     return true;
 }
@@ -357,7 +371,7 @@ parse_env(struct cni_request *req, const struct smap *env)
     if (!req->container_id) {
         return invalid(CNI_ERR_INVALID_ENV, NULL, NULL,
                        "CNI_CONTAINERID is not set");
-    } else if (!is_cni_identifier(req->container_id, MAX_CONTAINER_ID_LEN)) {
+    } else if (!is_container_id(req->container_id)) {
         return invalid(CNI_ERR_INVALID_ENV, req->container_id,
                        "a container id starts with a letter or digit, "
                        "followed by letters, digits, '_', '.' or '-'",
@@ -489,9 +503,9 @@ parse_valid_attachments(struct cni_request *req)
 
         /* The same rules as CNI_CONTAINERID and CNI_IFNAME: GC compares
          * these with what ADD accepted, and they reach the log. */
+        bool id_ok = is_container_id(json_string(id));
         char *why = cni_check_ifname(json_string(ifname));
-        if (!is_cni_identifier(json_string(id), MAX_CONTAINER_ID_LEN)
-            || why) {
+        if (!id_ok || why) {
             error = invalid(
                 CNI_ERR_INVALID_CONFIG, why ? json_string(ifname)
                                             : json_string(id),
@@ -558,12 +572,9 @@ parse_config(struct cni_request *req)
                            "is not valid:");
         }
         req->device_id = xstrdup(s);
-    } else if (req->command == CNI_ADD) {
-        return invalid(CNI_ERR_INVALID_CONFIG, NULL,
-                       "it is the VF's PCI address, which the SR-IOV "
-                       "device plugin provides",
-                       "network configuration: ADD needs \"deviceID\"");
     }
+    /* Without "deviceID", ovn-dpu-host takes a VF from its --vf-pool, if
+     * it has one (cni-add.c). */
 
     socket = get_member(config, "socket", JSON_STRING, &error);
     if (error) {

@@ -146,7 +146,8 @@ struct cni_request {
     char *cni_version;          /* "cniVersion", one we support. */
     char *name;                 /* "name": the network's name. */
     char *type;                 /* "type": the plugin's name. */
-    char *device_id;            /* "deviceID", or NULL (required for ADD). */
+    char *device_id;            /* "deviceID", or NULL (ADD then takes a VF
+                                 * from ovn-dpu-host's --vf-pool). */
     char *socket;               /* "socket", or CNI_DEFAULT_SOCKET. */
     int timeout;                /* "timeout" in seconds, or the default. */
     char *nad;                  /* "netAttachDefName" ("namespace/name",

@@ -16,6 +16,8 @@
 #include "k8s-client.h"
 #include "k8s-object.h"
 #include "k8s-watch.h"
+#include "metrics.h"
+#include "micro-time.h"
 #include "openvswitch/dynamic-string.h"
 #include "openvswitch/poll-loop.h"
 #include "openvswitch/vlog.h"
@@ -23,6 +25,13 @@
 #include "util.h"
 
 VLOG_DEFINE_THIS_MODULE(dpu_lease_watcher);
+
+/* Metrics (see dpu-lease-watcher.h). */
+static struct metric *ready_metric;
+static struct metric *ready_change_metric;
+static struct metric *renewals_metric;
+static struct metric *read_failures_metric;
+static struct metric *delay_metric;
 
 /* Retry delays for reading the Node and writing the lease. */
 #define WRITE_BACKOFF_MIN_MS 1000
@@ -63,6 +72,52 @@ struct dpu_lease_watcher {
     unsigned long long int transitions;
 };
 
+static void
+metrics_init(void)
+{
+    static const double buckets[] = METRICS_DEFAULT_BUCKETS;
+
+    if (ready_metric) {
+        return;
+    }
+    struct metrics_registry *r = metrics_default();
+    ready_metric = metrics_gauge_create(
+        r, "ovn_dpu_host_dpu_ready", "1 while the DPU health lease says the "
+        "DPU is ready (CNI ADD works), 0 while it does not.", NULL);
+    ready_change_metric = metrics_gauge_create(
+        r, "ovn_dpu_host_dpu_ready_last_change_timestamp_seconds", "When "
+        "ovn_dpu_host_dpu_ready last changed (or the agent started), in "
+        "seconds since the epoch.", NULL);
+    renewals_metric = metrics_counter_create(
+        r, "ovn_dpu_host_lease_renewals_observed_total", "Renewals of the "
+        "DPU health lease seen (each new renewTime).", NULL);
+    read_failures_metric = metrics_counter_create(
+        r, "ovn_dpu_host_lease_read_failures_total", "Times the DPU health "
+        "lease could not be read.", NULL);
+    delay_metric = metrics_histogram_create(
+        r, "ovn_dpu_host_lease_observation_delay_seconds", "From a lease "
+        "renewal (its renewTime, on the DPU's clock) to its observation "
+        "here (on the host's clock).", NULL, buckets, ARRAY_SIZE(buckets));
+}
+
+static void
+set_ready_metrics(bool ready)
+{
+    metrics_gauge_set(ready_metric, ready);
+    metrics_gauge_set(ready_change_metric, time_wall_msec() / 1000.0);
+}
+
+static void
+dpu_lease_watcher_collect(void *w_)
+{
+    const struct dpu_lease_watcher *w = w_;
+    struct dpu_lease_monitor_stats stats;
+
+    dpu_lease_monitor_get_stats(w->monitor, &stats);
+    metrics_counter_set(renewals_metric, stats.renewals);
+    metrics_counter_set(read_failures_metric, stats.read_failures);
+}
+
 struct dpu_lease_watcher *
 dpu_lease_watcher_create(struct k8s_client *client, const char *node_name,
                          const struct dpu_lease_config *config)
@@ -82,6 +137,10 @@ dpu_lease_watcher_create(struct k8s_client *client, const char *node_name,
     w->node_path = k8s_node_path(node_name);
     w->backoff_ms = WRITE_BACKOFF_MIN_MS;
     w->was_ready = dpu_lease_monitor_verdict(w->monitor, time_msec(), NULL);
+    metrics_init();
+    set_ready_metrics(w->was_ready);
+    metrics_collector_register(metrics_default(), dpu_lease_watcher_collect,
+                               w);
 
     if (enabled) {
         char *selector = xasprintf("metadata.name=%s", w->name);
@@ -99,6 +158,8 @@ void
 dpu_lease_watcher_destroy(struct dpu_lease_watcher *w)
 {
     if (w) {
+        metrics_collector_unregister(metrics_default(),
+                                     dpu_lease_watcher_collect, w);
         k8s_watch_destroy(w->watch);
         k8s_request_destroy(w->request);
         dpu_lease_monitor_destroy(w->monitor);
@@ -120,13 +181,23 @@ dpu_lease_watcher_destroy(struct dpu_lease_watcher *w)
 static void
 dpu_lease_watcher_observe(struct dpu_lease_watcher *w, const cJSON *lease)
 {
+    struct dpu_lease_monitor_stats before, after;
     struct dpu_lease_observation obs;
 
     if (lease) {
         dpu_lease_object_observe(lease, &obs);
     }
+    dpu_lease_monitor_get_stats(w->monitor, &before);
     dpu_lease_monitor_observe(w->monitor, lease ? &obs : NULL, time_msec(),
                               time_wall_msec());
+    dpu_lease_monitor_get_stats(w->monitor, &after);
+
+    long long int renewed;
+    if (after.renewals > before.renewals && lease && obs.renew_time
+        && micro_time_parse(obs.renew_time, &renewed)) {
+        metrics_histogram_observe(delay_metric,
+                                  (time_wall_usec() - renewed) / 1e6);
+    }
 }
 
 /* Keeps the monitor told whether the lease can be read. */
@@ -281,6 +352,7 @@ dpu_lease_watcher_run(struct dpu_lease_watcher *w)
     if (ready != w->was_ready) {
         w->was_ready = ready;
         w->transitions++;
+        set_ready_metrics(ready);
         if (ready) {
             VLOG_INFO("DPU is ready: lease %s renewed", w->key);
         } else {

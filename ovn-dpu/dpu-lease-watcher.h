@@ -13,6 +13,19 @@
  *
  * dpu_lease_watcher_is_ready() is the readiness verdict that the CNI server
  * consults for ADD and STATUS.
+ *
+ * Its metrics, in the process-wide registry (Documentation/metrics.rst):
+ *
+ *   ovn_dpu_host_dpu_ready                                  gauge
+ *   ovn_dpu_host_dpu_ready_last_change_timestamp_seconds    gauge
+ *       The verdict, 1 or 0, and the wall clock time it last changed (or
+ *       the watcher was created).
+ *   ovn_dpu_host_lease_renewals_observed_total              counter
+ *   ovn_dpu_host_lease_read_failures_total                  counter
+ *       The monitor's counts.
+ *   ovn_dpu_host_lease_observation_delay_seconds            histogram
+ *       For each observed renewal, this host's wall clock when it saw it
+ *       minus the renewTime the DPU wrote.
  */
 
 #ifndef DPU_LEASE_WATCHER_H

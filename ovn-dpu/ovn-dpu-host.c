@@ -5,24 +5,34 @@
  * DPU health Lease in the host cluster and watches it, and answers the
  * container runtime's CNI requests (forwarded by the ovn-dpu-cni plugin):
  * it hands each pod's VF to the DPU side through pod annotations and moves
- * the VF into the pod once the DPU side has plugged its representor.
+ * the VF into the pod once the DPU side has plugged its representor.  With
+ * --ovnkube-node-mgmt-port-netdev it also makes a VF the node's management
+ * port (mgmt-port.h), the host's way into its pods.
  */
 
 #include <config.h>
 
 #include <getopt.h>
+#include <net/if.h>
 #include <stdlib.h>
+#include <string.h>
 
 #include "cni.h"
+#include "cni-conf.h"
 #include "cni-server.h"
 #include "dpu-lease-watcher.h"
+#include "dirs.h"
+#include "gateway-iface.h"
 #include "metrics-process.h"
+#include "mgmt-port.h"
 #include "openvswitch/dynamic-string.h"
 #include "openvswitch/vlog.h"
 #include "ovn-dpu-daemon.h"
+#include "svec.h"
 #include "unixctl.h"
 #include "util.h"
 #include "vf-list.h"
+#include "vf-pool.h"
 
 VLOG_DEFINE_THIS_MODULE(ovn_dpu_host);
 
@@ -35,10 +45,26 @@ static int cni_add_timeout = CNI_DEFAULT_ADD_TIMEOUT; /* --cni-add-timeout. */
 static int cni_max_requests = CNI_DEFAULT_MAX_REQUESTS; /* --cni-max-... */
 static struct vf_list reserved_vfs;     /* --reserved-vfs. */
 static bool allow_status_without_sandbox;   /* --allow-status-without-... */
+static struct mgmt_port_options mgmt_options = {
+    .settings = { .mtu = MGMT_PORT_DEFAULT_MTU },
+};
+static char *mgmt_netdev;        /* --ovnkube-node-mgmt-port-netdev. */
+static char *gateway_iface;      /* --gateway-interface. */
+static char *mgmt_state_file;    /* --mgmt-port-state-file. */
+static bool cleanup;             /* --cleanup. */
+static struct svec vf_pool = SVEC_EMPTY_INITIALIZER;  /* --vf-pool. */
+static char *cni_conf_dir;       /* --cni-conf-dir, NULL: write none. */
+static char *cni_conf_file;      /* --cni-conf-file. */
+static char *cni_network_name;   /* --cni-network-name. */
+static char *cni_version;        /* --cni-version. */
+static struct svec vf_pool_specs = SVEC_EMPTY_INITIALIZER; /* As given. */
 
 static unixctl_cb_func lease_status;
+static unixctl_cb_func mgmt_show;
+static void run_cleanup(void);
 static bool is_ready(void *lease, struct ds *reason);
 static void parse_options(int argc, char *argv[]);
+static void finish_cni_options(void);
 OVS_NO_RETURN static void usage(void);
 
 int
@@ -65,10 +91,30 @@ main(int argc, char *argv[])
         .keys_namespace = options.lease.namespace,
         .reserved_vfs = &reserved_vfs,
         .allow_status_without_sandbox = allow_status_without_sandbox,
+        .vf_pool = &vf_pool,
     };
     char *error = cni_server_create(cni_socket, lease, &cni_settings, &cni);
     if (error) {
         ovs_fatal(0, "%s", error);
+    }
+    struct mgmt_port *mgmt = NULL;
+    if (mgmt_netdev) {
+        error = mgmt_port_create(d.k8s, options.node_name, &mgmt_options,
+                                 &mgmt);
+        if (error) {
+            ovs_fatal(0, "%s", error);
+        }
+        unixctl_command_register("mgmt/show", "", 0, 0, mgmt_show, mgmt);
+    }
+    struct cni_conf *conf = NULL;
+    if (cni_conf_dir) {
+        conf = cni_conf_create(&(struct cni_conf_settings) {
+                .dir = cni_conf_dir,
+                .file = cni_conf_file,
+                .network = cni_network_name,
+                .version = cni_version,
+                .socket = cni_socket,
+            });
     }
     ovn_dpu_daemon_set_readiness(&d, is_ready, lease);
     ovn_dpu_daemon_started(&d, &options);
@@ -77,13 +123,30 @@ main(int argc, char *argv[])
         ovn_dpu_daemon_run(&d);
         dpu_lease_watcher_run(lease);
         cni_server_run(cni);
+        if (mgmt) {
+            mgmt_port_run(mgmt);
+        }
+        if (conf) {
+            /* The runtime starts using ovn-dpu-cni once the file is
+             * there: the socket listens by now, and the lease has been
+             * read once, so that STATUS and ADD give its real verdict. */
+            cni_conf_run(conf, dpu_lease_watcher_is_synced(lease));
+        }
 
         ovn_dpu_daemon_wait(&d);
         dpu_lease_watcher_wait(lease);
         cni_server_wait(cni);
+        if (mgmt) {
+            mgmt_port_wait(mgmt);
+        }
+        if (conf) {
+            cni_conf_wait(conf);
+        }
         ovn_dpu_daemon_block(&d);
     }
 
+    mgmt_port_destroy(mgmt);
+    cni_conf_destroy(conf);
     cni_server_destroy(cni);
     dpu_lease_watcher_destroy(lease);
     ovn_dpu_daemon_destroy(&d);
@@ -91,6 +154,17 @@ main(int argc, char *argv[])
     free(cni_socket);
     free(sysfs_root);
     vf_list_destroy(&reserved_vfs);
+    free(mgmt_netdev);
+    free(gateway_iface);
+    free(mgmt_state_file);
+    free(mgmt_options.settings.cluster_subnets);
+    free(mgmt_options.settings.service_cidrs);
+    free(cni_conf_dir);
+    free(cni_conf_file);
+    free(cni_network_name);
+    free(cni_version);
+    svec_destroy(&vf_pool);
+    svec_destroy(&vf_pool_specs);
     return 0;
 }
 
@@ -102,7 +176,64 @@ enum {
     OPT_SYSFS_ROOT,
     OPT_RESERVED_VFS,
     OPT_ALLOW_STATUS_WITHOUT_SANDBOX,
+    OPT_MGMT_PORT_NETDEV,
+    OPT_GATEWAY_INTERFACE,
+    OPT_CLUSTER_SUBNETS,
+    OPT_SERVICE_CIDRS,
+    OPT_MTU,
+    OPT_ROUTABLE_MTU,
+    OPT_MGMT_STATE_FILE,
+    OPT_CLEANUP,
+    OPT_VF_POOL,
+    OPT_CNI_CONF_DIR,
+    OPT_CNI_CONF_FILE,
+    OPT_CNI_NETWORK_NAME,
+    OPT_CNI_VERSION,
 };
+
+/* Parses 'arg' as a list of CIDRs for option 'option' into '*cidrs'. */
+static void
+parse_cidr_list(const char *option, const char *arg, bool host_prefix,
+                struct node_cidr **cidrs, size_t *n)
+{
+    free(*cidrs);
+    char *error = mgmt_port_parse_cidrs(arg, host_prefix, cidrs, n);
+    if (error) {
+        ovs_fatal(0, "--%s: %s", option, error);
+    }
+}
+
+/* Parses 'arg' as an MTU for option 'option'; 'zero_ok' allows 0. */
+static int
+parse_mtu(const char *option, const char *arg, bool zero_ok)
+{
+    int mtu;
+    if (!str_to_int(arg, 10, &mtu) || (mtu == 0 ? !zero_ok
+                                       : mtu < 576 || mtu > 65535)) {
+        ovs_fatal(0, "--%s: \"%s\" is not an MTU (576 to 65535%s)", option,
+                  arg, zero_ok ? ", or 0 for none" : "");
+    }
+    return mtu;
+}
+
+/* Sets '*dst' to a copy of 'arg', which must be an absolute file name. */
+static void
+set_absolute_path(const char *option, const char *arg, char **dst)
+{
+    if (arg[0] != '/') {
+        ovs_fatal(0, "--%s: \"%s\" is not an absolute file name", option,
+                  arg);
+    }
+    free(*dst);
+    *dst = xstrdup(arg);
+}
+
+static void
+set_string(const char *arg, char **dst)
+{
+    free(*dst);
+    *dst = xstrdup(arg);
+}
 
 static void
 handle_option(int option, const char *arg)
@@ -139,12 +270,82 @@ handle_option(int option, const char *arg)
         break;
 
     case OPT_SYSFS_ROOT:
-        if (arg[0] != '/') {
-            ovs_fatal(0, "--sysfs-root: \"%s\" is not an absolute file name",
-                      arg);
+        set_absolute_path("sysfs-root", arg, &sysfs_root);
+        break;
+
+    case OPT_VF_POOL:
+        /* Parsed once --simulate-dpu, which may come later, is known. */
+        svec_add(&vf_pool_specs, arg);
+        break;
+
+    case OPT_CNI_CONF_DIR:
+        set_absolute_path("cni-conf-dir", arg, &cni_conf_dir);
+        break;
+
+    case OPT_CNI_CONF_FILE:
+        set_string(arg, &cni_conf_file);
+        break;
+
+    case OPT_CNI_NETWORK_NAME:
+        set_string(arg, &cni_network_name);
+        break;
+
+    case OPT_CNI_VERSION:
+        set_string(arg, &cni_version);
+        break;
+
+    case OPT_MGMT_PORT_NETDEV:
+        if (!arg[0] || strlen(arg) >= IFNAMSIZ || strchr(arg, '/')
+            || strpbrk(arg, " \t\n:")) {
+            ovs_fatal(0, "--ovnkube-node-mgmt-port-netdev: \"%s\" is not a "
+                      "netdev name", arg);
         }
-        free(sysfs_root);
-        sysfs_root = xstrdup(arg);
+        free(mgmt_netdev);
+        mgmt_netdev = xstrdup(arg);
+        break;
+
+    case OPT_GATEWAY_INTERFACE:
+        if (!arg[0] || (strcmp(arg, GATEWAY_IFACE_DERIVE)
+                        && (strlen(arg) >= IFNAMSIZ || strchr(arg, '/')))) {
+            ovs_fatal(0, "--gateway-interface: \"%s\" is neither a netdev "
+                      "name nor %s", arg, GATEWAY_IFACE_DERIVE);
+        }
+        free(gateway_iface);
+        gateway_iface = xstrdup(arg);
+        break;
+
+    case OPT_CLUSTER_SUBNETS:
+        parse_cidr_list("cluster-subnets", arg, true,
+                        &mgmt_options.settings.cluster_subnets,
+                        &mgmt_options.settings.n_cluster_subnets);
+        break;
+
+    case OPT_SERVICE_CIDRS:
+        parse_cidr_list("k8s-service-cidrs", arg, false,
+                        &mgmt_options.settings.service_cidrs,
+                        &mgmt_options.settings.n_service_cidrs);
+        break;
+
+    case OPT_MTU:
+        mgmt_options.settings.mtu = parse_mtu("mtu", arg, false);
+        break;
+
+    case OPT_ROUTABLE_MTU:
+        mgmt_options.settings.routable_mtu = parse_mtu("routable-mtu", arg,
+                                                       true);
+        break;
+
+    case OPT_MGMT_STATE_FILE:
+        if (arg[0] != '/') {
+            ovs_fatal(0, "--mgmt-port-state-file: \"%s\" is not an "
+                      "absolute file name", arg);
+        }
+        free(mgmt_state_file);
+        mgmt_state_file = xstrdup(arg);
+        break;
+
+    case OPT_CLEANUP:
+        cleanup = true;
         break;
 
     case OPT_RESERVED_VFS: {
@@ -164,6 +365,41 @@ handle_option(int option, const char *arg)
     }
 }
 
+/* The VF pool and the CNI network configuration, once every option is
+ * known. */
+static void
+finish_cni_options(void)
+{
+    const char *spec;
+    size_t i;
+    SVEC_FOR_EACH (i, spec, &vf_pool_specs) {
+        char *error = vf_pool_parse(spec, simulate_dpu, &vf_pool);
+        if (error) {
+            ovs_fatal(0, "%s", error);
+        }
+    }
+
+    if (!cni_conf_file) {
+        cni_conf_file = xstrdup(CNI_CONF_DEFAULT_FILE);
+    }
+    if (!cni_network_name) {
+        cni_network_name = xstrdup(CNI_CONF_DEFAULT_NETWORK);
+    }
+    if (!cni_version) {
+        cni_version = xstrdup(CNI_CONF_DEFAULT_VERSION);
+    }
+    char *error = cni_conf_check(&(struct cni_conf_settings) {
+            .dir = cni_conf_dir,
+            .file = cni_conf_file,
+            .network = cni_network_name,
+            .version = cni_version,
+            .socket = cni_socket,
+        });
+    if (error) {
+        ovs_fatal(0, "%s", error);
+    }
+}
+
 static void
 parse_options(int argc, char *argv[])
 {
@@ -176,11 +412,64 @@ parse_options(int argc, char *argv[])
         {"reserved-vfs", required_argument, NULL, OPT_RESERVED_VFS},
         {"allow-status-without-sandbox", no_argument, NULL,
          OPT_ALLOW_STATUS_WITHOUT_SANDBOX},
+        {"ovnkube-node-mgmt-port-netdev", required_argument, NULL,
+         OPT_MGMT_PORT_NETDEV},
+        {"gateway-interface", required_argument, NULL,
+         OPT_GATEWAY_INTERFACE},
+        {"cluster-subnets", required_argument, NULL, OPT_CLUSTER_SUBNETS},
+        {"k8s-service-cidrs", required_argument, NULL, OPT_SERVICE_CIDRS},
+        {"k8s-service-cidr", required_argument, NULL, OPT_SERVICE_CIDRS},
+        {"mtu", required_argument, NULL, OPT_MTU},
+        {"routable-mtu", required_argument, NULL, OPT_ROUTABLE_MTU},
+        {"mgmt-port-state-file", required_argument, NULL,
+         OPT_MGMT_STATE_FILE},
+        {"cleanup", no_argument, NULL, OPT_CLEANUP},
+        {"vf-pool", required_argument, NULL, OPT_VF_POOL},
+        {"cni-conf-dir", required_argument, NULL, OPT_CNI_CONF_DIR},
+        {"cni-conf-file", required_argument, NULL, OPT_CNI_CONF_FILE},
+        {"cni-network-name", required_argument, NULL, OPT_CNI_NETWORK_NAME},
+        {"cni-version", required_argument, NULL, OPT_CNI_VERSION},
         {NULL, 0, NULL, 0},
     };
     vf_list_init(&reserved_vfs);
     ovn_dpu_parse_options(argc, argv, long_options, handle_option, usage,
                           &options);
+
+    if (!sysfs_root) {
+        sysfs_root = xstrdup("/sys");
+    }
+    if (!mgmt_state_file) {
+        mgmt_state_file = xasprintf("%s/%s.mgmt-port", ovs_rundir(),
+                                    program_name);
+    }
+    struct mgmt_port_settings *ms = &mgmt_options.settings;
+    if (!ms->cluster_subnets) {
+        parse_cidr_list("cluster-subnets", MGMT_PORT_DEFAULT_CLUSTER_SUBNETS,
+                        true, &ms->cluster_subnets, &ms->n_cluster_subnets);
+    }
+    if (!ms->service_cidrs) {
+        parse_cidr_list("k8s-service-cidrs", MGMT_PORT_DEFAULT_SERVICE_CIDRS,
+                        false, &ms->service_cidrs, &ms->n_service_cidrs);
+    }
+    mgmt_options.netdev = mgmt_netdev;
+    mgmt_options.simulated = simulate_dpu;
+    mgmt_options.sysfs_root = sysfs_root;
+    mgmt_options.gateway_iface = gateway_iface;
+    mgmt_options.state_file = mgmt_state_file;
+    if (cleanup) {
+        /* Needs nothing else: no API server, no node name. */
+        run_cleanup();
+    }
+    if (gateway_iface && !mgmt_netdev) {
+        ovs_fatal(0, "--gateway-interface needs "
+                  "--ovnkube-node-mgmt-port-netdev");
+    }
+    if (gateway_iface && !strcmp(gateway_iface, GATEWAY_IFACE_DERIVE)
+        && simulate_dpu) {
+        ovs_fatal(0, "--gateway-interface=%s needs switchdev sysfs to find "
+                  "the VF's PF: with --simulate-dpu, name the interface",
+                  GATEWAY_IFACE_DERIVE);
+    }
 
     if (!options.node_name) {
         options.node_name = ovn_dpu_default_node_name();
@@ -189,9 +478,22 @@ parse_options(int argc, char *argv[])
     if (!cni_socket) {
         cni_socket = xstrdup(CNI_DEFAULT_SOCKET);
     }
-    if (!sysfs_root) {
-        sysfs_root = xstrdup("/sys");
+    finish_cni_options();
+}
+
+/* --cleanup: puts the management port's VF back as it was and exits. */
+static void
+run_cleanup(void)
+{
+    struct ds s = DS_EMPTY_INITIALIZER;
+    char *error = mgmt_port_cleanup(&mgmt_options, &s);
+
+    fputs(ds_cstr(&s), stdout);
+    ds_destroy(&s);
+    if (error) {
+        ovs_fatal(0, "--cleanup: %s", error);
     }
+    exit(EXIT_SUCCESS);
 }
 
 static void
@@ -228,9 +530,47 @@ usage(void)
            "sandbox as\n"
            "                          the answer (a reference DPU side): "
            "INSECURE\n"
+           "  --vf-pool=ID[,ID...]    VFs to hand out when the network "
+           "configuration\n"
+           "                          has no deviceID (ID..N: a range)\n"
+           "  --cni-conf-dir=DIR      write the CNI network configuration "
+           "there once\n"
+           "                          ready, e.g. /etc/cni/net.d (default: "
+           "none)\n"
+           "  --cni-conf-file=NAME    its file name (default: %s)\n"
+           "  --cni-network-name=NAME its network name (default: %s)\n"
+           "  --cni-version=VERSION   its cniVersion (default: %s)\n"
+           "\nManagement port options:\n"
+           "  --ovnkube-node-mgmt-port-netdev=NAME\n"
+           "                          make VF netdev NAME the node's "
+           "management port,\n"
+           "                          %s\n"
+           "  --gateway-interface=NAME|%s\n"
+           "                          the host's gateway interface, for "
+           "the Node's\n"
+           "                          address annotations (default: the "
+           "one with the\n"
+           "                          Node's IP address)\n"
+           "  --cluster-subnets=LIST  the cluster's pod subnets, CIDR[/HOST-"
+           "LEN],...\n"
+           "                          (default: %s)\n"
+           "  --k8s-service-cidrs=LIST\n"
+           "                          the service CIDRs (default: %s)\n"
+           "  --mtu=MTU               the management port's MTU (default: "
+           "%d)\n"
+           "  --routable-mtu=MTU      MTU of its routes (default: none)\n"
+           "  --mgmt-port-state-file=FILE\n"
+           "                          where the VF's original name, MAC "
+           "and MTU are kept\n"
+           "                          (default: %s/%s.mgmt-port)\n"
+           "  --cleanup               put the VF back as it was, and exit\n"
            "\nKubernetes options (the host cluster's API server):\n",
            program_name, program_name, CNI_DEFAULT_SOCKET,
-           CNI_DEFAULT_ADD_TIMEOUT, CNI_DEFAULT_MAX_REQUESTS);
+           CNI_DEFAULT_ADD_TIMEOUT, CNI_DEFAULT_MAX_REQUESTS,
+           CNI_CONF_DEFAULT_FILE, CNI_CONF_DEFAULT_NETWORK,
+           CNI_CONF_DEFAULT_VERSION, NODE_MGMT_PORT_NAME, GATEWAY_IFACE_DERIVE,
+           MGMT_PORT_DEFAULT_CLUSTER_SUBNETS, MGMT_PORT_DEFAULT_SERVICE_CIDRS,
+           MGMT_PORT_DEFAULT_MTU, ovs_rundir(), program_name);
     k8s_options_usage();
     dpu_lease_options_usage();
     ovn_dpu_usage_finish();
@@ -248,6 +588,17 @@ lease_status(struct unixctl_conn *conn, int argc, const char *argv[],
         dpu_lease_watcher_format(lease, json, &s);
         unixctl_command_reply(conn, ds_cstr(&s));
     }
+    ds_destroy(&s);
+}
+
+static void
+mgmt_show(struct unixctl_conn *conn, int argc OVS_UNUSED,
+          const char *argv[] OVS_UNUSED, void *mgmt)
+{
+    struct ds s = DS_EMPTY_INITIALIZER;
+
+    mgmt_port_format(mgmt, &s);
+    unixctl_command_reply(conn, ds_cstr(&s));
     ds_destroy(&s);
 }
 

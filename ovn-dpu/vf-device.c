@@ -18,6 +18,7 @@
 #include <unistd.h>
 
 #include "cni.h"
+#include "svec.h"
 #include "util.h"
 
 /* Largest PF and VF numbers we accept from a simulated name, as in
@@ -88,6 +89,16 @@ is_pci_address(const char *s, int *function)
     }
     *function = s[11] - '0';
     return *function >= 0 && *function <= 7;
+}
+
+bool
+vf_device_id_is_valid(const char *device_id, bool simulated)
+{
+    int a, b;
+
+    return (simulated
+            ? vf_device_parse_sim_name(device_id, &a, &b)
+            : is_pci_address(device_id, &a));
 }
 
 /* Returns the last component of the target of symlink 'path', or NULL with
@@ -308,4 +319,72 @@ vf_device_fallback_name(const char *pci)
         }
     }
     return name;
+}
+
+char *
+vf_device_pci_of_netdev(const char *sysfs_root, const char *netdev,
+                        char **pci)
+{
+    char *path = xasprintf("%s/class/net/%s/device", sysfs_root, netdev);
+    int function;
+
+    *pci = link_target_name(path);
+    char *error = NULL;
+    if (!*pci) {
+        error = xasprintf("netdev %s: no PCI device (%s: %s)", netdev, path,
+                          ovs_strerror(errno));
+    } else if (!is_pci_address(*pci, &function)) {
+        error = xasprintf("netdev %s: its device \"%s\" is not a PCI "
+                          "address", netdev, *pci);
+        free(*pci);
+        *pci = NULL;
+    }
+    free(path);
+    return error;
+}
+
+char *
+vf_device_pf_netdevs(const char *sysfs_root, const char *vf_pci,
+                     char **pf_pci, struct svec *netdevs)
+{
+    char *physfn = xasprintf("%s/bus/pci/devices/%s/physfn", sysfs_root,
+                             vf_pci);
+    char *error = NULL;
+    int function;
+
+    *pf_pci = link_target_name(physfn);
+    if (!*pf_pci) {
+        error = xasprintf("%s is not a VF: %s: %s", vf_pci, physfn,
+                          ovs_strerror(errno));
+    } else if (!is_pci_address(*pf_pci, &function)) {
+        error = xasprintf("%s: its physfn \"%s\" is not a PCI address",
+                          vf_pci, *pf_pci);
+    } else {
+        char *dir_name = xasprintf("%s/bus/pci/devices/%s/net", sysfs_root,
+                                   *pf_pci);
+        DIR *dir = opendir(dir_name);
+        if (!dir) {
+            error = xasprintf("no netdevs found for PCI address %s (%s: %s)",
+                              *pf_pci, dir_name, ovs_strerror(errno));
+        } else {
+            for (struct dirent *de; (de = readdir(dir)) != NULL; ) {
+                if (de->d_name[0] != '.') {
+                    svec_add(netdevs, de->d_name);
+                }
+            }
+            closedir(dir);
+            svec_sort(netdevs);
+            if (!netdevs->n) {
+                error = xasprintf("no netdevs found for PCI address %s",
+                                  *pf_pci);
+            }
+        }
+        free(dir_name);
+    }
+    if (error) {
+        free(*pf_pci);
+        *pf_pci = NULL;
+    }
+    free(physfn);
+    return error;
 }

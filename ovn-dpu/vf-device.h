@@ -51,7 +51,28 @@ void vf_device_destroy(struct vf_device *);
  * for "0000:03:00.2".  Returns NULL if 'pci' is not a PCI address. */
 char *vf_device_fallback_name(const char *pci);
 
+/* True if 'device_id' has the form of a deviceID: a PCI address
+ * "dddd:bb:ss.f" (lowercase hex), or if 'simulated' a name "eth<p>-<v>".
+ * Says nothing of whether the device exists. */
+bool vf_device_id_is_valid(const char *device_id, bool simulated);
+
 /* Parses a simulated VF netdev name "eth<p>-<v>" into '*pf' and '*vf'. */
 bool vf_device_parse_sim_name(const char *name, int *pf, int *vf);
+
+/* Switchdev only: the PCI address of netdev 'netdev', from the target of
+ * "class/net/<netdev>/device" under 'sysfs_root'.  Returns NULL and stores
+ * it in '*pci' (to free()), or an error message. */
+char *vf_device_pci_of_netdev(const char *sysfs_root, const char *netdev,
+                              char **pci) OVS_WARN_UNUSED_RESULT;
+
+struct svec;
+
+/* Switchdev only: the netdevs of the PF of VF 'vf_pci' (the entries of
+ * "bus/pci/devices/<pf>/net/"), in name order, into 'netdevs'; and the
+ * PF's PCI address into '*pf_pci' (to free()).  Returns NULL, or an error
+ * message, also if the PF has no netdev. */
+char *vf_device_pf_netdevs(const char *sysfs_root, const char *vf_pci,
+                           char **pf_pci, struct svec *netdevs)
+    OVS_WARN_UNUSED_RESULT;
 
 #endif /* vf-device.h */

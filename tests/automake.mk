@@ -11,7 +11,9 @@ EXTRA_DIST += \
 	tests/tcp-fault-proxy.py \
 	tests/annotation-storm.py \
 	tests/ovn-installed-standin.py \
-	tests/http-hostile-client.py
+	tests/http-hostile-client.py \
+	tests/cni-runtime.go \
+	tests/valgrind.supp
 
 TESTSUITE_AT = \
 	tests/testsuite.at \
@@ -28,6 +30,8 @@ TESTSUITE_AT = \
 	tests/cni.at \
 	tests/cni-add.at \
 	tests/pod-annotations.at \
+	tests/node-annotations.at \
+	tests/mgmt-port.at \
 	tests/deploy.at \
 	tests/lease-faults.at \
 	tests/dpu-bind.at \
@@ -35,7 +39,8 @@ TESTSUITE_AT = \
 	tests/security.at \
 	tests/security-attacks.at \
 	tests/dpu-faults.at \
-	tests/metrics.at
+	tests/metrics.at \
+	tests/metrics-agents.at
 
 TESTSUITE = $(srcdir)/tests/testsuite
 DISTCLEANFILES += tests/atconfig tests/atlocal
@@ -89,10 +94,11 @@ tests_ovn_dpu_test_SOURCES = \
 	tests/test-kubeconfig.c \
 	tests/test-k8s-client.c \
 	tests/test-pod-annotations.c \
+	tests/test-node-annotations.c \
 	tests/test-vf-device.c \
 	tests/test-dpu-bind.c \
 	tests/test-metrics.c
 tests_ovn_dpu_test_CPPFLAGS = $(AM_CPPFLAGS) -I $(top_srcdir)/ovn-dpu \
 	-I $(top_srcdir)/vswitchd-ext
 tests_ovn_dpu_test_LDADD = vswitchd-ext/libovndpu-vswitchd.la \
-	ovn-dpu/libovndpu-host.la $(OVN_DPU_LIBS)
+	ovn-dpu/libovndpu-host.la $(OVN_DPU_LIBS) $(NFTABLES_LIBS)

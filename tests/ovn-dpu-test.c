@@ -25,6 +25,8 @@ static const struct test_command commands[] = {
       "drive the DPU lease state machines from a script" },
     { "pod-annotations", test_pod_annotations_main,
       "parse and format the DPU pod annotations" },
+    { "node-annotations", test_node_annotations_main,
+      "parse and format the management port's Node annotations" },
     { "vf-device", test_vf_device_main,
       "resolve CNI deviceIDs to VFs" },
     { "dpu-bind", test_dpu_bind_main,

@@ -22,7 +22,7 @@
  *         want IFACE-ID bound; KEYs: pod, nad, network, pf, vf, sandbox,
  *         ver (pod uid), mac, ips, vf-netdev, pod-if, mtu, seq
  *     unbind IFACE-ID
- *     reserve PF VF WHY...    dpu_bindings_reserve_vf()
+ *     reserve PF VF WHY...    dpu_bindings_reserve()
  *     complete                the desired set is complete
  *     recompute               dpu_bindings_recompute()
  *     settle                  run until every binding is settled and no
@@ -283,8 +283,8 @@ run_script(struct driver *d, FILE *stream)
             for (int w = 0; w < 3; w++) {
                 why = strchr(why, ' ') + 1;
             }
-            dpu_bindings_reserve_vf(d->bs, atoi(words.names[1]),
-                                    atoi(words.names[2]), why);
+            dpu_bindings_reserve(d->bs, atoi(words.names[1]),
+                                 atoi(words.names[2]), why);
         } else if (!strcmp(cmd, "recompute")) {
             dpu_bindings_recompute(d->bs);
         } else if (!strcmp(cmd, "settle")) {

@@ -8,9 +8,9 @@
  *                                 resolve the --k8s-* options
  *   kubeconfig usage              print k8s_options_usage()
  *
- * Each prints the result with k8s_config_format() (or, for "data", the
- * decoded *-data fields, which k8s_config_format() only counts), or
- * "error: MESSAGE" and exits with status 1.
+ * Each prints the result with k8s_config_format() and the token's value
+ * (or, for "data", the decoded *-data fields, which k8s_config_format()
+ * only counts), or "error: MESSAGE" and exits with status 1.
  */
 
 #include <config.h>
@@ -112,5 +112,10 @@ test_kubeconfig_main(int argc, char *argv[])
     k8s_config_format(&config, &s);
     fputs(ds_cstr(&s), stdout);
     ds_destroy(&s);
+    /* k8s_config_format() keeps the token secret; tests need to see which
+     * user's token was chosen. */
+    if (config.token) {
+        printf("token value: %s\n", config.token);
+    }
     k8s_config_destroy(&config);
 }

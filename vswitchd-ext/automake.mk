@@ -7,8 +7,10 @@
 # and the file that records them (link-ledger), what a pod object
 # wants bound (dpu-pod), the NetworkAttachmentDefinitions that name
 # secondary networks (net-attach-def), the loop that watches pods, binds
-# them and reports their status (pod-binder), and the renewal of the DPU
-# health lease (dpu-lease-keeper).  The IDL (vswitch-idl) is part of the
+# them and reports their status (pod-binder), the metrics of the
+# bindings (binding-metrics), the node's management port
+# (mgmt-port-dpu), and the renewal of the DPU health lease
+# (dpu-lease-keeper).  The IDL (vswitch-idl) is part of the
 # Open vSwitch tree's libopenvswitch, as it is for OVN.
 #
 # Nothing here includes a header of the host side (ovn-dpu/), nor the
@@ -16,6 +18,8 @@
 
 noinst_LTLIBRARIES += vswitchd-ext/libovndpu-vswitchd.la
 vswitchd_ext_libovndpu_vswitchd_la_SOURCES = \
+	vswitchd-ext/binding-metrics.c \
+	vswitchd-ext/binding-metrics.h \
 	vswitchd-ext/dpu-binding.c \
 	vswitchd-ext/dpu-binding.h \
 	vswitchd-ext/dpu-binding-private.h \
@@ -25,6 +29,8 @@ vswitchd_ext_libovndpu_vswitchd_la_SOURCES = \
 	vswitchd-ext/dpu-pod.h \
 	vswitchd-ext/link-ledger.c \
 	vswitchd-ext/link-ledger.h \
+	vswitchd-ext/mgmt-port-dpu.c \
+	vswitchd-ext/mgmt-port-dpu.h \
 	vswitchd-ext/net-attach-def.c \
 	vswitchd-ext/net-attach-def.h \
 	vswitchd-ext/ovs-port.c \

@@ -30,6 +30,11 @@ struct binding {
     bool timed_out;             /* In ERROR: only ovn-installed missing. */
     bool link_up;               /* Representor brought up already. */
     long long int link_retry_at; /* Retry a failed bring-up then. */
+
+    /* For binding-metrics.h: when it first ran after being wanted, and when
+     * its port was last written (or found right). */
+    long long int wanted_since;
+    long long int port_written;
 };
 
 struct dpu_bindings {
@@ -42,7 +47,11 @@ struct dpu_bindings {
     long long int retry_ms;
 
     struct shash bindings;      /* iface-id -> struct binding. */
-    struct vf_list reserved;    /* VFs no binding may have. */
+    struct vf_list reserved;    /* --reserved-vfs: VFs no binding may
+                                 * have, with the reason. */
+    struct shash held;          /* "<pf>/<vf>" -> holder (a string): the
+                                 * functions other modules reserve
+                                 * (dpu_bindings_reserve()). */
     bool complete;              /* Desired set complete? */
     bool stale_ports;           /* Stale ports seen at last run. */
 

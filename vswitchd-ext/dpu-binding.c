@@ -62,6 +62,8 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "binding-metrics.h"
+#include "coverage.h"
 #include "link-ledger.h"
 #include "openvswitch/dynamic-string.h"
 #include "openvswitch/poll-loop.h"
@@ -79,6 +81,9 @@
 #include "vswitch-idl.h"
 
 VLOG_DEFINE_THIS_MODULE(dpu_binding);
+
+COVERAGE_DEFINE(dpu_binding_run);
+COVERAGE_DEFINE(dpu_binding_state_change);
 
 static const char *const state_names[] = {
     [DPU_BINDING_NEW] = "new",
@@ -168,6 +173,7 @@ dpu_bindings_create(struct ovsdb_idl *idl,
     if (cfg->reserved_vfs) {
         vf_list_add_all(&bs->reserved, cfg->reserved_vfs);
     }
+    shash_init(&bs->held);
     sset_init(&bs->changes);
     svec_init(&bs->journal);
     if (cfg->set_link_state) {
@@ -201,6 +207,7 @@ dpu_bindings_destroy(struct dpu_bindings *bs)
         }
         shash_destroy(&bs->bindings);
         vf_list_destroy(&bs->reserved);
+        shash_destroy_free_data(&bs->held);
         link_ledger_destroy(bs->links);
         sset_destroy(&bs->changes);
         svec_destroy(&bs->journal);
@@ -223,6 +230,24 @@ journal(struct dpu_bindings *bs, const char *format, ...)
 
     VLOG_INFO("%s", line);
     svec_add_nocopy(&bs->journal, line);
+}
+
+/* Notes the times that binding-metrics.h wants as 'b' goes to 'state'. */
+static void
+time_transition(struct binding *b, enum dpu_binding_state state,
+                long long int now)
+{
+    COVERAGE_INC(dpu_binding_state_change);
+    if (state == DPU_BINDING_CLAIMING
+        || (state == DPU_BINDING_WAIT_INSTALLED
+            && b->state == DPU_BINDING_NEW)) {
+        b->port_written = now;
+    } else if (state == DPU_BINDING_INSTALLED
+               && (b->state == DPU_BINDING_CLAIMING
+                   || b->state == DPU_BINDING_WAIT_INSTALLED)) {
+        binding_metrics_installed(now - b->wanted_since,
+                                  now - b->port_written);
+    }
 }
 
 /* Moves 'b' to 'state', journaling 'why' (which may be NULL).  Entering
@@ -254,6 +279,7 @@ set_state(struct dpu_bindings *bs, struct binding *b,
         b->error = xstrdup(why);
     }
     if (b->state != state) {
+        time_transition(b, state, now);
         b->state = state;
         b->state_since = now;
     }
@@ -384,6 +410,43 @@ dpu_bindings_unset(struct dpu_bindings *bs, const char *iface_id)
     return true;
 }
 
+/* Restarts every binding of function 'pf_id'/'vf_id', so that the next run
+ * looks at the function's reservation afresh. */
+static void
+restart_function(struct dpu_bindings *bs, int pf_id, int vf_id,
+                 const char *why)
+{
+    struct shash_node *node;
+
+    bs->need_run = true;
+    SHASH_FOR_EACH (node, &bs->bindings) {
+        struct binding *b = node->data;
+        if (b->state != DPU_BINDING_REMOVING && b->spec.pf_id == pf_id
+            && b->spec.vf_id == vf_id) {
+            b->need_resolve = true;
+            restart_binding(bs, b, why);
+        }
+    }
+}
+
+void
+dpu_bindings_reserve(struct dpu_bindings *bs, int pf_id, int vf_id,
+                     const char *holder)
+{
+    char *key = xasprintf("%d/%d", pf_id, vf_id);
+    char *old = (holder ? shash_replace(&bs->held, key, xstrdup(holder))
+                 : shash_find_and_delete(&bs->held, key));
+
+    if (!nullable_string_is_equal(old, holder)) {
+        journal(bs, "pf %d vf %d %s %s", pf_id, vf_id,
+                holder ? "reserved for" : "no longer reserved for",
+                holder ? holder : old);
+        restart_function(bs, pf_id, vf_id, "function reservation changed");
+    }
+    free(old);
+    free(key);
+}
+
 void
 dpu_bindings_set_complete(struct dpu_bindings *bs, bool complete)
 {
@@ -391,24 +454,6 @@ dpu_bindings_set_complete(struct dpu_bindings *bs, bool complete)
         bs->complete = complete;
         bs->need_run = true;
     }
-}
-
-void
-dpu_bindings_reserve_vf(struct dpu_bindings *bs, int pf, int vf,
-                        const char *why)
-{
-    vf_list_add(&bs->reserved, pf, vf, why);
-    dpu_bindings_recompute(bs);
-}
-
-bool
-dpu_bindings_unreserve_vf(struct dpu_bindings *bs, int pf, int vf)
-{
-    bool removed = vf_list_remove(&bs->reserved, pf, vf);
-    if (removed) {
-        dpu_bindings_recompute(bs);
-    }
-    return removed;
 }
 
 void
@@ -507,6 +552,19 @@ resolve_representors(struct dpu_bindings *bs,
         free(b->rep);
         b->rep = NULL;
         b->need_resolve = false;
+
+        char *key = xasprintf("%d/%d", b->spec.pf_id, b->spec.vf_id);
+        const char *holder = shash_find_data(&bs->held, key);
+        free(key);
+        if (holder) {
+            /* Not retried on a timer: lifting the reservation restarts
+             * the binding. */
+            b->resolve_at = LLONG_MAX;
+            set_error(bs, b, now, xasprintf("pf %d vf %d is reserved for "
+                                            "%s", b->spec.pf_id,
+                                            b->spec.vf_id, holder));
+            continue;
+        }
 
         char *error = representor_find(bs->sysfs_root, bs->simulated,
                                        b->spec.pf_id, b->spec.vf_id,
@@ -733,6 +791,7 @@ dpu_bindings_run(struct dpu_bindings *bs, struct ovsdb_idl_txn *txn,
     }
     bs->idl_seqno = seqno;
     bs->need_run = false;
+    COVERAGE_INC(dpu_binding_run);
     bs->txn_busy = !txn;
 
     struct ovs_port_view v;
@@ -754,7 +813,7 @@ dpu_bindings_run(struct dpu_bindings *bs, struct ovsdb_idl_txn *txn,
     for (size_t i = 0; i < n; i++) {
         struct binding *b = nodes[i]->data;
         if (b->state_since < 0) {
-            b->state_since = now;
+            b->state_since = b->wanted_since = now;
         }
         if (b->state == DPU_BINDING_REMOVING) {
             if (!binding_remove(bs, b, &v, txn, now)) {
@@ -877,6 +936,18 @@ dpu_bindings_get_spec(const struct dpu_bindings *bs, const char *iface_id)
 {
     const struct binding *b = shash_find_data(&bs->bindings, iface_id);
     return b && b->state != DPU_BINDING_REMOVING ? &b->spec : NULL;
+}
+
+void
+dpu_bindings_count_states(const struct dpu_bindings *bs, unsigned int n[])
+{
+    struct shash_node *node;
+
+    memset(n, 0, DPU_BINDING_N_STATES * sizeof *n);
+    SHASH_FOR_EACH (node, &bs->bindings) {
+        const struct binding *b = node->data;
+        n[b->state]++;
+    }
 }
 
 void

@@ -78,8 +78,9 @@ struct dpu_bindings_config {
      * default. */
     long long int retry_ms;
 
-    /* VFs that no binding may have (see dpu_bindings_reserve_vf()), or
-     * NULL for none.  Copied. */
+    /* VFs that no binding may ever have (--reserved-vfs), or NULL for
+     * none.  Copied.  Other modules reserve functions while they hold them
+     * with dpu_bindings_reserve(). */
     const struct vf_list *reserved_vfs;
 };
 
@@ -112,6 +113,7 @@ enum dpu_binding_state {
     DPU_BINDING_ERROR,
     DPU_BINDING_REMOVING,
 };
+#define DPU_BINDING_N_STATES (DPU_BINDING_REMOVING + 1)
 
 const char *dpu_binding_state_name(enum dpu_binding_state);
 
@@ -137,18 +139,18 @@ void dpu_bindings_set(struct dpu_bindings *, const struct dpu_binding_spec *);
  * if there was no such binding. */
 bool dpu_bindings_unset(struct dpu_bindings *, const char *iface_id);
 
+/* Reserves host function 'pf_id'/'vf_id' for 'holder' (e.g. "the node's
+ * management port"): no binding may claim it.  A binding that names it
+ * goes to ERROR, saying who holds it, until the reservation is lifted.
+ * Reserving a function again replaces its holder; a null 'holder' lifts
+ * the reservation, and bindings that name the function are tried again. */
+void dpu_bindings_reserve(struct dpu_bindings *, int pf_id, int vf_id,
+                          const char *holder);
+
 /* Says whether the desired set is complete (for example, the pod list has
  * been received).  Only then are marked ports whose iface-id is not wanted
  * removed. */
 void dpu_bindings_set_complete(struct dpu_bindings *, bool complete);
-
-/* VFs that no binding may have (--reserved-vfs, the management port's):
- * a binding of one is in error, with 'why' in the message.  Reserving
- * replaces the reason of a VF already reserved; unreserving returns false
- * if the VF was not reserved. */
-void dpu_bindings_reserve_vf(struct dpu_bindings *, int pf, int vf,
-                             const char *why);
-bool dpu_bindings_unreserve_vf(struct dpu_bindings *, int pf, int vf);
 
 /* Forces every binding to be evaluated afresh: representors are looked up
  * again and bindings in error are retried. */
@@ -178,6 +180,10 @@ bool dpu_bindings_get(const struct dpu_bindings *, const char *iface_id,
  * by the module, valid until the next call into it. */
 const struct dpu_binding_spec *dpu_bindings_get_spec(
     const struct dpu_bindings *, const char *iface_id);
+
+/* Stores in 'n[i]' the number of bindings in state 'i', for each of the
+ * DPU_BINDING_N_STATES states. */
+void dpu_bindings_count_states(const struct dpu_bindings *, unsigned int n[]);
 
 /* Moves into 'iface_ids' the iface-ids whose state changed since the last
  * call. */

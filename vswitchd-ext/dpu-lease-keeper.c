@@ -14,14 +14,23 @@
 #include "dpu-lease-object.h"
 #include "k8s-client.h"
 #include "k8s-object.h"
+#include "metrics.h"
 #include "micro-time.h"
 #include "openvswitch/dynamic-string.h"
 #include "openvswitch/poll-loop.h"
 #include "openvswitch/vlog.h"
+#include "coverage.h"
 #include "timeval.h"
 #include "util.h"
 
 VLOG_DEFINE_THIS_MODULE(dpu_lease_keeper);
+
+COVERAGE_DEFINE(lease_renewal);
+
+/* Metrics (see dpu-lease-keeper.h). */
+static struct metric *renewals_metric;
+static struct metric *latency_metric;
+static struct metric *last_renewal_metric;
 
 struct dpu_lease_keeper {
     struct k8s_client *client;
@@ -40,7 +49,49 @@ struct dpu_lease_keeper {
     struct k8s_request *request;
     cJSON *lease;               /* As last read or written, or NULL. */
     char *last_renew_time;      /* renewTime of the last successful write. */
+    long long int created;      /* time_msec() at creation. */
+    long long int renewal_due;  /* When the renewal in progress (through
+                                 * retries and detours) was due, or
+                                 * LLONG_MIN between renewals. */
 };
+
+static void
+metrics_init(void)
+{
+    static const double buckets[] = {
+        .005, .01, .025, .05, .1, .25, .5, 1, 2.5, 5, 10, 20, 40
+    };
+
+    if (renewals_metric) {
+        return;
+    }
+    struct metrics_registry *r = metrics_default();
+    renewals_metric = metrics_counter_create(
+        r, "ovn_dpu_controller_lease_renewals_total", "Requests for the "
+        "DPU health lease by result: ok (renewed), conflict (written by "
+        "another meanwhile), failure (of any request for it).", "result");
+    latency_metric = metrics_histogram_create(
+        r, "ovn_dpu_controller_lease_renewal_latency_seconds", "From the "
+        "instant each lease renewal was due to the API server's answer "
+        "that it was written, retries included.", NULL, buckets,
+        ARRAY_SIZE(buckets));
+    last_renewal_metric = metrics_gauge_create(
+        r, "ovn_dpu_controller_lease_last_renewal_timestamp_seconds",
+        "When the DPU health lease was last renewed (or the agent "
+        "started), in seconds since the epoch.", NULL);
+}
+
+static void
+dpu_lease_keeper_collect(void *k_)
+{
+    const struct dpu_lease_keeper *k = k_;
+    struct dpu_lease_renewer_stats stats;
+
+    dpu_lease_renewer_get_stats(k->renewer, &stats);
+    metrics_counter_set(renewals_metric, stats.renewals, "ok");
+    metrics_counter_set(renewals_metric, stats.conflicts, "conflict");
+    metrics_counter_set(renewals_metric, stats.failures, "failure");
+}
 
 struct dpu_lease_keeper *
 dpu_lease_keeper_create(const struct k8s_config *k8s_config,
@@ -66,6 +117,12 @@ dpu_lease_keeper_create(const struct k8s_config *k8s_config,
     k->lease_path = k8s_lease_path(k->namespace, k->name);
     k->node_path = k8s_node_path(node_name);
     k->action = DPU_LEASE_ACTION_NONE;
+    k->created = time_msec();
+    k->renewal_due = LLONG_MIN;
+    metrics_init();
+    metrics_gauge_set(last_renewal_metric, time_wall_msec() / 1000.0);
+    metrics_collector_register(metrics_default(), dpu_lease_keeper_collect,
+                               k);
     return k;
 }
 
@@ -73,6 +130,8 @@ void
 dpu_lease_keeper_destroy(struct dpu_lease_keeper *k)
 {
     if (k) {
+        metrics_collector_unregister(metrics_default(),
+                                     dpu_lease_keeper_collect, k);
         k8s_request_destroy(k->request);
         k8s_client_destroy(k->client);
         dpu_lease_renewer_destroy(k->renewer);
@@ -177,6 +236,12 @@ dpu_lease_keeper_finish(struct dpu_lease_keeper *k)
                                           ? xstrdup(rt->valuestring) : NULL);
                     VLOG_DBG("renewed lease %s/%s: %s", k->namespace,
                              k->name, k->last_renew_time);
+                    metrics_histogram_observe(
+                        latency_metric, (now - k->renewal_due) / 1000.0);
+                    metrics_gauge_set(last_renewal_metric,
+                                      time_wall_msec() / 1000.0);
+                    k->renewal_due = LLONG_MIN;
+                    COVERAGE_INC(lease_renewal);
                 }
                 cJSON_Delete(k->lease);
                 k->lease = body;
@@ -240,9 +305,15 @@ dpu_lease_keeper_run(struct dpu_lease_keeper *k)
         dpu_lease_keeper_finish(k);
     }
     if (!k->request) {
-        enum dpu_lease_action a = dpu_lease_renewer_next(k->renewer,
-                                                         time_msec());
+        long long int now = time_msec();
+        long long int due = dpu_lease_renewer_next_wakeup(k->renewer);
+        enum dpu_lease_action a = dpu_lease_renewer_next(k->renewer, now);
         if (a != DPU_LEASE_ACTION_NONE) {
+            if (k->renewal_due == LLONG_MIN) {
+                /* A new renewal begins: it was due at the renewer's
+                 * wakeup time, or at creation for the first one. */
+                k->renewal_due = MIN(MAX(due, k->created), now);
+            }
             dpu_lease_keeper_start(k, a);
         }
     }

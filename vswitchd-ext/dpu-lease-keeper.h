@@ -7,6 +7,17 @@
  * with the Node's uid in its owner reference) and reports their outcome.
  * It uses a Kubernetes client of its own, so that a renewal never waits
  * behind the agent's other traffic.
+ *
+ * Its metrics, in the process-wide registry (Documentation/metrics.rst):
+ *
+ *   ovn_dpu_controller_lease_renewals_total{result}            counter
+ *       The renewer's counts: "ok" (renewals), "conflict", "failure".
+ *   ovn_dpu_controller_lease_renewal_latency_seconds           histogram
+ *       From the instant each renewal was due (the renewer's schedule, or
+ *       the keeper's creation for the first) to the API server's answer
+ *       that it was written, through any retries in between.
+ *   ovn_dpu_controller_lease_last_renewal_timestamp_seconds    gauge
+ *       The wall clock time of the last renewal (or of the creation).
  */
 
 #ifndef DPU_LEASE_KEEPER_H

@@ -5,7 +5,8 @@
  * for the host cluster.  It renews the DPU health Lease that the host side
  * watches, and for each pod on its host node plugs the pod's VF
  * representor into br-int under the pod's OVN logical port, then reports
- * the result on the pod.
+ * the result on the pod.  It also plugs the representor of the node's
+ * management port (mgmt-port-dpu.h), which the host's Node names.
  */
 
 #include <config.h>
@@ -17,6 +18,7 @@
 #include "dirs.h"
 #include "dpu-lease-keeper.h"
 #include "metrics-process.h"
+#include "mgmt-port-dpu.h"
 #include "openvswitch/dynamic-string.h"
 #include "openvswitch/vlog.h"
 #include "ovn-dpu-daemon.h"
@@ -41,6 +43,7 @@ static bool is_ready(void *binder, struct ds *reason);
 static unixctl_cb_func dpu_show;
 static unixctl_cb_func dpu_recompute;
 static unixctl_cb_func dpu_watches;
+static unixctl_cb_func mgmt_show;
 static void parse_options(int argc, char *argv[]);
 OVS_NO_RETURN static void usage(void);
 
@@ -60,10 +63,25 @@ main(int argc, char *argv[])
     struct pod_binder *binder = pod_binder_create(
         d.k8s, options.node_name, options.lease.namespace, ovs_remote,
         &bindings_config, &pod_options);
-    unixctl_command_register("dpu/show", "", 0, 0, dpu_show, binder);
+    unixctl_command_register("dpu/show", "[--format=text|json]", 0, 2,
+                             dpu_show, binder);
     unixctl_command_register("dpu/recompute", "", 0, 0, dpu_recompute,
                              binder);
     unixctl_command_register("dpu/watches", "", 0, 0, dpu_watches, binder);
+
+    char *mgmt_ledger = xasprintf("%s.mgmt-port", link_ledger);
+    struct mgmt_port_dpu_config mgmt_config = {
+        .bridge = bindings_config.bridge,
+        .sysfs_root = bindings_config.sysfs_root,
+        .simulated = bindings_config.simulated,
+        .mtu = pod_options.mtu,
+        .link_file = mgmt_ledger,
+    };
+    struct mgmt_port_dpu *mgmt = mgmt_port_dpu_create(
+        d.k8s, options.node_name, pod_binder_get_idl(binder),
+        pod_binder_get_bindings(binder), &mgmt_config);
+    pod_binder_set_mgmt_port(binder, mgmt);
+    unixctl_command_register("mgmt/show", "", 0, 0, mgmt_show, mgmt);
     ovn_dpu_daemon_set_readiness(&d, is_ready, binder);
     ovn_dpu_daemon_started(&d, &options);
 
@@ -79,6 +97,8 @@ main(int argc, char *argv[])
     }
 
     pod_binder_destroy(binder);
+    mgmt_port_dpu_destroy(mgmt);
+    free(mgmt_ledger);
     dpu_lease_keeper_destroy(lease);
     ovn_dpu_daemon_destroy(&d);
     ovn_dpu_options_destroy(&options);
@@ -270,14 +290,21 @@ lease_status(struct unixctl_conn *conn, int argc, const char *argv[],
 }
 
 static void
-dpu_show(struct unixctl_conn *conn, int argc OVS_UNUSED,
-         const char *argv[] OVS_UNUSED, void *binder_)
+dpu_show(struct unixctl_conn *conn, int argc, const char *argv[],
+         void *binder_)
 {
     struct pod_binder *binder = binder_;
     struct ds s = DS_EMPTY_INITIALIZER;
+    bool json;
 
-    pod_binder_format(binder, &s);
-    unixctl_command_reply(conn, ds_cstr(&s));
+    if (ovn_dpu_parse_format(conn, argc, argv, &json)) {
+        if (json) {
+            pod_binder_format_json(binder, &s);
+        } else {
+            pod_binder_format(binder, &s);
+        }
+        unixctl_command_reply(conn, ds_cstr(&s));
+    }
     ds_destroy(&s);
 }
 
@@ -288,6 +315,17 @@ dpu_watches(struct unixctl_conn *conn, int argc OVS_UNUSED,
     struct ds s = DS_EMPTY_INITIALIZER;
 
     pod_binder_format_watches(binder_, &s);
+    unixctl_command_reply(conn, ds_cstr(&s));
+    ds_destroy(&s);
+}
+
+static void
+mgmt_show(struct unixctl_conn *conn, int argc OVS_UNUSED,
+          const char *argv[] OVS_UNUSED, void *mgmt)
+{
+    struct ds s = DS_EMPTY_INITIALIZER;
+
+    mgmt_port_dpu_format(mgmt, &s);
     unixctl_command_reply(conn, ds_cstr(&s));
     ds_destroy(&s);
 }

@@ -172,6 +172,27 @@ ovs_port_needs_replacing(const struct dpu_binding_spec *spec,
 
 /* Writing. */
 
+/* Adds the rows of a port named 'name' to 'br'. */
+static void
+add_rows(struct ovsdb_idl_txn *txn, const struct ovsrec_bridge *br,
+         const char *name, const struct smap *ids,
+         const struct smap *port_ids, int mtu_request)
+{
+    struct ovsrec_interface *iface = ovsrec_interface_insert(txn);
+    ovsrec_interface_set_name(iface, name);
+    ovsrec_interface_set_external_ids(iface, ids);
+    if (mtu_request > 0) {
+        int64_t mtu = mtu_request;
+        ovsrec_interface_set_mtu_request(iface, &mtu, 1);
+    }
+
+    struct ovsrec_port *port = ovsrec_port_insert(txn);
+    ovsrec_port_set_name(port, name);
+    ovsrec_port_set_interfaces(port, &iface, 1);
+    ovsrec_port_set_external_ids(port, port_ids);
+    ovsrec_bridge_update_ports_addvalue(br, port);
+}
+
 void
 ovs_port_add(struct ovsdb_idl_txn *txn, const struct ovsrec_bridge *br,
              const char *name, const struct dpu_binding_spec *spec)
@@ -181,25 +202,65 @@ ovs_port_add(struct ovsdb_idl_txn *txn, const struct ovsrec_bridge *br,
 
     ovs_port_external_ids(spec, &ids);
     smap_add(&port_ids, OVS_PORT_MARKER, "true");
-
-    struct ovsrec_interface *iface = ovsrec_interface_insert(txn);
-    ovsrec_interface_set_name(iface, name);
-    ovsrec_interface_set_external_ids(iface, &ids);
-    if (spec->mtu > 0) {
-        int64_t mtu = spec->mtu;
-        ovsrec_interface_set_mtu_request(iface, &mtu, 1);
-    }
-
-    struct ovsrec_port *port = ovsrec_port_insert(txn);
-    ovsrec_port_set_name(port, name);
-    ovsrec_port_set_interfaces(port, &iface, 1);
-    ovsrec_port_set_external_ids(port, &port_ids);
-    ovsrec_bridge_update_ports_addvalue(br, port);
-
+    add_rows(txn, br, name, &ids, &port_ids, spec->mtu);
     ovsdb_idl_txn_add_comment(txn, "ovn-dpu: adding port %s for %s",
                               name, spec->iface_id);
     smap_destroy(&ids);
     smap_destroy(&port_ids);
+}
+
+void
+ovs_port_add_other(struct ovsdb_idl_txn *txn, const struct ovsrec_bridge *br,
+                   const char *name, const struct smap *ids, int mtu)
+{
+    struct smap no_ids = SMAP_INITIALIZER(&no_ids);
+
+    add_rows(txn, br, name, ids, &no_ids, mtu);
+    ovsdb_idl_txn_add_comment(txn, "ovn-dpu: adding port %s", name);
+    smap_destroy(&no_ids);
+}
+
+bool
+ovs_port_has_ids(const struct ovsrec_interface *iface,
+                 const struct smap *ids, int mtu)
+{
+    const struct smap_node *node;
+
+    SMAP_FOR_EACH (node, ids) {
+        if (!nullable_string_is_equal(node->value,
+                                      smap_get(&iface->external_ids,
+                                               node->key))) {
+            return false;
+        }
+    }
+    return (mtu <= 0
+            || (iface->n_mtu_request == 1 && *iface->mtu_request == mtu));
+}
+
+void
+ovs_port_set_ids(struct ovsdb_idl_txn *txn,
+                 const struct ovsrec_interface *iface,
+                 const struct smap *ids, int mtu, struct ds *changed)
+{
+    const struct smap_node *node;
+
+    SMAP_FOR_EACH (node, ids) {
+        if (!nullable_string_is_equal(node->value,
+                                      smap_get(&iface->external_ids,
+                                               node->key))) {
+            ovsrec_interface_update_external_ids_setkey(iface, node->key,
+                                                        node->value);
+            ds_put_format(changed, " %s", node->key);
+        }
+    }
+    if (mtu > 0 && (iface->n_mtu_request != 1
+                    || *iface->mtu_request != mtu)) {
+        int64_t mtu_ = mtu;
+        ovsrec_interface_set_mtu_request(iface, &mtu_, 1);
+        ds_put_cstr(changed, " mtu_request");
+    }
+    ovsdb_idl_txn_add_comment(txn, "ovn-dpu: updating port %s",
+                              iface->name);
 }
 
 void

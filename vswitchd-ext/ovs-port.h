@@ -112,6 +112,26 @@ void ovs_port_update(struct ovsdb_idl_txn *txn,
                      const struct dpu_binding_spec *spec,
                      struct ds *changed);
 
+/* For ports that are not a pod's (the node's management port): adds to
+ * 'br', in 'txn', a Port and an Interface named 'name', the Interface
+ * with external ids 'ids' and mtu_request 'mtu' (0 for none).  Neither
+ * row carries OVS_PORT_MARKER. */
+void ovs_port_add_other(struct ovsdb_idl_txn *txn,
+                        const struct ovsrec_bridge *br, const char *name,
+                        const struct smap *ids, int mtu);
+
+/* True if every key of 'ids' has its value on 'iface', and 'iface' has
+ * mtu_request 'mtu' (if nonzero). */
+bool ovs_port_has_ids(const struct ovsrec_interface *iface,
+                      const struct smap *ids, int mtu);
+
+/* Gives every key of 'ids' its value on 'iface', and 'iface' mtu_request
+ * 'mtu' (if nonzero), in 'txn'; other keys stay.  Appends the names of
+ * what changed to 'changed'. */
+void ovs_port_set_ids(struct ovsdb_idl_txn *txn,
+                      const struct ovsrec_interface *iface,
+                      const struct smap *ids, int mtu, struct ds *changed);
+
 /* Deletes the Port of 'info' in 'txn', unless this run's 'v' already did.
  * Returns true if it deleted it now. */
 bool ovs_port_delete(struct ovs_port_view *v,

@@ -13,9 +13,13 @@
 
 #include "conn-auth.h"
 #include "conn-keys.h"
+#include "binding-metrics.h"
+#include "coverage.h"
 #include "k8s-client.h"
 #include "k8s-object.h"
 #include "k8s-watch.h"
+#include "metrics.h"
+#include "mgmt-port-dpu.h"
 #include "net-attach-def.h"
 #include "openvswitch/dynamic-string.h"
 #include "openvswitch/poll-loop.h"
@@ -33,6 +37,11 @@
 VLOG_DEFINE_THIS_MODULE(pod_binder);
 
 static struct vlog_rate_limit rl = VLOG_RATE_LIMIT_INIT(5, 5);
+
+COVERAGE_DEFINE(pod_binder_pod_event);
+COVERAGE_DEFINE(pod_binder_status_patch);
+
+static struct metric *patches_metric;
 
 /* How long to wait before retrying a failed status patch. */
 #define STATUS_RETRY_MS 1000
@@ -56,6 +65,7 @@ struct pod_rec {
     struct sset iface_ids;      /* Wanted bindings of this pod. */
     bool dirty;                 /* Status may need writing. */
     struct pod_patch *patch;    /* Status patch in flight, or NULL. */
+    bool patch_sent;            /* 'patch' has sent a write. */
     long long int retry_at;     /* Do not patch before this. */
     char *logged;               /* Annotation errors last logged. */
 };
@@ -82,6 +92,8 @@ struct pod_binder {
     struct sset reevaluate;     /* Pods to look at again, as the NADs and
                                  * keys are now. */
 
+    struct mgmt_port_dpu *mgmt; /* The management port, or NULL. */
+
     unsigned long long int patches;         /* Status patches sent. */
     unsigned long long int patch_failures;
 };
@@ -105,6 +117,13 @@ pod_binder_create(struct k8s_client *client, const char *node_name,
     dpu_bindings_register_idl(idl);
     pb->idl_loop = (struct ovsdb_idl_loop) OVSDB_IDL_LOOP_INITIALIZER(idl);
     pb->bindings = dpu_bindings_create(idl, bindings_config);
+    binding_metrics_register(pb->bindings);
+    if (!patches_metric) {
+        patches_metric = metrics_counter_create(
+            metrics_default(), "ovn_dpu_controller_status_patches_total",
+            "Patches of pods' k8s.ovn.org/dpu.connection-status that "
+            "ended, by result.", "result");
+    }
 
     pb->pod_options = *pod_options;
     pb->pod_options.nads = NULL;    /* Until the NADs are listed. */
@@ -155,6 +174,7 @@ pod_binder_destroy(struct pod_binder *pb)
         shash_destroy(&pb->iface_ids);
         sset_destroy(&pb->reevaluate);
         conn_keys_destroy(pb->keys);
+        binding_metrics_unregister(pb->bindings);
         dpu_bindings_destroy(pb->bindings);
         ovsdb_idl_loop_destroy(&pb->idl_loop);
         k8s_watch_destroy(pb->watch);
@@ -417,6 +437,8 @@ status_patch(const cJSON *object, void *rec_, cJSON **annotationsp)
                   POD_ANN_CONNECTION_STATUS, status ? status : "(removed)",
                   rv ? rv : "?");
         pb->patches++;
+        COVERAGE_INC(pod_binder_status_patch);
+        rec->patch_sent = true;
         *annotationsp = annotations;
     }
     free(status);
@@ -451,6 +473,9 @@ run_status(struct pod_binder *pb, long long int now)
                 continue;
             }
             const char *error = pod_patch_error(rec->patch);
+            if (error || rec->patch_sent) {
+                metrics_counter_inc(patches_metric, error ? "failed" : "ok");
+            }
             if (error && !pod_patch_pod_gone(rec->patch)) {
                 VLOG_WARN("pod %s: writing %s failed: %s", rec->key,
                           POD_ANN_CONNECTION_STATUS, error);
@@ -480,6 +505,7 @@ run_status(struct pod_binder *pb, long long int now)
                               : NULL;
         rec->dirty = false;
         if (object && !nullable_string_is_equal(status, current)) {
+            rec->patch_sent = false;
             rec->patch = pod_patch_start_from(pb->client, object,
                                               rec->pod.uid, status_patch,
                                               rec);
@@ -575,6 +601,7 @@ run_pods(struct pod_binder *pb, bool everything_changed)
     struct k8s_event *e;
     while (time_msec() < deadline
            && (e = k8s_watch_next_event(pb->watch))) {
+        COVERAGE_INC(pod_binder_pod_event);
         if (e->type == K8S_EVENT_DELETED) {
             pod_deleted(pb, e->key);
         } else {
@@ -617,8 +644,14 @@ pod_binder_run(struct pod_binder *pb)
 
     struct ovsdb_idl_txn *txn = ovsdb_idl_loop_run(&pb->idl_loop);
     dpu_bindings_run(pb->bindings, txn, now);
-    dpu_bindings_committed(pb->bindings,
-                           ovsdb_idl_loop_commit_and_wait(&pb->idl_loop));
+    if (pb->mgmt) {
+        mgmt_port_dpu_run(pb->mgmt, txn, now);
+    }
+    int status = ovsdb_idl_loop_commit_and_wait(&pb->idl_loop);
+    dpu_bindings_committed(pb->bindings, status);
+    if (pb->mgmt) {
+        mgmt_port_dpu_committed(pb->mgmt, status);
+    }
 
     run_status(pb, now);
 }
@@ -637,6 +670,9 @@ pod_binder_wait(struct pod_binder *pb)
     }
     ovsdb_idl_wait(pb->idl_loop.idl);
     dpu_bindings_wait(pb->bindings, now);
+    if (pb->mgmt) {
+        mgmt_port_dpu_wait(pb->mgmt, now);
+    }
     SHASH_FOR_EACH (node, &pb->pods) {
         const struct pod_rec *rec = node->data;
 
@@ -686,7 +722,136 @@ pod_binder_format(const struct pod_binder *pb, struct ds *s)
         ds_put_cstr(s, "unsigned connection details: BOUND "
                     "(--allow-unsigned-connection-details)\n");
     }
+    if (pb->mgmt) {
+        mgmt_port_dpu_format_brief(pb->mgmt, s);
+    }
     dpu_bindings_format(pb->bindings, time_msec(), s);
+}
+
+static const char *
+net_state_name(const struct pod_binder *pb, const struct dpu_pod_net *net,
+               const char **error, const char **rep)
+{
+    enum dpu_binding_state state;
+
+    *error = net->error;
+    *rep = NULL;
+    switch (net->state) {
+    case DPU_POD_NET_BIND:
+        return (dpu_bindings_get(pb->bindings, net->iface_id, &state, error,
+                                 rep)
+                ? dpu_binding_state_name(state) : "not bound");
+    case DPU_POD_NET_WAITING:
+        return "waiting";
+    case DPU_POD_NET_ERROR:
+        return "error";
+    case DPU_POD_NET_NO_NAD:
+        return "no-nad";
+    }
+    return "<bad>";
+}
+
+/* A member of "pods" for each pod, with its networks. */
+static void
+put_pods_json(const struct pod_binder *pb, cJSON *pods)
+{
+    const struct shash_node **nodes = shash_sort(&pb->pods);
+
+    for (size_t i = 0; i < shash_count(&pb->pods); i++) {
+        const struct pod_rec *rec = nodes[i]->data;
+        cJSON *pod = cJSON_CreateObject();
+
+        cJSON_AddStringToObject(pod, "name", rec->key);
+        cJSON_AddBoolToObject(pod, "terminating", rec->pod.terminating);
+        if (rec->pod.error) {
+            cJSON_AddStringToObject(pod, "error", rec->pod.error);
+        }
+        cJSON *networks = cJSON_AddArrayToObject(pod, "networks");
+        for (size_t j = 0; j < rec->pod.n_nets; j++) {
+            const struct dpu_pod_net *net = &rec->pod.nets[j];
+            const char *error, *rep;
+            const char *state = net_state_name(pb, net, &error, &rep);
+            cJSON *o = cJSON_CreateObject();
+
+            cJSON_AddStringToObject(o, "nad", net->nad);
+            cJSON_AddStringToObject(o, "state", state);
+            if (net->state == DPU_POD_NET_BIND) {
+                cJSON_AddStringToObject(o, "ifaceId", net->iface_id);
+                cJSON_AddNumberToObject(o, "pf", net->spec.pf_id);
+                cJSON_AddNumberToObject(o, "vf", net->spec.vf_id);
+            }
+            if (rep) {
+                cJSON_AddStringToObject(o, "representor", rep);
+            }
+            if (error) {
+                cJSON_AddStringToObject(o, "error", error);
+            }
+            cJSON_AddItemToArray(networks, o);
+        }
+        cJSON_AddItemToArray(pods, pod);
+    }
+    free(nodes);
+}
+
+void
+pod_binder_format_json(const struct pod_binder *pb, struct ds *s)
+{
+    cJSON *o = cJSON_CreateObject();
+
+    cJSON_AddBoolToObject(o, "synced", pb->complete);
+    cJSON_AddNumberToObject(o, "statusPatches", pb->patches);
+    cJSON_AddNumberToObject(o, "statusPatchFailures", pb->patch_failures);
+    cJSON_AddBoolToObject(o, "ovsdbConnected",
+                          ovsdb_idl_is_connected(pb->idl_loop.idl));
+
+    cJSON *nads = cJSON_AddObjectToObject(o, "networkAttachmentDefinitions");
+    cJSON_AddStringToObject(nads, "state",
+                            (pb->pod_options.nads ? "synced"
+                             : pb->nads_failed ? "cannot list"
+                             : "not synced yet"));
+    cJSON *networks = cJSON_AddObjectToObject(nads, "networks");
+    cJSON *errors = cJSON_AddObjectToObject(nads, "errors");
+    struct shash_node *node;
+    SHASH_FOR_EACH (node, &pb->nads) {
+        const struct nad_info *info = node->data;
+        if (info->kind == NAD_OVN) {
+            cJSON_AddStringToObject(networks, node->name, info->network);
+        } else if (info->kind == NAD_ERROR) {
+            cJSON_AddStringToObject(errors, node->name, info->error);
+        }
+    }
+    cJSON_AddNumberToObject(nads, "count", shash_count(&pb->nads));
+
+    unsigned int n[DPU_BINDING_N_STATES];
+    dpu_bindings_count_states(pb->bindings, n);
+    cJSON *states = cJSON_AddObjectToObject(o, "bindings");
+    for (int i = 0; i < DPU_BINDING_N_STATES; i++) {
+        cJSON_AddNumberToObject(states, dpu_binding_state_name(i), n[i]);
+    }
+    put_pods_json(pb, cJSON_AddArrayToObject(o, "pods"));
+
+    char *text = cJSON_Print(o);
+    ds_put_format(s, "%s\n", text);
+    cJSON_free(text);
+    cJSON_Delete(o);
+}
+
+struct ovsdb_idl *
+pod_binder_get_idl(const struct pod_binder *pb)
+{
+    return pb->idl_loop.idl;
+}
+
+struct dpu_bindings *
+pod_binder_get_bindings(const struct pod_binder *pb)
+{
+    return pb->bindings;
+}
+
+void
+pod_binder_set_mgmt_port(struct pod_binder *pb, struct mgmt_port_dpu *mp)
+{
+    pb->mgmt = mp;
 }
 
 void

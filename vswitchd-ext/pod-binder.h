@@ -34,6 +34,13 @@
 
 struct ds;
 struct k8s_client;
+struct mgmt_port_dpu;
+struct ovsdb_idl;
+
+/* Besides the binding metrics (binding-metrics.h), the binder counts its
+ * status patches as they end, in
+ * "ovn_dpu_controller_status_patches_total{result}" ("ok" or
+ * "failed"). */
 
 /* 'keys_namespace' is where the host agent's keys are (the lease's
  * namespace). */
@@ -47,8 +54,18 @@ void pod_binder_destroy(struct pod_binder *);
 void pod_binder_run(struct pod_binder *);
 void pod_binder_wait(struct pod_binder *);
 
+/* The OVSDB IDL and the bindings, for the modules that share the binder's
+ * loop (the management port). */
+struct ovsdb_idl *pod_binder_get_idl(const struct pod_binder *);
+struct dpu_bindings *pod_binder_get_bindings(const struct pod_binder *);
+
+/* Runs 'mp' in the binder's loop, in its OVSDB transactions, and shows it
+ * in "dpu/show".  The caller keeps ownership. */
+void pod_binder_set_mgmt_port(struct pod_binder *, struct mgmt_port_dpu *);
+
 /* For "ovs-appctl dpu/show", "dpu/watches" and "dpu/recompute". */
 void pod_binder_format(const struct pod_binder *, struct ds *);
+void pod_binder_format_json(const struct pod_binder *, struct ds *);
 void pod_binder_format_watches(const struct pod_binder *, struct ds *);
 void pod_binder_recompute(struct pod_binder *);
 

@@ -16,6 +16,8 @@
 #include <sys/socket.h>
 #include <unistd.h>
 
+#include "coverage.h"
+#include "metrics.h"
 #include "openvswitch/dynamic-string.h"
 #include "sset.h"
 #include "util.h"
@@ -195,8 +197,58 @@ out:
     return error;
 }
 
+bool
+representor_is_host_function(const char *sysfs_root, bool simulated,
+                              const char *name, const char *alias)
+{
+    int pf, vf, n = -1;
+
+    if (simulated) {
+        return (sscanf(alias, "rep%d-%d%n", &pf, &vf, &n) == 2
+                && n == strlen(alias));
+    }
+
+    char *dir = xasprintf("%s/class/net",
+                          sysfs_root ? sysfs_root : REPRESENTOR_DEFAULT_SYSFS);
+    struct ds line = DS_EMPTY_INITIALIZER;
+    bool is = false;
+    if (read_attr(dir, name, "phys_port_name", &line)) {
+        const char *s = ds_cstr(&line);
+        is = ((sscanf(s, "c1pf%dvf%d%n", &pf, &vf, &n) == 2
+               && n == strlen(s))
+              || (sscanf(s, "pf%dvf%d%n", &pf, &vf, &n) == 2
+                  && n == strlen(s)));
+    }
+    ds_destroy(&line);
+    free(dir);
+    return is;
+}
+
+COVERAGE_DEFINE(representor_link_set);
+
+static int set_up(const char *name, bool up);
+
 int
 representor_set_up(const char *name, bool up)
+{
+    static struct metric *operations;
+
+    if (!operations) {
+        operations = metrics_counter_create(
+            metrics_default(),
+            "ovn_dpu_controller_representor_link_operations_total",
+            "Representors brought up or set down, by result.",
+            "operation,result");
+    }
+    int error = set_up(name, up);
+    metrics_counter_inc(operations, up ? "up" : "down",
+                        error ? "failed" : "ok");
+    COVERAGE_INC(representor_link_set);
+    return error;
+}
+
+static int
+set_up(const char *name, bool up)
 {
     struct ifreq ifr;
     int error = 0;

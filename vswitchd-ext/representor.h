@@ -32,8 +32,18 @@
 char *representor_find(const char *sysfs_root, bool simulated, int pf,
                        int vf, char **namep) OVS_WARN_UNUSED_RESULT;
 
+/* True if netdev 'name', whose link alias is 'alias' ("" for none), is the
+ * representor of some host function: on switchdev hardware, its
+ * phys_port_name under 'sysfs_root' is "c1pf<p>vf<v>" or "pf<p>vf<v>";
+ * simulated, its alias is "rep<p>-<v>" (what a representor renamed by
+ * ovn-dpu carries). */
+bool representor_is_host_function(const char *sysfs_root, bool simulated,
+                                   const char *name, const char *alias);
+
 /* Brings netdev 'name' administratively up or down.  Returns 0 or an errno
- * value. */
+ * value.  Counts each call in the metric
+ * "ovn_dpu_controller_representor_link_operations_total{operation,result}"
+ * ("up" or "down", "ok" or "failed"). */
 int representor_set_up(const char *name, bool up);
 
 #endif /* representor.h */
