@@ -34,7 +34,9 @@ def main():
             subprocess.run(["ovs-vsctl", "--db=" + db, "--no-wait"] + args)
 
     threading.Thread(target=mark, daemon=True).start()
-    pattern = re.compile(r',insert,"?(%s[^",]*)"?' % re.escape(prefix))
+    # The name ends the line: leave its newline out, or "--if-exists"
+    # silently finds no Interface of that name.
+    pattern = re.compile(r',insert,"?(%s[^",\s]*)"?' % re.escape(prefix))
     for line in monitor.stdout:
         m = pattern.search(line)
         if m:
