@@ -54,6 +54,12 @@ add_check_device(const struct cni_calls *cs, const struct cni_call *call,
                        ? vf_list_find(cs->settings.reserved_vfs,
                                       dev->pf_id, dev->vf_id)
                        : NULL);
+    if (!why && cs->settings.mgmt_netdev
+        && !strcmp(dev->netdev, cs->settings.mgmt_netdev)) {
+        /* Before the management port is made (it waits for the Node's
+         * subnet), its VF is down and has no address. */
+        why = "the node's management port";
+    }
     if (why) {
         return cni_error_create(CNI_ERR_INVALID_CONFIG, NULL,
                                 "deviceID %s is PF %d VF %d, which is "

@@ -26,6 +26,8 @@ struct cni_settings {
     const char *keys_namespace; /* Where the Secret of the keys that sign
                                  * connection details is (conn-auth.h). */
     const struct vf_list *reserved_vfs;     /* Never given to a pod. */
+    const char *mgmt_netdev;    /* The management port's VF netdev, never
+                                 * given to a pod either, or NULL. */
     bool allow_status_without_sandbox;      /* Take a status entry that
                                              * names no sandbox (the
                                              * reference DPU side's) as

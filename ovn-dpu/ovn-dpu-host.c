@@ -90,6 +90,7 @@ main(int argc, char *argv[])
         .max_requests = cni_max_requests,
         .keys_namespace = options.lease.namespace,
         .reserved_vfs = &reserved_vfs,
+        .mgmt_netdev = mgmt_netdev,
         .allow_status_without_sandbox = allow_status_without_sandbox,
         .vf_pool = &vf_pool,
     };
