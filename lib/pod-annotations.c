@@ -543,12 +543,7 @@ conn_status_parse_entry(const cJSON *object, const void *aux OVS_UNUSED,
     struct dpu_conn_status *s = xzalloc(sizeof *s);
     s->state = state;
     s->reason = reason && reason[0] ? xstrdup(reason) : NULL;
-    if (sandbox) {
-        s->sandbox_id = xstrdup(sandbox);
-        for (char *p = s->sandbox_id; *p; p++) {
-            *p = tolower((unsigned char) *p);
-        }
-    }
+    s->sandbox_id = nullable_xstrdup(sandbox);
     *entryp = s;
     return NULL;
 }
