@@ -10,7 +10,8 @@ FUZZ_TARGETS = \
 	watch-stream \
 	micro-time \
 	nad \
-	node-annotations
+	node-annotations \
+	conn-auth
 FUZZ_BINARIES = \
 	fuzz/fuzz-pod-annotations \
 	fuzz/fuzz-cni-request \
@@ -19,7 +20,8 @@ FUZZ_BINARIES = \
 	fuzz/fuzz-watch-stream \
 	fuzz/fuzz-micro-time \
 	fuzz/fuzz-nad \
-	fuzz/fuzz-node-annotations
+	fuzz/fuzz-node-annotations \
+	fuzz/fuzz-conn-auth
 
 EXTRA_DIST += fuzz/run fuzz/corpus
 
@@ -59,6 +61,10 @@ fuzz_fuzz_nad_LDADD = vswitchd-ext/libovndpu-vswitchd.la $(OVN_DPU_LIBS)
 fuzz_fuzz_node_annotations_SOURCES = fuzz/fuzz-node-annotations.c fuzz/fuzz-init.c fuzz/fuzz.h
 fuzz_fuzz_node_annotations_LDFLAGS = $(FUZZ_LDFLAGS)
 fuzz_fuzz_node_annotations_LDADD = $(OVN_DPU_LIBS)
+
+fuzz_fuzz_conn_auth_SOURCES = fuzz/fuzz-conn-auth.c fuzz/fuzz-init.c fuzz/fuzz.h
+fuzz_fuzz_conn_auth_LDFLAGS = $(FUZZ_LDFLAGS)
+fuzz_fuzz_conn_auth_LDADD = $(OVN_DPU_LIBS)
 
 # Runs every target on a copy of its seed corpus for FUZZ_SECONDS in all
 # (default 300), shared out evenly; fails if any target finds a crash.

@@ -1,8 +1,9 @@
 # libovndpu: what both agents share.  The Kubernetes client (k8s-*),
 # the DPU health lease (dpu-lease*: the state machines and the Lease
 # object), what both daemons do alike (ovn-dpu-daemon), and the codecs of
-# the pod annotations both sides exchange (pod-annotations) and safe
-# updates of them (pod-patch).  For the node's management port, which both
+# the pod annotations both sides exchange (pod-annotations), safe
+# updates of them (pod-patch) and the host's signature on them
+# (conn-auth).  For the node's management port, which both
 # sides make of a function: the Node annotations' codecs
 # (node-annotations), reshaping a netdev (netdev-link) and waking up on
 # the kernel's notifications (netlink-watch); the kernel's exact errors
@@ -12,6 +13,10 @@
 # the HTTP endpoint with the health probes (metrics-server).
 noinst_LTLIBRARIES += lib/libovndpu.la
 lib_libovndpu_la_SOURCES = \
+	lib/conn-auth.c \
+	lib/conn-auth.h \
+	lib/conn-keys.c \
+	lib/conn-keys.h \
 	lib/k8s-client.c \
 	lib/k8s-client.h \
 	lib/k8s-config.c \
@@ -50,8 +55,13 @@ lib_libovndpu_la_SOURCES = \
 	lib/ovn-dpu-daemon.h \
 	lib/pod-annotations.c \
 	lib/pod-annotations.h \
+	lib/pod-ann-validate.c \
 	lib/pod-patch.c \
-	lib/pod-patch.h
+	lib/pod-patch.h \
+	lib/state-file.c \
+	lib/state-file.h \
+	lib/vf-list.c \
+	lib/vf-list.h
 
 # Fragments of the agents' manual pages: the options and commands both have.
 EXTRA_DIST += \

@@ -121,7 +121,9 @@ struct k8s_request {
     enum k8s_method method;
     char *path;
     bool is_watch;
+    bool fresh_connection;      /* Never reuse a pooled connection. */
     long long int start;        /* time_msec() when started. */
+    long long int last_activity;  /* When a watch last received bytes. */
     long long int finish;       /* time_msec() when done, or LLONG_MAX. */
 
     struct ds body;             /* Body received so far (non-watch). */
@@ -428,6 +430,7 @@ k8s_write_watch_cb(char *data, size_t size, size_t n, void *req_)
         return k8s_write_body_cb(data, size, n, req_);
     }
 
+    request->last_activity = time_msec();
     char *error = k8s_event_stream_feed(request->stream, data, n);
 
     if (error) {
@@ -449,18 +452,25 @@ k8s_set_blob(CURL *easy, CURLoption option, const char *data, size_t length)
     curl_easy_setopt(easy, option, &blob);
 }
 
+/* Flags for k8s_request_start(). */
+#define START_WATCH 1           /* A watch. */
+#define START_FRESH 2           /* On a new connection. */
+
 static struct k8s_request *
 k8s_request_start(struct k8s_client *client, enum k8s_method method,
                   const char *path, const cJSON *body,
-                  const char *content_type, bool is_watch)
+                  const char *content_type, unsigned int flags)
 {
     struct k8s_request *request = xzalloc(sizeof *request);
+    bool is_watch = flags & START_WATCH;
 
     request->client = client;
     request->method = method;
     request->path = xstrdup(path);
     request->is_watch = is_watch;
+    request->fresh_connection = flags & START_FRESH;
     request->start = time_msec();
+    request->last_activity = request->start;
     request->finish = LLONG_MAX;
     ds_init(&request->body);
     request->stream = is_watch ? k8s_event_stream_create() : NULL;
@@ -522,6 +532,15 @@ k8s_request_launch(struct k8s_request *request)
     curl_easy_setopt(easy, CURLOPT_TCP_KEEPINTVL, 10L);
     if (is_watch) {
         curl_easy_setopt(easy, CURLOPT_WRITEFUNCTION, k8s_write_watch_cb);
+        /* A watch has a connection of its own: over HTTP/2 every request
+         * of the client would share one connection, so that a watch that
+         * went silent (see k8s-watch.h) could not be replaced by one on a
+         * working connection. */
+        curl_easy_setopt(easy, CURLOPT_HTTP_VERSION,
+                         (long) CURL_HTTP_VERSION_1_1);
+        if (request->fresh_connection) {
+            curl_easy_setopt(easy, CURLOPT_FRESH_CONNECT, 1L);
+        }
     } else {
         curl_easy_setopt(easy, CURLOPT_WRITEFUNCTION, k8s_write_body_cb);
         curl_easy_setopt(easy, CURLOPT_TIMEOUT_MS,
@@ -622,7 +641,7 @@ k8s_client_start_queued(struct k8s_client *client)
 struct k8s_request *
 k8s_request_get(struct k8s_client *client, const char *path)
 {
-    return k8s_request_start(client, K8S_GET, path, NULL, NULL, false);
+    return k8s_request_start(client, K8S_GET, path, NULL, NULL, 0);
 }
 
 struct k8s_request *
@@ -630,7 +649,7 @@ k8s_request_create(struct k8s_client *client, const char *collection_path,
                    const cJSON *body)
 {
     return k8s_request_start(client, K8S_POST, collection_path, body,
-                             "application/json", false);
+                             "application/json", 0);
 }
 
 struct k8s_request *
@@ -638,7 +657,7 @@ k8s_request_update(struct k8s_client *client, const char *path,
                    const cJSON *body)
 {
     return k8s_request_start(client, K8S_PUT, path, body,
-                             "application/json", false);
+                             "application/json", 0);
 }
 
 struct k8s_request *
@@ -646,19 +665,26 @@ k8s_request_merge_patch(struct k8s_client *client, const char *path,
                         const cJSON *patch)
 {
     return k8s_request_start(client, K8S_PATCH, path, patch,
-                             "application/merge-patch+json", false);
+                             "application/merge-patch+json", 0);
 }
 
 struct k8s_request *
 k8s_request_delete(struct k8s_client *client, const char *path)
 {
-    return k8s_request_start(client, K8S_DELETE, path, NULL, NULL, false);
+    return k8s_request_start(client, K8S_DELETE, path, NULL, NULL, 0);
 }
 
 struct k8s_request *
 k8s_request_watch(struct k8s_client *client, const char *path)
 {
-    return k8s_request_start(client, K8S_GET, path, NULL, NULL, true);
+    return k8s_request_start(client, K8S_GET, path, NULL, NULL, START_WATCH);
+}
+
+struct k8s_request *
+k8s_request_watch_fresh(struct k8s_client *client, const char *path)
+{
+    return k8s_request_start(client, K8S_GET, path, NULL, NULL,
+                             START_WATCH | START_FRESH);
 }
 
 static void
@@ -891,6 +917,18 @@ long long int
 k8s_request_finish_time(const struct k8s_request *request)
 {
     return request->finish;
+}
+
+long long int
+k8s_request_last_activity(const struct k8s_request *request)
+{
+    return request->last_activity;
+}
+
+int
+k8s_client_watch_idle_timeout(const struct k8s_client *client)
+{
+    return client->config.watch_idle_timeout_ms;
 }
 
 bool

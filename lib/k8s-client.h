@@ -98,8 +98,12 @@ struct k8s_request *k8s_request_delete(struct k8s_client *,
                                        const char *path);
 
 /* Starts a watch.  'path' must carry "watch=1" and normally a
- * "resourceVersion=" in its query. */
+ * "resourceVersion=" in its query.  Each watch has an HTTP/1.1 connection
+ * of its own; k8s_request_watch_fresh() makes sure that it is a new one,
+ * not one from the pool (which may be as dead as the one it replaces). */
 struct k8s_request *k8s_request_watch(struct k8s_client *, const char *path);
+struct k8s_request *k8s_request_watch_fresh(struct k8s_client *,
+                                            const char *path);
 
 /* Cancels 'request' if it is still running, and frees it. */
 void k8s_request_destroy(struct k8s_request *);
@@ -122,6 +126,13 @@ bool k8s_request_has_events(const struct k8s_request *);
 /* The time, in milliseconds on the monotonic clock of time_msec(), at which
  * 'request' finished, or LLONG_MAX while it runs. */
 long long int k8s_request_finish_time(const struct k8s_request *);
+
+/* For a watch: when it last received anything (event, bookmark or a
+ * fragment of one), or when it started. */
+long long int k8s_request_last_activity(const struct k8s_request *);
+
+/* The configuration's watch_idle_timeout_ms (k8s-config.h). */
+int k8s_client_watch_idle_timeout(const struct k8s_client *);
 
 /* Path helpers. */
 void k8s_path_add_query(struct ds *path, const char *key, const char *value);

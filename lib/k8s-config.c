@@ -78,6 +78,8 @@ k8s_config_clone(struct k8s_config *dst, const struct k8s_config *src)
     dst->client_key_data = nullable_xmemdup0(src->client_key_data,
                                              src->client_key_data_len);
     dst->client_key_data_len = src->client_key_data_len;
+    dst->insecure_http = src->insecure_http;
+    dst->watch_idle_timeout_ms = src->watch_idle_timeout_ms;
 }
 
 /* Replaces '*dst' by a copy of 'src' (which may be NULL). */
@@ -830,6 +832,9 @@ k8s_config_format(const struct k8s_config *c, struct ds *s)
     if (c->insecure_skip_tls_verify) {
         ds_put_cstr(s, "insecure_skip_tls_verify: true\n");
     }
+    if (c->insecure_http) {
+        ds_put_cstr(s, "insecure_http: true\n");
+    }
     if (c->token) {
         ds_put_cstr(s, "token: <set>\n");
     }
@@ -858,6 +863,8 @@ static char *apiserver_option;
 static char *token_option;
 static char *token_file_option;
 static char *cacert_option;
+static bool insecure_http_option;
+static int watch_idle_timeout_option = K8S_DEFAULT_WATCH_IDLE_TIMEOUT_MS;
 
 void
 k8s_options_set(enum k8s_option option, const char *value)
@@ -883,6 +890,18 @@ k8s_options_set(enum k8s_option option, const char *value)
     case K8S_OPTION_TOKEN:
         replace_string(&token_option, value);
         break;
+    case K8S_OPTION_INSECURE_HTTP:
+        insecure_http_option = true;
+        break;
+    case K8S_OPTION_WATCH_IDLE_TIMEOUT: {
+        int secs;
+        if (!str_to_int(value, 10, &secs) || secs < 0 || secs > 3600) {
+            ovs_fatal(0, "--k8s-watch-idle-timeout: \"%s\" is not a number "
+                      "of seconds from 0 (never) to 3600", value);
+        }
+        watch_idle_timeout_option = secs * 1000;
+        break;
+    }
     default:
         OVS_NOT_REACHED();
     }
@@ -903,7 +922,15 @@ k8s_options_usage(void)
         "  --k8s-token-file=FILE   authenticate with the bearer token in "
                                   "FILE\n"
         "  --k8s-cacert=FILE       verify the API server with CA "
-                                  "certificate(s) in FILE\n");
+                                  "certificate(s) in FILE\n"
+        "  --k8s-insecure-http     allow an http:// API server (the "
+                                  "credentials then\n"
+        "                          travel in clear)\n"
+        "  --k8s-watch-idle-timeout=SECS\n"
+        "                          reconnect a watch on which nothing "
+                                  "arrives for SECS\n"
+        "                          seconds (default: %d, 0: never)\n",
+        K8S_DEFAULT_WATCH_IDLE_TIMEOUT_MS / 1000);
 }
 
 char *
@@ -943,7 +970,18 @@ k8s_options_get_config(struct k8s_config *config)
         config->insecure_skip_tls_verify = false;
     }
 
+    config->insecure_http = insecure_http_option;
+    config->watch_idle_timeout_ms = watch_idle_timeout_option;
+
     error = k8s_config_validate(config);
+    if (!error && !strncmp(config->server, "http://", 7)
+        && !config->insecure_http) {
+        /* The bearer token would go in clear to whoever is on the path. */
+        error = xasprintf("refusing API server URL \"%s\": over http:// "
+                          "the credentials travel in clear (use https://, "
+                          "or --k8s-insecure-http if you must)",
+                          config->server);
+    }
     if (error) {
         k8s_config_destroy(config);
         k8s_config_init(config);

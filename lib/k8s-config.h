@@ -54,7 +54,21 @@ struct k8s_config {
     char *client_key_file;
     char *client_key_data;
     size_t client_key_data_len;
+
+    /* Not where or who, but how: set only by the command-line options. */
+    bool insecure_http;         /* Allow an http:// server URL. */
+    int watch_idle_timeout_ms;  /* A watch stream on which nothing arrives
+                                 * for this long is replaced; 0 for
+                                 * never. */
 };
+
+/* The default of 'watch_idle_timeout_ms': well under the health lease's
+ * default duration (40 s), so that a host whose lease watch went silent
+ * (a half-open TCP connection, a middlebox that dropped it) reconnects
+ * and sees the renewals it missed before the lease could seem expired,
+ * and over its default renew interval (10 s), so that a healthy lease
+ * watch never idles that long. */
+#define K8S_DEFAULT_WATCH_IDLE_TIMEOUT_MS (20 * 1000)
 
 void k8s_config_init(struct k8s_config *);
 void k8s_config_destroy(struct k8s_config *);
@@ -94,14 +108,19 @@ void k8s_config_format(const struct k8s_config *, struct ds *);
     OPT_K8S_APISERVER,                          \
     OPT_K8S_TOKEN,                              \
     OPT_K8S_TOKEN_FILE,                         \
-    OPT_K8S_CACERT
+    OPT_K8S_CACERT,                             \
+    OPT_K8S_INSECURE_HTTP,                      \
+    OPT_K8S_WATCH_IDLE_TIMEOUT
 
 #define K8S_LONG_OPTIONS                                                \
     {"k8s-kubeconfig", required_argument, NULL, OPT_K8S_KUBECONFIG},    \
     {"k8s-apiserver", required_argument, NULL, OPT_K8S_APISERVER},      \
     {"k8s-token", required_argument, NULL, OPT_K8S_TOKEN},              \
     {"k8s-token-file", required_argument, NULL, OPT_K8S_TOKEN_FILE},    \
-    {"k8s-cacert", required_argument, NULL, OPT_K8S_CACERT}
+    {"k8s-cacert", required_argument, NULL, OPT_K8S_CACERT},            \
+    {"k8s-insecure-http", no_argument, NULL, OPT_K8S_INSECURE_HTTP},    \
+    {"k8s-watch-idle-timeout", required_argument, NULL,                 \
+     OPT_K8S_WATCH_IDLE_TIMEOUT}
 
 /* The OPT_K8S_* values that K8S_OPTION_ENUMS adds to a program's own option
  * enum depend on where the program puts it, so K8S_OPTION_HANDLERS passes
@@ -112,6 +131,8 @@ enum k8s_option {
     K8S_OPTION_TOKEN,
     K8S_OPTION_TOKEN_FILE,
     K8S_OPTION_CACERT,
+    K8S_OPTION_INSECURE_HTTP,
+    K8S_OPTION_WATCH_IDLE_TIMEOUT,
 };
 
 #define K8S_OPTION_HANDLERS                                     \
@@ -129,8 +150,15 @@ enum k8s_option {
         break;                                                  \
     case OPT_K8S_CACERT:                                        \
         k8s_options_set(K8S_OPTION_CACERT, optarg);             \
+        break;                                                  \
+    case OPT_K8S_INSECURE_HTTP:                                 \
+        k8s_options_set(K8S_OPTION_INSECURE_HTTP, NULL);        \
+        break;                                                  \
+    case OPT_K8S_WATCH_IDLE_TIMEOUT:                            \
+        k8s_options_set(K8S_OPTION_WATCH_IDLE_TIMEOUT, optarg); \
         break;
 
+/* Exits with a message if 'value' is not valid for 'option'. */
 void k8s_options_set(enum k8s_option, const char *value);
 void k8s_options_usage(void);
 

@@ -106,3 +106,15 @@ k8s_lease_path(const char *namespace, const char *name)
     return xasprintf("/apis/coordination.k8s.io/v1/namespaces/%s/leases/%s",
                      namespace, name);
 }
+
+char *
+k8s_secrets_path(const char *namespace)
+{
+    return xasprintf("/api/v1/namespaces/%s/secrets", namespace);
+}
+
+char *
+k8s_secret_path(const char *namespace, const char *name)
+{
+    return xasprintf("/api/v1/namespaces/%s/secrets/%s", namespace, name);
+}

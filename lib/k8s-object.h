@@ -52,5 +52,7 @@ char *k8s_pod_path_from_key(const char *key);   /* "namespace/name". */
 char *k8s_node_path(const char *name);
 char *k8s_leases_path(const char *namespace);
 char *k8s_lease_path(const char *namespace, const char *name);
+char *k8s_secrets_path(const char *namespace);
+char *k8s_secret_path(const char *namespace, const char *name);
 
 #endif /* k8s-object.h */

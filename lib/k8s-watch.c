@@ -14,6 +14,13 @@
  *      +------+-------------+ 410 Gone, or backoff with no
  *                              resourceVersion to resume from
  *
+ * A watch stream on which nothing at all arrives (no event, no bookmark)
+ * for the client's watch idle timeout is given up and started again from
+ * the last resourceVersion, on a new connection, straight from WATCHING:
+ * a half-open TCP connection (a peer or middlebox gone without a FIN)
+ * would otherwise hold the stream until TCP gives up, minutes later.  It
+ * is not a failure: no backoff, no error for the consumer to report.
+ *
  * BACKOFF retries a watch from the last resourceVersion if we have one,
  * else a list.  The delay doubles from K8S_WATCH_BACKOFF_MIN_MS up to
  * K8S_WATCH_BACKOFF_MAX_MS, with jitter so that many agents do not return
@@ -324,7 +331,7 @@ k8s_watch_start_list(struct k8s_watch *w)
 }
 
 static void
-k8s_watch_start_watch(struct k8s_watch *w)
+k8s_watch_start_watch__(struct k8s_watch *w, bool fresh)
 {
     struct ds path = DS_EMPTY_INITIALIZER;
     char timeout[16];
@@ -341,13 +348,34 @@ k8s_watch_start_watch(struct k8s_watch *w)
     k8s_path_add_query(&path, "timeoutSeconds", timeout);
 
     k8s_request_destroy(w->request);
-    w->request = k8s_request_watch(w->client, ds_cstr(&path));
+    w->request = (fresh
+                  ? k8s_request_watch_fresh(w->client, ds_cstr(&path))
+                  : k8s_request_watch(w->client, ds_cstr(&path)));
     w->request_start = time_msec();
     w->got_event = false;
     w->state = K8S_WATCH_WATCHING;
     w->stats.watches++;
     k8s_metrics_watch(w->resource, K8S_WATCH_METRIC_CONNECTS);
     ds_destroy(&path);
+}
+
+static void
+k8s_watch_start_watch(struct k8s_watch *w)
+{
+    k8s_watch_start_watch__(w, false);
+}
+
+/* When the current watch stream counts as idle, or LLONG_MAX if it never
+ * does. */
+static long long int
+k8s_watch_idle_deadline(const struct k8s_watch *w)
+{
+    int idle_ms = k8s_client_watch_idle_timeout(w->client);
+
+    return (w->state == K8S_WATCH_WATCHING && idle_ms > 0
+            && !k8s_request_is_done(w->request)
+            ? k8s_request_last_activity(w->request) + idle_ms
+            : LLONG_MAX);
 }
 
 /* Stores the items of a successful page of a LIST 'body' in the cache,
@@ -531,7 +559,17 @@ k8s_watch_run(struct k8s_watch *w)
             }
             k8s_watch_reset_backoff(w);
         }
-        if (k8s_request_is_done(w->request)) {
+        if (time_msec() >= k8s_watch_idle_deadline(w)) {
+            /* Routine on a quiet collection (the server's bookmarks come
+             * about once a minute), so only at debug level; the count is
+             * in k8s_watch_format_status(). */
+            VLOG_DBG("watch %s: nothing received for %d ms, reconnecting "
+                     "from %s", w->collection_path,
+                     k8s_client_watch_idle_timeout(w->client),
+                     w->resource_version);
+            w->stats.idle_reconnects++;
+            k8s_watch_start_watch__(w, true);
+        } else if (k8s_request_is_done(w->request)) {
             const struct k8s_result *r = k8s_request_result(w->request);
             if (k8s_result_is_gone(r)) {
                 w->stats.relists++;
@@ -571,6 +609,10 @@ k8s_watch_wait(struct k8s_watch *w)
         poll_timer_wait_until(w->retry_at);
     } else {
         k8s_request_wait(w->request);
+        long long int idle = k8s_watch_idle_deadline(w);
+        if (idle != LLONG_MAX) {
+            poll_timer_wait_until(idle);
+        }
     }
 }
 
@@ -645,9 +687,10 @@ k8s_watch_format_status(const struct k8s_watch *w, struct ds *s)
                   w->resource_version ? w->resource_version : "(none)");
     ds_put_format(s, "  objects: %"PRIuSIZE"\n", shash_count(&w->cache));
     ds_put_format(s, "  lists: %llu, watches: %llu, relists: %llu, "
-                  "failures: %llu, events: %llu\n",
+                  "failures: %llu, events: %llu, idle reconnects: %llu\n",
                   w->stats.lists, w->stats.watches, w->stats.relists,
-                  w->stats.failures, w->stats.events);
+                  w->stats.failures, w->stats.events,
+                  w->stats.idle_reconnects);
     if (w->last_error) {
         ds_put_format(s, "  last error: %s\n", w->last_error);
     }

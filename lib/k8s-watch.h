@@ -11,6 +11,9 @@
  * lists again and reports only what really changed, so
  * consumers never see a spurious event for an object that is unchanged.
  * When the server cannot be reached it retries with exponential backoff.
+ * A stream on which nothing arrives for the client's watch idle timeout
+ * (k8s-config.h) is replaced by a new one on a new connection, resuming
+ * where it was: that is not a failure (k8s_watch_get_error() stays NULL).
  *
  * The consumer calls k8s_watch_run() and k8s_watch_wait() from its main
  * loop (after k8s_client_run()) and takes changes with
@@ -92,6 +95,8 @@ struct k8s_watch_stats {
     unsigned long long int relists;     /* Lists forced by 410 Gone. */
     unsigned long long int failures;    /* Failed lists and watches. */
     unsigned long long int events;      /* Events handed to the consumer. */
+    unsigned long long int idle_reconnects; /* Streams replaced because
+                                             * nothing arrived on them. */
 };
 void k8s_watch_get_stats(const struct k8s_watch *, struct k8s_watch_stats *);
 void k8s_watch_format_status(const struct k8s_watch *, struct ds *);

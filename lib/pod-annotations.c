@@ -6,18 +6,17 @@
 
 #include "pod-annotations.h"
 
-#include <arpa/inet.h>
 #include <cjson/cJSON.h>
 #include <ctype.h>
-#include <errno.h>
 #include <limits.h>
-#include <net/if.h>
-#include <stdarg.h>
 #include <stdlib.h>
 #include <string.h>
 
+#include "conn-auth.h"
+#include "hash.h"
 #include "k8s-names.h"
 #include "openvswitch/dynamic-string.h"
+#include "openvswitch/hmap.h"
 #include "util.h"
 
 /* JSON helpers.
@@ -42,6 +41,13 @@ static cJSON *
 parse_object(const char *annotation, const char *text, char **errorp)
 {
     const char *end = NULL;
+    size_t size = text ? strnlen(text, POD_ANN_MAX_SIZE + 1) : 0;
+    if (size > POD_ANN_MAX_SIZE) {
+        /* Refused before any parsing: see POD_ANN_MAX_SIZE. */
+        *errorp = xasprintf("%s: larger than %d bytes", annotation,
+                            POD_ANN_MAX_SIZE);
+        return NULL;
+    }
     cJSON *json = text ? cJSON_ParseWithOpts(text, &end, true) : NULL;
 
     if (!json) {
@@ -64,18 +70,46 @@ parse_object(const char *annotation, const char *text, char **errorp)
 }
 
 /* Returns an error message if 'object' has a member name twice, since the
- * meaning of such an object depends on the reader. */
+ * meaning of such an object depends on the reader.  In time linear in the
+ * number of members: an annotation may hold thousands. */
 static char *
 check_duplicates(const cJSON *object)
 {
+    struct member {
+        struct hmap_node node;
+        const char *name;
+    };
+    size_t n = 0;
     for (const cJSON *a = object->child; a; a = a->next) {
-        for (const cJSON *b = a->next; b; b = b->next) {
-            if (a->string && b->string && !strcmp(a->string, b->string)) {
-                return xasprintf("duplicate member \"%s\"", a->string);
+        n++;
+    }
+    if (n < 2) {
+        return NULL;
+    }
+
+    struct member *members = xmalloc(n * sizeof *members);
+    struct hmap names = HMAP_INITIALIZER(&names);
+    char *error = NULL;
+    size_t i = 0;
+    hmap_reserve(&names, n);
+    for (const cJSON *a = object->child; a && !error; a = a->next) {
+        if (!a->string) {
+            continue;
+        }
+        uint32_t hash = hash_string(a->string, 0);
+        const struct member *m;
+        HMAP_FOR_EACH_WITH_HASH (m, node, hash, &names) {
+            if (!strcmp(m->name, a->string)) {
+                error = xasprintf("duplicate member \"%s\"", a->string);
+                break;
             }
         }
+        members[i].name = a->string;
+        hmap_insert_fast(&names, &members[i++].node, hash);
     }
-    return NULL;
+    hmap_destroy(&names);
+    free(members);
+    return error;
 }
 
 /* Finds string member 'name' of 'object'.  Returns NULL and sets '*valuep'
@@ -135,133 +169,6 @@ print_and_delete(cJSON *json)
     cJSON_free(text);
     cJSON_Delete(json);
     return copy;
-}
-
-/* Validators.
- * =========== */
-
-char *
-pod_ann_check_ifname(const char *name)
-{
-    if (!name[0]) {
-        return xstrdup("empty interface name");
-    }
-    if (strlen(name) >= IFNAMSIZ) {
-        return xasprintf("\"%s\" is longer than %d characters",
-                         name, IFNAMSIZ - 1);
-    }
-    if (!strcmp(name, ".") || !strcmp(name, "..")) {
-        return xasprintf("\"%s\" is not a valid interface name", name);
-    }
-    for (const char *p = name; *p; p++) {
-        if (*p == '/' || *p == ':' || isspace((unsigned char) *p)
-            || !isprint((unsigned char) *p)) {
-            return xasprintf("\"%s\" contains a character not allowed in an "
-                             "interface name", name);
-        }
-    }
-    return NULL;
-}
-
-char *
-pod_ann_check_sandbox_id(const char *id)
-{
-    size_t len = strlen(id);
-
-    if (!len) {
-        return xstrdup("empty");
-    }
-    if (len > POD_ANN_MAX_SANDBOX_LEN) {
-        return xasprintf("longer than %d characters",
-                         POD_ANN_MAX_SANDBOX_LEN);
-    }
-    for (const char *p = id; *p; p++) {
-        unsigned char c = *p;
-        bool alnum = isascii(c) && isalnum(c);
-        if (!alnum && (p == id || !strchr("_.-", c))) {
-            return xasprintf("\"%s\" is not a container id (a letter or "
-                             "digit, then letters, digits, '_', '.' and "
-                             "'-')", id);
-        }
-    }
-    return NULL;
-}
-
-/* Parses 'text' as an IPv4 or IPv6 address without a prefix, into 'family'
- * and 'addr'. */
-static bool
-parse_ip(const char *text, int *family, struct in6_addr *addr)
-{
-    if (inet_pton(AF_INET, text, addr) == 1) {
-        *family = AF_INET;
-        return true;
-    } else if (inet_pton(AF_INET6, text, addr) == 1) {
-        *family = AF_INET6;
-        return true;
-    }
-    return false;
-}
-
-char *
-pod_ann_check_ip(const char *ip)
-{
-    struct in6_addr addr;
-    int family;
-
-    return (parse_ip(ip, &family, &addr)
-            ? NULL
-            : xasprintf("\"%s\" is not an IP address", ip));
-}
-
-char *
-pod_ann_check_cidr(const char *cidr)
-{
-    const char *slash = strchr(cidr, '/');
-    if (!slash) {
-        return xasprintf("\"%s\" is not a CIDR (no prefix length)", cidr);
-    }
-
-    char *ip = xmemdup0(cidr, slash - cidr);
-    struct in6_addr addr;
-    int family;
-    bool ok = parse_ip(ip, &family, &addr);
-    free(ip);
-    if (!ok) {
-        return xasprintf("\"%s\" is not a CIDR (bad address)", cidr);
-    }
-
-    const char *plen_s = slash + 1;
-    int max = family == AF_INET ? 32 : 128;
-    int plen = 0;
-    if (!plen_s[0] || strlen(plen_s) > 3) {
-        return xasprintf("\"%s\" is not a CIDR (bad prefix length)", cidr);
-    }
-    for (const char *p = plen_s; *p; p++) {
-        if (!isdigit((unsigned char) *p)) {
-            return xasprintf("\"%s\" is not a CIDR (bad prefix length)",
-                             cidr);
-        }
-        plen = plen * 10 + (*p - '0');
-    }
-    if (plen > max) {
-        return xasprintf("\"%s\" is not a CIDR (prefix length over %d)",
-                         cidr, max);
-    }
-    return NULL;
-}
-
-char *
-pod_ann_check_mac(const char *mac)
-{
-    /* "xx:xx:xx:xx:xx:xx" or "xx-xx-xx-xx-xx-xx", the 48-bit forms that
-     * Go's net.ParseMAC takes: one separator throughout, not a mix. */
-    bool ok = strlen(mac) == 17 && (mac[2] == ':' || mac[2] == '-');
-    for (int i = 0; ok && i < 17; i++) {
-        ok = (i % 3 == 2
-              ? mac[i] == mac[2]
-              : isxdigit((unsigned char) mac[i]));
-    }
-    return ok ? NULL : xasprintf("\"%s\" is not a MAC address", mac);
 }
 
 /* Parses 'text', a decimal number in a JSON string, into '*valuep', which
@@ -439,7 +346,7 @@ parse_map(const char *annotation, const char *text,
  * =================== */
 
 static const char *const conn_details_legacy[] = {
-    "pfId", "vfId", "sandboxId", "vfNetdevName", NULL
+    "pfId", "vfId", "sandboxId", "vfNetdevName", CONN_AUTH_MEMBER, NULL
 };
 
 static void
@@ -448,6 +355,7 @@ conn_details_free(struct dpu_conn_details *d)
     if (d) {
         free(d->sandbox_id);
         free(d->vf_netdev_name);
+        free(d->auth);
         free(d);
     }
 }
@@ -457,14 +365,15 @@ conn_details_parse_entry(const cJSON *object, const void *aux_,
                          void **entryp)
 {
     const enum pod_ann_mode *mode = aux_;
-    const char *pf, *vf, *sandbox, *netdev;
+    const char *pf, *vf, *sandbox, *netdev, *auth;
     char *error;
 
     *entryp = NULL;
     if ((error = get_string(object, "pfId", true, &pf))
         || (error = get_string(object, "vfId", true, &vf))
         || (error = get_string(object, "sandboxId", true, &sandbox))
-        || (error = get_string(object, "vfNetdevName", false, &netdev))) {
+        || (error = get_string(object, "vfNetdevName", false, &netdev))
+        || (error = get_string(object, CONN_AUTH_MEMBER, false, &auth))) {
         return error;
     }
 
@@ -491,12 +400,22 @@ conn_details_parse_entry(const cJSON *object, const void *aux_,
             return full;
         }
     }
+    if (auth) {
+        struct conn_auth_token token;
+        error = conn_auth_token_parse(auth, &token);
+        if (error) {
+            char *full = xasprintf("%s: %s", CONN_AUTH_MEMBER, error);
+            free(error);
+            return full;
+        }
+    }
 
     struct dpu_conn_details *d = xzalloc(sizeof *d);
     d->pf_id = pf_id;
     d->vf_id = vf_id;
     d->sandbox_id = xstrdup(sandbox);
     d->vf_netdev_name = nullable_xstrdup(netdev);
+    d->auth = nullable_xstrdup(auth);
     *entryp = d;
     return NULL;
 }
@@ -530,6 +449,9 @@ dpu_conn_details_format(const struct shash *details)
             cJSON_AddStringToObject(entry, "vfNetdevName",
                                     d->vf_netdev_name);
         }
+        if (d->auth) {
+            cJSON_AddStringToObject(entry, CONN_AUTH_MEMBER, d->auth);
+        }
     }
     free(nodes);
     return print_and_delete(json);
@@ -554,7 +476,8 @@ dpu_conn_details_equal(const struct dpu_conn_details *a,
             && a->vf_id == b->vf_id
             && !strcmp(a->sandbox_id, b->sandbox_id)
             && nullable_string_is_equal(a->vf_netdev_name,
-                                        b->vf_netdev_name));
+                                        b->vf_netdev_name)
+            && nullable_string_is_equal(a->auth, b->auth));
 }
 
 void
@@ -567,19 +490,23 @@ dpu_conn_details_put(struct shash *details, const char *nad,
     d->vf_id = entry->vf_id;
     d->sandbox_id = xstrdup(entry->sandbox_id);
     d->vf_netdev_name = nullable_xstrdup(entry->vf_netdev_name);
+    d->auth = nullable_xstrdup(entry->auth);
     conn_details_free(shash_replace(details, nad, d));
 }
 
 /* Connection status.
  * ================== */
 
-static const char *const conn_status_legacy[] = { "Status", "Reason", NULL };
+static const char *const conn_status_legacy[] = {
+    "Status", "Reason", "sandboxId", NULL
+};
 
 static void
 conn_status_free(struct dpu_conn_status *s)
 {
     if (s) {
         free(s->reason);
+        free(s->sandbox_id);
         free(s);
     }
 }
@@ -588,13 +515,19 @@ static char *
 conn_status_parse_entry(const cJSON *object, const void *aux OVS_UNUSED,
                         void **entryp)
 {
-    const char *status, *reason;
+    const char *status, *reason, *sandbox;
     char *error;
 
     *entryp = NULL;
     if ((error = get_string(object, "Status", true, &status))
-        || (error = get_string(object, "Reason", false, &reason))) {
+        || (error = get_string(object, "Reason", false, &reason))
+        || (error = get_string(object, "sandboxId", false, &sandbox))) {
         return error;
+    }
+    if (sandbox && (error = pod_ann_check_sandbox_id(sandbox))) {
+        char *full = xasprintf("sandboxId: %s", error);
+        free(error);
+        return full;
     }
 
     enum dpu_conn_state state;
@@ -610,6 +543,7 @@ conn_status_parse_entry(const cJSON *object, const void *aux OVS_UNUSED,
     struct dpu_conn_status *s = xzalloc(sizeof *s);
     s->state = state;
     s->reason = reason && reason[0] ? xstrdup(reason) : NULL;
+    s->sandbox_id = nullable_xstrdup(sandbox);
     *entryp = s;
     return NULL;
 }
@@ -638,6 +572,9 @@ dpu_conn_status_format(const struct shash *statuses)
         if (s->reason) {
             cJSON_AddStringToObject(entry, "Reason", s->reason);
         }
+        if (s->sandbox_id) {
+            cJSON_AddStringToObject(entry, "sandboxId", s->sandbox_id);
+        }
     }
     free(nodes);
     return print_and_delete(json);
@@ -656,12 +593,14 @@ dpu_conn_status_clear(struct shash *statuses)
 
 void
 dpu_conn_status_put(struct shash *statuses, const char *nad,
-                    enum dpu_conn_state state, const char *reason)
+                    enum dpu_conn_state state, const char *reason,
+                    const char *sandbox_id)
 {
     struct dpu_conn_status *s = xzalloc(sizeof *s);
 
     s->state = state;
     s->reason = reason && reason[0] ? xstrdup(reason) : NULL;
+    s->sandbox_id = nullable_xstrdup(sandbox_id);
     conn_status_free(shash_replace(statuses, nad, s));
 }
 

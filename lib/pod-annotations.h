@@ -6,10 +6,14 @@
  *       {"<nad>": {"pfId": "0", "vfId": "3", "sandboxId": "<id>",
  *                  "vfNetdevName": "<host VF netdev>"}}
  *       The legacy form, the bare inner object, means the default network.
+ *       Our host side's entries also carry "ovnDpuAuth" (conn-auth.h).
  *
  *   k8s.ovn.org/dpu.connection-status   written by the DPU side:
- *       {"<nad>": {"Status": "Ready"}} or
- *       {"<nad>": {"Status": "Error", "Reason": "..."}}
+ *       {"<nad>": {"Status": "Ready", "sandboxId": "<container id>"}} or
+ *       {"<nad>": {"Status": "Error", "Reason": "...",
+ *                  "sandboxId": "<container id>"}}
+ *       where "sandboxId" (ours; the reference leaves it out) names the
+ *       sandbox whose connection details the entry answers.
  *       The legacy bare inner object means the default network.
  *
  *   k8s.ovn.org/pod-networks            written by ovnkube-controller:
@@ -26,9 +30,9 @@
  * "<namespace>/<name>" of the NetworkAttachmentDefinition.
  *
  * These are pure functions: no I/O, no logging.  Each parser takes the
- * annotation's value (a JSON text), fills a map from NAD key to a parsed
- * entry, and returns NULL, or on failure an error message that the caller
- * must free() and an empty map.  Messages name the annotation, the NAD key
+ * annotation's value (a JSON text of at most POD_ANN_MAX_SIZE bytes), fills
+ * a map from NAD key to a parsed entry, and returns NULL, or on failure an
+ * error message that the caller must free() and an empty map.  Messages name the annotation, the NAD key
  * and the field, e.g.
  *
  *   k8s.ovn.org/dpu.connection-details: "default": pfId: "2" is not 0 or 1
@@ -80,6 +84,13 @@ enum pod_ann_mode {
  * longer value from an annotation is cut short. */
 #define POD_ANN_MAX_ERROR_LEN 512
 
+/* Largest annotation value, in bytes, that a parser looks at: a longer one
+ * is refused before it is parsed.  The API server accepts 256 KiB of
+ * annotations per object, all of which a pod owner may write; real values
+ * of these annotations are a few kB even with many networks, and this
+ * bounds the work any one of them costs the agents. */
+#define POD_ANN_MAX_SIZE (64 * 1024)
+
 /* Returns a copy of 'text', a value from an annotation, that is safe to log
  * or to pass on in a message: control characters and bytes outside ASCII
  * become "\xNN", and it is cut after about 'max_len' bytes, with "...". */
@@ -91,6 +102,8 @@ struct dpu_conn_details {
     char *sandbox_id;           /* Container (sandbox) id, as CNI_CONTAINERID
                                  * gave it (pod_ann_check_sandbox_id()). */
     char *vf_netdev_name;       /* Host VF netdev, or NULL if not given. */
+    char *auth;                 /* The host agent's token (conn-auth.h),
+                                 * well-formed, or NULL if not given. */
 };
 
 char *dpu_conn_details_parse(const char *json, enum pod_ann_mode,
@@ -117,6 +130,9 @@ enum dpu_conn_state {
 struct dpu_conn_status {
     enum dpu_conn_state state;
     char *reason;               /* NULL if none. */
+    char *sandbox_id;           /* "sandboxId": the sandbox whose
+                                 * connection details this answers,
+                                 * lowercase hex, or NULL if not given. */
 };
 
 char *dpu_conn_status_parse(const char *json, struct shash *statuses)
@@ -125,9 +141,10 @@ char *dpu_conn_status_format(const struct shash *statuses);
 void dpu_conn_status_clear(struct shash *statuses);
 
 /* Adds a status for 'nad' to 'statuses', replacing any already there.
- * 'reason' may be NULL. */
+ * 'reason' and 'sandbox_id' may be NULL. */
 void dpu_conn_status_put(struct shash *statuses, const char *nad,
-                         enum dpu_conn_state, const char *reason);
+                         enum dpu_conn_state, const char *reason,
+                         const char *sandbox_id);
 
 /* Pod networks: addresses that ovnkube-controller allocated.
  * ========================================================== */
@@ -172,7 +189,7 @@ char *pod_network_ip_list(const struct pod_network *);
 void pod_ann_trim_pod(struct cJSON *pod);
 
 /* Validators the codecs use, for other modules that take the same values
- * from elsewhere.  Each returns NULL or an error message to free(), which
+ * from elsewhere (in pod-ann-validate.c).  Each returns NULL or an error message to free(), which
  * does not name the field: callers prefix it. */
 char *pod_ann_check_ifname(const char *name) OVS_WARN_UNUSED_RESULT;
 /* A sandbox id is a CNI container id: as the CNI specification has it,

@@ -46,6 +46,7 @@ struct pod_patch {
 };
 
 static void pod_patch_get(struct pod_patch *);
+static void pod_patch_got(struct pod_patch *, cJSON *pod);
 
 struct pod_patch *
 pod_patch_start(struct k8s_client *client, const char *namespace,
@@ -61,6 +62,26 @@ pod_patch_start(struct k8s_client *client, const char *namespace,
     pp->func = func;
     pp->aux = aux;
     pod_patch_get(pp);
+    return pp;
+}
+
+struct pod_patch *
+pod_patch_start_from(struct k8s_client *client, const cJSON *pod,
+                     const char *uid, pod_patch_func *func, void *aux)
+{
+    const char *namespace = k8s_object_metadata(pod, "namespace");
+    const char *name = k8s_object_metadata(pod, "name");
+    struct pod_patch *pp = xzalloc(sizeof *pp);
+
+    pp->client = client;
+    pp->path = k8s_pod_path(namespace ? namespace : "", name ? name : "");
+    pp->desc = xasprintf("pod %s/%s", namespace ? namespace : "?",
+                         name ? name : "?");
+    pp->uid = nullable_xstrdup(uid);
+    pp->func = func;
+    pp->aux = aux;
+    pp->attempts = 1;
+    pod_patch_got(pp, cJSON_Duplicate(pod, true));
     return pp;
 }
 

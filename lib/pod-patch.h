@@ -40,6 +40,15 @@ struct pod_patch *pod_patch_start(struct k8s_client *,
                                   const char *namespace, const char *name,
                                   const char *uid, pod_patch_func *,
                                   void *aux);
+/* Like pod_patch_start(), but the first attempt computes the patch from
+ * 'pod' (a version of the pod the caller already has, e.g. from a watch;
+ * copied) instead of reading the pod first: one request fewer when that
+ * version is still the latest, and a 409 and a fresh read when it is
+ * not. */
+struct pod_patch *pod_patch_start_from(struct k8s_client *,
+                                       const struct cJSON *pod,
+                                       const char *uid, pod_patch_func *,
+                                       void *aux);
 void pod_patch_destroy(struct pod_patch *);
 
 void pod_patch_run(struct pod_patch *);

@@ -67,8 +67,9 @@ dnl libcurl talks HTTPS to the Kubernetes API server, cJSON parses and
 dnl builds its bodies, libyaml reads kubeconfig files, libnl-route moves
 dnl and configures a pod's VF through rtnetlink, libmicrohttpd serves the
 dnl metrics and health endpoint, libnftables sets the host's management
-dnl port SNAT chain, libcrypto's SHA-256 derives an IPv6 management port's
-dnl MAC address as ovn-kubernetes does.
+dnl port SNAT chain, libcrypto signs connection details (HMAC-SHA256) and
+dnl its SHA-256 derives an IPv6 management port's MAC address as
+dnl ovn-kubernetes does.
 AC_DEFUN([OVN_DPU_CHECK_LIBS], [
   PKG_CHECK_MODULES([CURL], [libcurl >= 7.71.0], [],
     [AC_MSG_ERROR([libcurl 7.71 or later is required (Debian: apt-get install libcurl4-openssl-dev)])])
@@ -84,12 +85,14 @@ AC_DEFUN([OVN_DPU_CHECK_LIBS], [
     [AC_MSG_ERROR([libmicrohttpd 0.9.71 or later is required for the metrics endpoint (Debian: apt-get install libmicrohttpd-dev)])])
   PKG_CHECK_MODULES([NFTABLES], [libnftables >= 0.9.7], [],
     [AC_MSG_ERROR([libnftables 0.9.7 or later is required for the management port's SNAT (Debian: apt-get install libnftables-dev)])])
-  PKG_CHECK_MODULES([LIBCRYPTO], [libcrypto], [],
-    [AC_MSG_ERROR([OpenSSL's libcrypto is required (Debian: apt-get install libssl-dev)])])
   if test "$OVS_HAVE_OPENSSL" != 0; then
     PKG_CHECK_MODULES([OPENSSL], [openssl], [],
       [AC_MSG_ERROR([Open vSwitch was built with OpenSSL, so its headers and libraries are required (Debian: apt-get install libssl-dev)])])
   fi
+  dnl libcrypto: HMAC-SHA256 and random keys for the connection-details
+  dnl authority (lib/conn-auth.c), whether or not OVS uses OpenSSL.
+  PKG_CHECK_MODULES([LIBCRYPTO], [libcrypto >= 1.1], [],
+    [AC_MSG_ERROR([libcrypto (OpenSSL) 1.1 or later is required to sign connection details (Debian: apt-get install libssl-dev)])])
 ])
 
 dnl OVN_DPU_ENABLE_WERROR

@@ -6,7 +6,8 @@
 # background in cni-bg-patch) and what they read and write on pods
 # (cni-pod), the host's VFs: finding them (vf-device), moving them into
 # pods (vf-netns) and remembering where (vf-attachments), the watcher
-# of the DPU health lease (dpu-lease-watcher), and the node's management
+# of the DPU health lease (dpu-lease-watcher), the node's keys that
+# sign connection details (host-keys), and the node's management
 # port (mgmt-port: the loop; mgmt-port-config: what it must be;
 # mgmt-port-link: addresses, routes, neighbours; mgmt-port-nft: the SNAT
 # chain) with the gateway interface's annotations (gateway-iface).
@@ -39,6 +40,8 @@ ovn_dpu_libovndpu_host_la_SOURCES = \
 	ovn-dpu/dpu-lease-watcher.h \
 	ovn-dpu/gateway-iface.c \
 	ovn-dpu/gateway-iface.h \
+	ovn-dpu/host-keys.c \
+	ovn-dpu/host-keys.h \
 	ovn-dpu/mgmt-port.c \
 	ovn-dpu/mgmt-port.h \
 	ovn-dpu/mgmt-port-config.c \

@@ -16,12 +16,14 @@
 #include "cni-bg-patch.h"
 #include "cni-call.h"
 #include "cni-pod.h"
+#include "host-keys.h"
 #include "k8s-watch.h"
 #include "openvswitch/vlog.h"
 #include "pod-annotations.h"
 #include "pod-patch.h"
 #include "timeval.h"
 #include "util.h"
+#include "vf-list.h"
 #include "vf-netns.h"
 #include "vf-pool.h"
 
@@ -36,6 +38,46 @@ VLOG_DEFINE_THIS_MODULE(cni_add);
 
 static void add_fail(struct cni_calls *, struct cni_call *,
                      struct cni_error *);
+
+/* Checks that the VF resolved into 'call->dev' for 'device_id' is one the
+ * host may hand out: not reserved, and not in use on the host.
+ * "deviceID" comes from the network configuration, which for a secondary
+ * network is a NAD that whoever may create NADs wrote: it must not be able
+ * to move a VF that the host uses into a pod.  The VFs of --vf-pool go
+ * through the same check. */
+static struct cni_error *
+add_check_device(const struct cni_calls *cs, const struct cni_call *call,
+                 const char *device_id)
+{
+    const struct vf_device *dev = &call->dev;
+    const char *why = (cs->settings.reserved_vfs
+                       ? vf_list_find(cs->settings.reserved_vfs,
+                                      dev->pf_id, dev->vf_id)
+                       : NULL);
+    if (!why && cs->settings.mgmt_netdev
+        && !strcmp(dev->netdev, cs->settings.mgmt_netdev)) {
+        /* Before the management port is made (it waits for the Node's
+         * subnet), its VF is down and has no address. */
+        why = "the node's management port";
+    }
+    if (why) {
+        return cni_error_create(CNI_ERR_INVALID_CONFIG, NULL,
+                                "deviceID %s is PF %d VF %d, which is "
+                                "reserved (%s)", device_id,
+                                dev->pf_id, dev->vf_id, why);
+    }
+
+    char *busy = vf_netns_check_unused(dev->netdev);
+    if (busy) {
+        struct cni_error *error = cni_error_create(
+            CNI_ERR_INVALID_CONFIG, "a VF that is up, has an address or "
+            "belongs to a master device is the host's own, not one to "
+            "hand out", "deviceID %s: %s", device_id, busy);
+        free(busy);
+        return error;
+    }
+    return NULL;
+}
 
 /* Who takes a VF from the pool, for "cni/vf-pool". */
 static char *
@@ -69,6 +111,11 @@ add_use_device(struct cni_calls *cs, struct cni_call *call)
                                      why);
         }
         free(why);
+        return error;
+    }
+
+    error = add_check_device(cs, call, req->device_id);
+    if (error) {
         return error;
     }
 
@@ -109,13 +156,23 @@ add_take_from_pool(struct cni_calls *cs, struct cni_call *call)
         char *why = vf_device_resolve(ids[i], cs->settings.simulated,
                                       cs->settings.sysfs_root, &call->dev);
         if (!why) {
+            struct cni_error *unusable = add_check_device(cs, call, ids[i]);
+            if (unusable) {
+                why = xstrdup(unusable->msg);
+                cni_error_destroy(unusable);
+                vf_device_destroy(&call->dev);
+                memset(&call->dev, 0, sizeof call->dev);
+            }
+        }
+        if (!why) {
             char *owner = add_owner(call);
             call->pool_vf = xstrdup(ids[i]);
             ovs_assert(vf_pool_claim(cs->pool, ids[i], owner));
             free(owner);
             break;
         }
-        /* A VF that is not there (yet) stays free: it may come. */
+        /* A VF that is not there (yet), or that the host uses, stays
+         * free: it may come, or be let go. */
         VLOG_WARN_RL(&rl, "VF pool: skipping %s: %s", ids[i], why);
         free(last_why);
         last_why = why;
@@ -173,12 +230,29 @@ cni_add_start(struct cni_calls *cs, struct cni_call *call)
         return error;
     }
 
+    const char *no_key;
+    const struct conn_auth_key *key = (cs->keys
+                                       ? host_keys_current(cs->keys, &no_key)
+                                       : NULL);
+    if (cs->keys && !key) {
+        return cni_error_create(
+            CNI_ERR_TRY_AGAIN_LATER, "the DPU side binds a VF only for "
+            "connection details signed with the node's key (see "
+            "Documentation/security.rst)", "cannot sign the connection "
+            "details of pod %s: no key: %s", call->pod_key, no_key);
+    }
+
     cni_bg_patches_cancel(cs, req);
     call->edit = cni_pod_edit_create(cs->settings.node, req->nad,
                                      req->container_id);
     call->edit->details.pf_id = call->dev.pf_id;
     call->edit->details.vf_id = call->dev.vf_id;
     call->edit->details.vf_netdev_name = xstrdup(call->dev.netdev);
+    if (key) {
+        call->edit->sign = true;
+        call->edit->key = *key;
+        call->edit->seq = host_keys_next_seq(cs->keys);
+    }
     call->patch = pod_patch_start(cs->settings.k8s, req->pod_namespace,
                                   req->pod_name, req->pod_uid,
                                   cni_pod_put_details, call->edit);
@@ -206,6 +280,11 @@ add_configure(struct cni_calls *cs, struct cni_call *call,
     a->cfg.ifname = xstrdup(req->ifname);
     a->cfg.mtu = req->mtu;
     cni_pod_build_config(net, req->nad, &a->cfg);
+    a->network = nullable_xstrdup(req->name);
+    if (call->edit->sign) {
+        a->key_id = xstrdup(call->edit->key.id);
+        a->seq = call->edit->seq;
+    }
 
     long long int t0 = time_msec();
     cs->n_vf_configs++;
@@ -269,7 +348,9 @@ add_evaluate(struct cni_calls *cs, struct cni_call *call, const cJSON *pod)
     }
 
     switch (cni_pod_evaluate(pod, call->req.nad, call->req.container_id,
-                             call->req.pod_uid, &net, &why)) {
+                             call->req.pod_uid,
+                             cs->settings.allow_status_without_sandbox,
+                             &net, &why)) {
     case CNI_POD_WAIT:
         break;
     case CNI_POD_READY:

@@ -20,6 +20,7 @@
 
 struct cni_pod_edit;
 struct ds;
+struct host_keys;
 struct json;
 struct k8s_watch;
 struct pod_patch;
@@ -76,7 +77,9 @@ struct cni_call {
     struct json *id;            /* JSON-RPC id to answer. */
     struct cni_request req;
     char *pod_key;              /* "namespace/name". */
-    struct vf_device dev;       /* ADD: the resolved VF. */
+    struct vf_device dev;       /* ADD: the resolved VF.  DEL without a
+                                 * record, switchdev: 'netdev' is the name
+                                 * the VF gets back on the host. */
     char *pool_vf;              /* ADD: the VF it took from the pool, which
                                  * goes back when the call is answered
                                  * unless ADD attached it. */
@@ -98,6 +101,7 @@ struct cni_calls {
     struct k8s_watch *pods;             /* This node's pods. */
 
     struct vf_attachments attachments;  /* The VFs we put in pods. */
+    struct host_keys *keys;             /* Signing connection details. */
     struct vf_pool *pool;               /* --vf-pool, or NULL. */
     int n_vf_configs;           /* VFs configured in this iteration. */
 

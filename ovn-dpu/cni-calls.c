@@ -16,6 +16,8 @@
 #include "cni-call.h"
 #include "cni-del.h"
 #include "cni-pod.h"
+#include "dpu-lease.h"
+#include "host-keys.h"
 #include "jsonrpc.h"
 #include "k8s-object.h"
 #include "k8s-watch.h"
@@ -25,6 +27,7 @@
 #include "pod-annotations.h"
 #include "pod-patch.h"
 #include "smap.h"
+#include "sset.h"
 #include "svec.h"
 #include "timeval.h"
 #include "util.h"
@@ -72,6 +75,7 @@ cni_calls_create(const struct dpu_lease_watcher *lease,
     cs->settings = *settings;
     cs->settings.node = xstrdup(settings->node);
     cs->settings.sysfs_root = xstrdup(settings->sysfs_root);
+    cs->settings.keys_namespace = nullable_xstrdup(settings->keys_namespace);
     if (cs->settings.max_requests <= 0) {
         cs->settings.max_requests = CNI_DEFAULT_MAX_REQUESTS;
     }
@@ -83,10 +87,21 @@ cni_calls_create(const struct dpu_lease_watcher *lease,
                                     selector);
         k8s_watch_set_trim(cs->pods, pod_ann_trim_pod);
         free(selector);
+        cs->keys = host_keys_create(settings->k8s,
+                                    (settings->keys_namespace
+                                     ? settings->keys_namespace
+                                     : DPU_LEASE_DEFAULT_NAMESPACE),
+                                    settings->node);
     }
     char *state_path = xasprintf("%s/attachments.json", state_dir);
     vf_attachments_init(&cs->attachments, state_path);
     free(state_path);
+    const struct vf_attachment *a;
+    HMAP_FOR_EACH (a, node, &cs->attachments.map) {
+        if (cs->keys) {
+            host_keys_note_seq(cs->keys, a->seq);
+        }
+    }
     if (settings->vf_pool && settings->vf_pool->n) {
         cni_calls_create_pool(cs, settings->vf_pool);
     }
@@ -121,6 +136,8 @@ cni_calls_destroy(struct cni_calls *cs)
 
     free(CONST_CAST(char *, cs->settings.node));
     free(CONST_CAST(char *, cs->settings.sysfs_root));
+    free(CONST_CAST(char *, cs->settings.keys_namespace));
+    host_keys_destroy(cs->keys);
     free(cs->last_status);
     free(cs);
 }
@@ -272,9 +289,35 @@ cni_calls_hang_up(struct cni_calls *cs, const void *conn)
     }
 }
 
+/* Stores in 'in_use' the ids of the keys that the connection details of
+ * attachments on record, and of ADDs in flight, were signed with. */
+static void
+keys_in_use(const struct cni_calls *cs, struct sset *in_use)
+{
+    const struct vf_attachment *a;
+    HMAP_FOR_EACH (a, node, &cs->attachments.map) {
+        if (a->key_id) {
+            sset_add(in_use, a->key_id);
+        }
+    }
+
+    const struct cni_call *call;
+    LIST_FOR_EACH (call, node, &cs->in_flight) {
+        if (call->edit && call->edit->sign) {
+            sset_add(in_use, call->edit->key.id);
+        }
+    }
+}
+
 void
 cni_calls_run(struct cni_calls *cs)
 {
+    if (cs->keys) {
+        struct sset in_use = SSET_INITIALIZER(&in_use);
+        keys_in_use(cs, &in_use);
+        host_keys_run(cs->keys, &in_use);
+        sset_destroy(&in_use);
+    }
     cni_add_run_pods(cs);
 
     struct cni_call *call;
@@ -301,6 +344,9 @@ cni_calls_wait(struct cni_calls *cs)
 {
     if (cs->pods) {
         k8s_watch_wait(cs->pods);
+    }
+    if (cs->keys) {
+        host_keys_wait(cs->keys);
     }
     struct cni_call *call;
     LIST_FOR_EACH (call, node, &cs->in_flight) {

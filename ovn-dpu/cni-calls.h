@@ -29,13 +29,22 @@
  *   - CHECK: the VF is in the pod's namespace with its name, MAC and
  *     addresses, as ADD left it.
  *
- *   - GC (cni-del.c): does what DEL would for every attachment that this
- *     agent made and that is not in "cni.dev/valid-attachments".
+ *   - GC (cni-del.c): does what DEL would for every attachment of the
+ *     network (by its "name") that this agent made and that is not in
+ *     "cni.dev/valid-attachments".
  *
  * The attachments it made are kept in "attachments.json" in the state
  * directory, so that a restarted agent still knows them for DEL, CHECK
- * and GC.  Without that record, DEL finds the VF's host name in the pod's
- * annotation or, simulated, in "deviceID".
+ * and GC.  Without that record, DEL takes the VF's host name from
+ * "deviceID" (simulated: the name itself; switchdev: a name made from the
+ * PCI address, and only for the interface whose bus address it is), never
+ * from the pod's annotations, which whoever may patch the pod writes.
+ *
+ * ADD signs the connection details it writes with the node's key
+ * (host-keys.h, conn-auth.h), refuses a "deviceID" that is reserved
+ * (--reserved-vfs) or in use on the host, and a CNI_NETNS that is the
+ * host's own namespace; it takes as the DPU side's answer only a status
+ * entry that names its sandbox.
  *
  * At most 'max_requests' requests are in flight before an ADD, CHECK or
  * GC is answered "busy" at once (see CNI_DEFAULT_MAX_REQUESTS).  Every

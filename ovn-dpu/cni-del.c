@@ -28,23 +28,32 @@ VLOG_DEFINE_THIS_MODULE(cni_del);
 /* DEL. */
 
 /* The VF's name on the host for the DEL in 'call', if known: what ADD
- * recorded, what the pod's connection details said, or, simulated, the
- * deviceID itself. */
+ * recorded, or, without a record, the name "deviceID" gives: itself when
+ * simulated, else a name made from its PCI address (vf-device.h), in
+ * which case '*pcip' is set to that address, for vf_netns_detach() to
+ * check that the interface is that VF.  Never what the pod's annotations
+ * say: whoever may patch the pod could name a device of the host's. */
 static const char *
-del_host_name(const struct cni_calls *cs, const struct cni_call *call,
-              const struct vf_attachment *a)
+del_host_name(const struct cni_calls *cs, struct cni_call *call,
+              const struct vf_attachment *a, const char **pcip)
 {
+    const char *device_id = call->req.device_id;
     int pf, vf;
 
+    *pcip = NULL;
     if (a) {
         return a->cfg.host_name;
-    } else if (call->edit && call->edit->vf_netdev_name) {
-        return call->edit->vf_netdev_name;
-    } else if (cs->settings.simulated && call->req.device_id
-               && vf_device_parse_sim_name(call->req.device_id, &pf, &vf)) {
-        return call->req.device_id;
+    } else if (!device_id) {
+        return NULL;
+    } else if (cs->settings.simulated) {
+        return (vf_device_parse_sim_name(device_id, &pf, &vf)
+                ? device_id : NULL);
     }
-    return NULL;
+    if (!call->dev.netdev) {
+        call->dev.netdev = vf_device_fallback_name(device_id);
+    }
+    *pcip = call->dev.netdev ? device_id : NULL;
+    return call->dev.netdev;
 }
 
 /* Moves the VF of the DEL in 'call' back to the host, if it can tell
@@ -56,7 +65,8 @@ del_detach(struct cni_calls *cs, struct cni_call *call)
     struct vf_attachment *a = vf_attachments_find(&cs->attachments,
                                                   req->container_id,
                                                   req->ifname);
-    const char *host_name = del_host_name(cs, call, a);
+    const char *pci;
+    const char *host_name = del_host_name(cs, call, a, &pci);
     const char *netns = a ? a->cfg.netns : req->netns;
 
     if (call->detached) {
@@ -83,7 +93,7 @@ del_detach(struct cni_calls *cs, struct cni_call *call)
     }
 
     const char *what;
-    char *why = vf_netns_detach(netns, req->ifname, host_name,
+    char *why = vf_netns_detach(netns, req->ifname, host_name, pci,
                                 a ? &a->saved : NULL, &what);
     if (why) {
         struct cni_error *error = cni_error_create(
@@ -168,7 +178,8 @@ cni_del_start(struct cni_calls *cs, struct cni_call *call)
                                                   req->container_id,
                                                   req->ifname);
     struct cni_error *early = NULL;
-    if (del_host_name(cs, call, a)) {
+    const char *pci;
+    if (del_host_name(cs, call, a, &pci)) {
         early = del_detach(cs, call);
     }
 
@@ -204,13 +215,25 @@ is_valid_attachment(const struct cni_request *req,
     return false;
 }
 
+/* True if 'a' is an attachment of the network that GC 'req' is for.  GC
+ * is per network configuration, told by its "name"; several
+ * configurations may share a NAD key or none (records from before the
+ * network's name was kept go by their NAD key). */
+static bool
+is_gc_network(const struct cni_request *req, const struct vf_attachment *a)
+{
+    return (a->network
+            ? req->name && !strcmp(a->network, req->name)
+            : !strcmp(a->nad, req->nad));
+}
+
 void
 cni_gc_serve(struct cni_calls *cs, const struct cni_request *req)
 {
     struct vf_attachment *a;
 
     HMAP_FOR_EACH_SAFE (a, node, &cs->attachments.map) {
-        if (is_valid_attachment(req, a) || strcmp(a->nad, req->nad)) {
+        if (is_valid_attachment(req, a) || !is_gc_network(req, a)) {
             continue;
         }
 
@@ -219,7 +242,8 @@ cni_gc_serve(struct cni_calls *cs, const struct cni_request *req)
                   a->pod_name);
         const char *what;
         char *why = vf_netns_detach(a->cfg.netns, a->cfg.ifname,
-                                    a->cfg.host_name, &a->saved, &what);
+                                    a->cfg.host_name, NULL, &a->saved,
+                                    &what);
         if (why) {
             VLOG_WARN("GC: sandbox %s/%s: %s", a->container_id,
                       a->cfg.ifname, why);

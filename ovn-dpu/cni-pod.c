@@ -10,6 +10,8 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include <openssl/crypto.h>
+
 #include "k8s-object.h"
 #include "openvswitch/dynamic-string.h"
 #include "openvswitch/json.h"
@@ -34,9 +36,11 @@ void
 cni_pod_edit_free(struct cni_pod_edit *edit)
 {
     if (edit) {
+        OPENSSL_cleanse(&edit->key, sizeof edit->key);
         free(CONST_CAST(char *, edit->nad));
         free(edit->details.sandbox_id);
         free(edit->details.vf_netdev_name);
+        free(edit->details.auth);
         free(edit->vf_netdev_name);
         free(edit);
     }
@@ -111,6 +115,23 @@ cni_pod_put_details(const cJSON *pod, void *edit_, cJSON **annotationsp)
             free(bad);
         }
     }
+    if (edit->sign) {
+        /* For this pod: a copy of the entry on a pod of another uid does
+         * not verify. */
+        const char *uid = k8s_object_metadata(pod, "uid");
+        struct conn_auth_fields fields = {
+            .node = edit->node,
+            .pod_uid = uid,
+            .nad = edit->nad,
+            .pf_id = edit->details.pf_id,
+            .vf_id = edit->details.vf_id,
+            .sandbox_id = edit->details.sandbox_id,
+            .vf_netdev_name = edit->details.vf_netdev_name,
+        };
+        free(edit->details.auth);
+        edit->details.auth = conn_auth_sign(&edit->key, &fields, edit->seq);
+    }
+
     const struct dpu_conn_details *old = shash_find_data(&details, edit->nad);
     bool same = old && dpu_conn_details_equal(old, &edit->details);
     cJSON *annotations = cJSON_CreateObject();
@@ -139,6 +160,7 @@ cni_pod_put_details(const cJSON *pod, void *edit_, cJSON **annotationsp)
                 struct dpu_conn_status *s
                     = shash_find_and_delete(&statuses, edit->nad);
                 free(s->reason);
+                free(s->sandbox_id);
                 free(s);
                 if (shash_is_empty(&statuses)) {
                     cJSON_AddNullToObject(annotations,
@@ -199,6 +221,7 @@ cni_pod_remove_details(const cJSON *pod, void *edit_, cJSON **annotationsp)
         shash_find_and_delete(&details, edit->nad);
         free(d->sandbox_id);
         free(d->vf_netdev_name);
+        free(d->auth);
         free(d);
 
         cJSON *annotations = cJSON_CreateObject();
@@ -233,7 +256,8 @@ cni_pod_network_free(struct pod_network *net)
 
 enum cni_pod_verdict
 cni_pod_evaluate(const cJSON *pod, const char *nad, const char *sandbox,
-                 const char *uid, struct pod_network **netp, char **errorp)
+                 const char *uid, bool allow_without_sandbox,
+                 struct pod_network **netp, char **errorp)
 {
     enum cni_pod_verdict verdict = CNI_POD_WAIT;
     char *name = pod_name(pod);
@@ -274,6 +298,14 @@ cni_pod_evaluate(const cJSON *pod, const char *nad, const char *sandbox,
     struct shash statuses = SHASH_INITIALIZER(&statuses);
     bad = dpu_conn_status_parse(text, &statuses);
     const struct dpu_conn_status *s = shash_find_data(&statuses, nad);
+    if (s && (s->sandbox_id
+              ? strcmp(s->sandbox_id, sandbox)
+              : !allow_without_sandbox)) {
+        /* An answer about another sandbox (an earlier one of this pod,
+         * written back by a writer that had not seen ours), or about no
+         * sandbox in particular: not ours. */
+        s = NULL;
+    }
     if (bad) {
         *errorp = xasprintf("%s: %s", name, bad);
         free(bad);

@@ -25,6 +25,9 @@
 
 #include <stdbool.h>
 
+#include <stdint.h>
+
+#include "conn-auth.h"
 #include "openvswitch/compiler.h"
 #include "pod-annotations.h"
 
@@ -39,6 +42,10 @@ struct cni_pod_edit {
     const char *nad;            /* NAD key. */
     struct dpu_conn_details details;  /* ADD: the entry to put.  DEL: only
                                        * 'sandbox_id' is used. */
+    bool sign;                  /* ADD: sign the entry with 'key' and 'seq'
+                                 * for the pod's uid (conn-auth.h). */
+    struct conn_auth_key key;
+    uint64_t seq;
 
     /* Out, from the last attempt. */
     char *vf_netdev_name;       /* DEL: the removed entry's vfNetdevName. */
@@ -66,13 +73,16 @@ enum cni_pod_verdict {
 
 /* Looks at 'pod' for the ADD of 'sandbox' on network 'nad'.  A pod
  * version that does not carry this sandbox's connection details predates
- * our write and says nothing about it, so it means "wait".  On
+ * our write and says nothing about it, so it means "wait"; so does a
+ * status entry that does not answer this sandbox (its "sandboxId" is
+ * another's, or it has none and 'allow_without_sandbox' is false).  On
  * CNI_POD_READY, sets '*netp' to the pod's network (free it with
  * pod_networks_clear() on a one-entry shash, or cni_pod_network_free()).
  * On CNI_POD_FAILED, sets '*errorp' to a message to free(). */
 enum cni_pod_verdict cni_pod_evaluate(const struct cJSON *pod,
                                       const char *nad, const char *sandbox,
                                       const char *uid,
+                                      bool allow_without_sandbox,
                                       struct pod_network **netp,
                                       char **errorp);
 void cni_pod_network_free(struct pod_network *);

@@ -45,6 +45,12 @@ VLOG_DEFINE_THIS_MODULE(cni_server);
  * request is answered. */
 #define CONN_IDLE_TIMEOUT 10000
 
+/* A connection whose replies not yet taken by the client exceed this many
+ * bytes is closed: the plugin reads its one answer at once, so only a
+ * client that sends requests and never reads (STATUS and VERSION are
+ * answered at once, however many) would pile them up, in our memory. */
+#define MAX_REPLY_BACKLOG (1024 * 1024)
+
 /* One connection from the plugin. */
 struct cni_conn {
     struct ovs_list node;       /* In struct cni_server's 'conns'. */
@@ -297,7 +303,14 @@ cni_server_run(struct cni_server *s)
             cni_calls_refuse_oversize(s->calls, conn);
         }
         jsonrpc_run(conn->rpc);
-        if (oversize || jsonrpc_get_status(conn->rpc)) {
+        size_t backlog = jsonrpc_get_backlog(conn->rpc);
+        if (backlog > MAX_REPLY_BACKLOG) {
+            static struct vlog_rate_limit rl = VLOG_RATE_LIMIT_INIT(5, 5);
+            VLOG_WARN_RL(&rl, "%s: closing connection: %"PRIuSIZE" bytes of "
+                         "replies not read by the client",
+                         jsonrpc_get_name(conn->rpc), backlog);
+            cni_conn_destroy(s, conn);
+        } else if (oversize || jsonrpc_get_status(conn->rpc)) {
             cni_conn_destroy(s, conn);
         } else if (!conn->n_pending && time_msec() >= conn->idle_deadline) {
             VLOG_INFO("%s: closing connection idle for %d ms",

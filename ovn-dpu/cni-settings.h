@@ -11,6 +11,7 @@
 
 struct jsonrpc_msg;
 struct k8s_client;
+struct vf_list;
 struct svec;
 
 /* How ADD finds and hands over VFs. */
@@ -22,6 +23,15 @@ struct cni_settings {
     int add_timeout;            /* Seconds ADD waits for the DPU side. */
     int max_requests;           /* Requests in flight beyond which ADD,
                                  * CHECK and GC are refused as busy. */
+    const char *keys_namespace; /* Where the Secret of the keys that sign
+                                 * connection details is (conn-auth.h). */
+    const struct vf_list *reserved_vfs;     /* Never given to a pod. */
+    const char *mgmt_netdev;    /* The management port's VF netdev, never
+                                 * given to a pod either, or NULL. */
+    bool allow_status_without_sandbox;      /* Take a status entry that
+                                             * names no sandbox (the
+                                             * reference DPU side's) as
+                                             * the answer. */
     const struct svec *vf_pool; /* --vf-pool: the deviceIDs that ADD hands
                                  * out when the network configuration has
                                  * none (vf-pool.h); NULL or empty if

@@ -32,6 +32,7 @@
 #include "unixctl.h"
 #include "util.h"
 #include "vf-device.h"
+#include "vf-list.h"
 #include "vf-pool.h"
 
 VLOG_DEFINE_THIS_MODULE(ovn_dpu_host);
@@ -43,6 +44,8 @@ static bool simulate_dpu;        /* --simulate-dpu. */
 static char *sysfs_root;         /* --sysfs-root. */
 static int cni_add_timeout = CNI_DEFAULT_ADD_TIMEOUT; /* --cni-add-timeout. */
 static int cni_max_requests = CNI_DEFAULT_MAX_REQUESTS; /* --cni-max-... */
+static struct vf_list reserved_vfs;     /* --reserved-vfs. */
+static bool allow_status_without_sandbox;   /* --allow-status-without-... */
 static struct mgmt_port_options mgmt_options = {
     .settings = { .mtu = MGMT_PORT_DEFAULT_MTU },
 };
@@ -86,6 +89,10 @@ main(int argc, char *argv[])
         .sysfs_root = sysfs_root,
         .add_timeout = cni_add_timeout,
         .max_requests = cni_max_requests,
+        .keys_namespace = options.lease.namespace,
+        .reserved_vfs = &reserved_vfs,
+        .mgmt_netdev = mgmt_netdev,
+        .allow_status_without_sandbox = allow_status_without_sandbox,
         .vf_pool = &vf_pool,
     };
     char *error = cni_server_create(cni_socket, lease, &cni_settings, &cni);
@@ -148,6 +155,7 @@ main(int argc, char *argv[])
     ovn_dpu_options_destroy(&options);
     free(cni_socket);
     free(sysfs_root);
+    vf_list_destroy(&reserved_vfs);
     free(mgmt_netdev);
     free(gateway_iface);
     free(mgmt_state_file);
@@ -168,6 +176,8 @@ enum {
     OPT_CNI_MAX_REQUESTS,
     OPT_SIMULATE_DPU,
     OPT_SYSFS_ROOT,
+    OPT_RESERVED_VFS,
+    OPT_ALLOW_STATUS_WITHOUT_SANDBOX,
     OPT_MGMT_PORT_NETDEV,
     OPT_GATEWAY_INTERFACE,
     OPT_CLUSTER_SUBNETS,
@@ -340,6 +350,18 @@ handle_option(int option, const char *arg)
         cleanup = true;
         break;
 
+    case OPT_RESERVED_VFS: {
+        char *error = vf_list_parse(&reserved_vfs, arg, "--reserved-vfs");
+        if (error) {
+            ovs_fatal(0, "--reserved-vfs: %s", error);
+        }
+        break;
+    }
+
+    case OPT_ALLOW_STATUS_WITHOUT_SANDBOX:
+        allow_status_without_sandbox = true;
+        break;
+
     default:
         OVS_NOT_REACHED();
     }
@@ -410,6 +432,9 @@ parse_options(int argc, char *argv[])
         {"cni-max-requests", required_argument, NULL, OPT_CNI_MAX_REQUESTS},
         {"simulate-dpu", no_argument, NULL, OPT_SIMULATE_DPU},
         {"sysfs-root", required_argument, NULL, OPT_SYSFS_ROOT},
+        {"reserved-vfs", required_argument, NULL, OPT_RESERVED_VFS},
+        {"allow-status-without-sandbox", no_argument, NULL,
+         OPT_ALLOW_STATUS_WITHOUT_SANDBOX},
         {"ovnkube-node-mgmt-port-netdev", required_argument, NULL,
          OPT_MGMT_PORT_NETDEV},
         {"gateway-interface", required_argument, NULL,
@@ -429,6 +454,7 @@ parse_options(int argc, char *argv[])
         {"cni-version", required_argument, NULL, OPT_CNI_VERSION},
         {NULL, 0, NULL, 0},
     };
+    vf_list_init(&reserved_vfs);
     ovn_dpu_parse_options(argc, argv, long_options, handle_option, usage,
                           &options);
 
@@ -519,6 +545,14 @@ usage(void)
            "convention)\n"
            "  --sysfs-root=DIR        where to find VFs' PCI devices "
            "(default: /sys)\n"
+           "  --reserved-vfs=PF:VF[-VF][,...]\n"
+           "                          VFs never given to a pod (the "
+           "management port's)\n"
+           "  --allow-status-without-sandbox\n"
+           "                          take a DPU status entry that names no "
+           "sandbox as\n"
+           "                          the answer (a reference DPU side): "
+           "INSECURE\n"
            "  --vf-pool=ID[,ID...]    VFs to hand out when the network "
            "configuration\n"
            "                          has no deviceID (ID..N: a range)\n"

@@ -19,6 +19,7 @@
 #include "openvswitch/json.h"
 #include "openvswitch/shash.h"
 #include "openvswitch/vlog.h"
+#include "state-file.h"
 #include "util.h"
 
 VLOG_DEFINE_THIS_MODULE(vf_attachments);
@@ -81,6 +82,8 @@ vf_attachment_free(struct vf_attachment *a)
     free(a->pod_namespace);
     free(a->pod_name);
     free(a->nad);
+    free(a->network);
+    free(a->key_id);
     free(a->pci);
     vf_netns_config_destroy(&a->cfg);
     free(a);
@@ -99,6 +102,13 @@ attachment_to_json(const struct vf_attachment *a)
     json_object_put_string(j, "namespace", a->pod_namespace);
     json_object_put_string(j, "pod", a->pod_name);
     json_object_put_string(j, "nad", a->nad);
+    if (a->network) {
+        json_object_put_string(j, "network", a->network);
+    }
+    if (a->key_id) {
+        json_object_put_string(j, "keyId", a->key_id);
+        json_object_put(j, "seq", json_integer_create(a->seq));
+    }
     if (a->pci) {
         json_object_put_string(j, "pci", a->pci);
     }
@@ -187,6 +197,12 @@ attachment_from_json(const struct json *j)
     a->pod_namespace = xstrdup(ns);
     a->pod_name = xstrdup(pod);
     a->nad = xstrdup(nad);
+    a->network = nullable_xstrdup(json_get_string(j, "network"));
+    a->key_id = nullable_xstrdup(json_get_string(j, "keyId"));
+    const struct json *seq = shash_find_data(json_object(j), "seq");
+    if (seq && seq->type == JSON_INTEGER && json_integer(seq) > 0) {
+        a->seq = json_integer(seq);
+    }
     a->pci = nullable_xstrdup(json_get_string(j, "pci"));
     a->cfg.netns = xstrdup(netns);
     a->cfg.host_name = xstrdup(host);
@@ -230,28 +246,16 @@ vf_attachments_save(const struct vf_attachments *as)
     HMAP_FOR_EACH (a, node, &as->map) {
         json_array_add(list, attachment_to_json(a));
     }
-    char *text = json_to_string(list, JSSF_SORT | JSSF_PRETTY);
+    char *json_text = json_to_string(list, JSSF_SORT | JSSF_PRETTY);
+    char *text = xasprintf("%s\n", json_text);
+    free(json_text);
     json_destroy(list);
 
-    char *tmp = xasprintf("%s.tmp", as->path);
-    FILE *file = fopen(tmp, "w");
-    bool ok = (file
-               && fputs(text, file) >= 0 && fputc('\n', file) != EOF
-               && !fflush(file) && !fsync(fileno(file)));
-    int error = errno;
-    if (file && fclose(file)) {
-        ok = false;
+    char *error = state_file_write(as->path, text);
+    if (error) {
+        VLOG_ERR("%s: cannot save attachments: %s", as->path, error);
+        free(error);
     }
-    if (ok && rename(tmp, as->path)) {
-        error = errno;
-        ok = false;
-    }
-    if (!ok) {
-        VLOG_ERR("%s: cannot save attachments: %s", as->path,
-                 ovs_strerror(error));
-        unlink(tmp);
-    }
-    free(tmp);
     free(text);
 }
 

@@ -6,8 +6,9 @@
  * (which attachments are ours).
  *
  * The file is JSON, a list with one object per attachment, rewritten
- * atomically (temporary file, fsync, rename) whenever one is added or
- * removed.  A file that does not parse is renamed "<file>.bad" with a
+ * atomically (temporary file, fsync, rename, fsync of the directory)
+ * whenever one is added or removed, and readable by its owner only (0600):
+ * it says which pod has which VF.  A file that does not parse is renamed "<file>.bad" with a
  * warning and ignored; an entry that is not an attachment is skipped.
  * Freeing the table leaves the file alone: the VFs stay in their pods
  * while the agent is away.
@@ -15,6 +16,8 @@
 
 #ifndef VF_ATTACHMENTS_H
 #define VF_ATTACHMENTS_H 1
+
+#include <stdint.h>
 
 #include "openvswitch/hmap.h"
 #include "vf-netns.h"
@@ -26,6 +29,11 @@ struct vf_attachment {
     char *pod_namespace;
     char *pod_name;
     char *nad;                  /* NAD key, e.g. "default". */
+    char *network;              /* The CNI network's "name" (what GC goes
+                                 * by), or NULL in a record from before. */
+    char *key_id;               /* The key its connection details were
+                                 * signed with (conn-auth.h), or NULL. */
+    uint64_t seq;               /* Their sequence number, or 0. */
     char *pci;                  /* PCI address, or NULL when simulated. */
     struct vf_netns_config cfg; /* netns, host_name, ifname, MAC... */
     struct vf_netns_saved saved;  /* The VF's own MAC and MTU. */

@@ -303,6 +303,25 @@ vf_device_resolve(const char *device_id, bool simulated,
 }
 
 char *
+vf_device_fallback_name(const char *pci)
+{
+    int function;
+
+    if (!is_pci_address(pci, &function)) {
+        return NULL;
+    }
+    /* "vf-" and the address without its domain when that is 0, else the
+     * whole address, ':' made '-': at most 15 characters. */
+    char *name = xasprintf("vf-%s", strncmp(pci, "0000:", 5) ? pci : pci + 5);
+    for (char *p = name; *p; p++) {
+        if (*p == ':') {
+            *p = '-';
+        }
+    }
+    return name;
+}
+
+char *
 vf_device_pci_of_netdev(const char *sysfs_root, const char *netdev,
                         char **pci)
 {

@@ -46,6 +46,11 @@ char *vf_device_resolve(const char *device_id, bool simulated,
     OVS_WARN_UNUSED_RESULT;
 void vf_device_destroy(struct vf_device *);
 
+/* A name for the VF with PCI address 'pci' on the host, for a VF that
+ * comes back from a pod without a record of its own name: "vf-03-00.2"
+ * for "0000:03:00.2".  Returns NULL if 'pci' is not a PCI address. */
+char *vf_device_fallback_name(const char *pci);
+
 /* True if 'device_id' has the form of a deviceID: a PCI address
  * "dddd:bb:ss.f" (lowercase hex), or if 'simulated' a name "eth<p>-<v>".
  * Says nothing of whether the device exists. */

@@ -9,12 +9,15 @@
 
 #include <errno.h>
 #include <fcntl.h>
+#include <linux/ethtool.h>
 #include <linux/nsfs.h>
+#include <linux/sockios.h>
 #include <net/if.h>
 #include <sched.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/ioctl.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 #include <netlink/netlink.h>
@@ -67,6 +70,30 @@ host_netns_fd(void)
     return fd;
 }
 
+/* True if 'a' and 'b' are the same namespace file (the same device and
+ * inode of nsfs, however they were reached). */
+static bool
+same_ns(const struct stat *a, const struct stat *b)
+{
+    return a->st_dev == b->st_dev && a->st_ino == b->st_ino;
+}
+
+/* True if 'fd' is this daemon's own network namespace, or that of PID 1
+ * (the host's, if the daemon runs in another). */
+static bool
+is_host_netns(int fd)
+{
+    struct stat st, own, init;
+
+    if (fstat(fd, &st)) {
+        return true;            /* Cannot tell: be safe. */
+    }
+    if (!fstat(host_netns_fd(), &own) && same_ns(&st, &own)) {
+        return true;
+    }
+    return !stat("/proc/1/ns/net", &init) && same_ns(&st, &init);
+}
+
 /* Opens the network namespace 'path'.  Returns an fd, or a negative errno
  * value with '*errorp' set to a message (ENOENT: it does not exist). */
 static int
@@ -87,6 +114,14 @@ open_netns(const char *path, char **errorp)
         *errorp = xasprintf("CNI_NETNS %s is not a network namespace", path);
         close(fd);
         return -EINVAL;
+    }
+    if (is_host_netns(fd)) {
+        /* Renaming, addressing and routing "the pod's" interface there
+         * would change the host's own networking. */
+        *errorp = xasprintf("CNI_NETNS %s is the host's own network "
+                            "namespace, not a pod's", path);
+        close(fd);
+        return -EPERM;
     }
     return fd;
 }
@@ -340,6 +375,27 @@ out:
 
 /* Attaching. */
 
+/* Moves the interface with index 'ifindex' in the pod's namespace (socket
+ * 'pod') back to the host as 'host_name', with the MAC and MTU in
+ * '*saved'. */
+static char *
+move_back(struct nl_sock *pod, int ifindex, const char *host_name,
+          const struct vf_netns_saved *saved)
+{
+    struct rtnl_link *link = NULL;
+
+    nl_errors_reset();
+    int err = rtnl_link_get_kernel(pod, ifindex, NULL, &link);
+    if (err) {
+        return xasprintf("interface %d: %s", ifindex, nl_errors_describe(err));
+    }
+    char *error = reshape_link(pod, link, host_name,
+                               saved->mac[0] ? saved->mac : NULL, saved->mtu,
+                               host_netns_fd());
+    rtnl_link_put(link);
+    return error;
+}
+
 /* In the pod's namespace (socket 'pod'), gives 'link' its name, MAC and
  * MTU, brings it up, adds the addresses and routes. */
 static char *
@@ -428,22 +484,25 @@ vf_netns_attach(const struct vf_netns_config *cfg,
                           cfg->host_name, cfg->netns, nl_errors_describe(err));
         goto out;
     }
+    int ifindex = rtnl_link_get_ifindex(link);
     step = configure(pod, link, cfg);
     if (step) {
         error = xasprintf("%s in %s: %s", cfg->ifname, cfg->netns, step);
         free(step);
 
+        /* By its index, not its name: the step that failed may have left
+         * it under either name, or with its MAC or MTU changed. */
         rtnl_link_put(link);
         link = NULL;
-        const char *what;
-        char *undo = vf_netns_detach(cfg->netns, cfg->ifname,
-                                     cfg->host_name, saved, &what);
-        if (undo) {
-            undo = xasprintf("%s; moving VF %s back to the host failed "
-                             "too: %s", error, cfg->host_name, undo);
-            VLOG_ERR("%s", undo);
+        char *back = move_back(pod, ifindex, cfg->host_name, saved);
+        if (back) {
+            char *both = xasprintf("%s; moving VF %s back to the host "
+                                   "failed too: %s", error, cfg->host_name,
+                                   back);
+            VLOG_ERR("%s", both);
+            free(back);
             free(error);
-            error = undo;
+            error = both;
         }
     }
 
@@ -454,9 +513,44 @@ out:
 
 /* Detaching. */
 
+/* Reads into 'bus_info' the bus address that the driver of 'ifname', in
+ * namespace 'ns_fd', reports (ethtool's "bus-info": a VF's PCI address). */
+static char *
+get_bus_info(int ns_fd, const char *ifname, char bus_info[32])
+{
+    int host_fd = host_netns_fd();
+    if (setns(ns_fd, CLONE_NEWNET)) {
+        return xasprintf("cannot enter the pod's network namespace: %s",
+                         ovs_strerror(errno));
+    }
+    int sock = socket(AF_INET, SOCK_DGRAM | SOCK_CLOEXEC, 0);
+    int error = sock < 0 ? errno : 0;
+    if (setns(host_fd, CLONE_NEWNET)) {
+        ovs_fatal(errno, "cannot return to the host's network namespace");
+    }
+    if (error) {
+        return xasprintf("socket: %s", ovs_strerror(error));
+    }
+
+    struct ethtool_drvinfo info = { .cmd = ETHTOOL_GDRVINFO };
+    struct ifreq ifr;
+    memset(&ifr, 0, sizeof ifr);
+    ovs_strlcpy(ifr.ifr_name, ifname, sizeof ifr.ifr_name);
+    ifr.ifr_data = (void *) &info;
+    error = ioctl(sock, SIOCETHTOOL, &ifr) ? errno : 0;
+    close(sock);
+    if (error) {
+        return xasprintf("%s: cannot read its bus address (%s)", ifname,
+                         ovs_strerror(error));
+    }
+    ovs_strlcpy(bus_info, info.bus_info, 32);
+    return NULL;
+}
+
 char *
 vf_netns_detach(const char *netns, const char *ifname, const char *host_name,
-                const struct vf_netns_saved *saved, const char **what)
+                const char *pci, const struct vf_netns_saved *saved,
+                const char **what)
 {
     struct nl_sock *host = NULL, *pod = NULL;
     struct rtnl_link *link = NULL;
@@ -465,9 +559,12 @@ vf_netns_detach(const char *netns, const char *ifname, const char *host_name,
 
     *what = "moved back to the host";
     int ns_fd = netns ? open_netns(netns, &error) : -ENOENT;
-    if (ns_fd == -ENOENT) {
+    if (ns_fd == -ENOENT || ns_fd == -EPERM) {
         free(error);
-        *what = "network namespace already gone";
+        *what = (ns_fd == -EPERM
+                 ? "CNI_NETNS is the host's own namespace: no VF of ours "
+                   "is there"
+                 : "network namespace already gone");
         return NULL;
     } else if (ns_fd < 0) {
         return error;
@@ -491,6 +588,20 @@ vf_netns_detach(const char *netns, const char *ifname, const char *host_name,
         error = xasprintf("%s in %s: %s", ifname, netns, nl_errors_describe(err));
         goto out;
     }
+    if (pci) {
+        /* Without a record of what we put there, only the VF that the
+         * request names comes back, whatever else the pod has named so. */
+        char bus_info[32];
+        error = get_bus_info(ns_fd, ifname, bus_info);
+        if (!error && strcmp(bus_info, pci)) {
+            error = xasprintf("%s in %s is not VF %s (its bus address is "
+                              "\"%s\"): leaving it", ifname, netns, pci,
+                              bus_info);
+        }
+        if (error) {
+            goto out;
+        }
+    }
 
     /* Renamed first, in the pod, since the host has its own "eth0". */
     char *step = reshape_link(pod, link, host_name,
@@ -508,6 +619,71 @@ out:
 }
 
 /* Checking. */
+
+/* Callback data for finding an address of one interface that is not
+ * link-local. */
+struct addr_find {
+    int ifindex;
+    char *found;                /* The first one, or NULL. */
+};
+
+static void
+find_global_addr(struct nl_object *obj, void *aux_)
+{
+    struct addr_find *aux = aux_;
+    struct rtnl_addr *addr = (struct rtnl_addr *) obj;
+
+    if (!aux->found && rtnl_addr_get_ifindex(addr) == aux->ifindex
+        && rtnl_addr_get_scope(addr) != RT_SCOPE_LINK) {
+        char buf[128];
+        nl_addr2str(rtnl_addr_get_local(addr), buf, sizeof buf);
+        aux->found = xstrdup(buf);
+    }
+}
+
+char *
+vf_netns_check_unused(const char *host_name)
+{
+    struct nl_sock *host = NULL;
+    struct rtnl_link *link = NULL;
+    struct nl_cache *addrs = NULL;
+    char *error = open_socket(-1, &host);
+    int err;
+
+    if (error) {
+        return error;
+    }
+    err = get_link(host, host_name, &link);
+    if (err) {
+        error = xasprintf("VF netdev %s: %s", host_name,
+                          is_no_device(err) ? "no such device on the host"
+                          : nl_errors_describe(err));
+    } else if (rtnl_link_get_flags(link) & IFF_UP) {
+        error = xasprintf("VF netdev %s is up on the host", host_name);
+    } else if (rtnl_link_get_master(link)) {
+        error = xasprintf("VF netdev %s is enslaved to interface %d on the "
+                          "host", host_name, rtnl_link_get_master(link));
+    } else if ((err = rtnl_addr_alloc_cache(host, &addrs))) {
+        error = nl_error("reading addresses", err);
+    } else {
+        struct addr_find aux = { rtnl_link_get_ifindex(link), NULL };
+        nl_cache_foreach(addrs, find_global_addr, &aux);
+        if (aux.found) {
+            error = xasprintf("VF netdev %s has address %s on the host",
+                              host_name, aux.found);
+            free(aux.found);
+        }
+    }
+
+    if (addrs) {
+        nl_cache_free(addrs);
+    }
+    if (link) {
+        rtnl_link_put(link);
+    }
+    nl_socket_free(host);
+    return error;
+}
 
 /* Callback data for collecting the addresses of one interface. */
 struct addr_collect {

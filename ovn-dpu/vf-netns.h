@@ -10,7 +10,8 @@
  *
  * vf_netns_attach() is all or nothing: if any step fails, it puts the VF
  * back in the host namespace under its original name (and MAC and MTU)
- * before it returns the error.  vf_netns_detach() is idempotent.
+ * before it returns the error, finding it by its interface index, whatever
+ * name the failed step left it with.  vf_netns_detach() is idempotent.
  *
  * Each call takes a few system calls and returns quickly; none waits on
  * anything but the kernel.
@@ -52,10 +53,17 @@ struct vf_netns_saved {
     int mtu;                    /* 0 if unknown. */
 };
 
-/* Returns NULL if 'path' is a network namespace (a bind mount of one, as
- * runtimes make under /var/run/netns, or a /proc/PID/ns/net), otherwise
- * why not. */
+/* Returns NULL if 'path' is a pod's network namespace (a bind mount of
+ * one, as runtimes make under /var/run/netns, or a /proc/PID/ns/net),
+ * otherwise why not.  The daemon's own namespace, and PID 1's, however
+ * named (/proc/self/ns/net, a bind mount of it...), are not pods': they
+ * are told by the device and inode of the namespace file. */
 char *vf_netns_check_netns(const char *path) OVS_WARN_UNUSED_RESULT;
+
+/* Returns NULL if the VF netdev 'host_name', in the host's namespace, is
+ * free to hand out: down, without a master, without an address other than
+ * a link-local one.  Otherwise why not: it is the host's own. */
+char *vf_netns_check_unused(const char *host_name) OVS_WARN_UNUSED_RESULT;
 
 /* Moves 'cfg->host_name' into 'cfg->netns', renames it 'cfg->ifname', sets
  * MAC, MTU, addresses and routes, and brings it up.  Saves the VF's host
@@ -66,11 +74,13 @@ char *vf_netns_attach(const struct vf_netns_config *cfg,
     OVS_WARN_UNUSED_RESULT;
 
 /* Moves 'ifname' in 'netns' back to the host as 'host_name', restoring
- * '*saved' (if nonnull).  Succeeds, setting '*what' to a note for the log,
- * if the namespace or the interface is already gone, or if the VF is
- * already on the host. */
+ * '*saved' (if nonnull).  If 'pci' is nonnull, only if 'ifname' is the VF
+ * with that PCI address (its driver's bus address).  Succeeds, setting
+ * '*what' to a note for the log, if the namespace or the interface is
+ * already gone, if the VF is already on the host, or if 'netns' is the
+ * host's own namespace (no pod's VF is there). */
 char *vf_netns_detach(const char *netns, const char *ifname,
-                      const char *host_name,
+                      const char *host_name, const char *pci,
                       const struct vf_netns_saved *saved, const char **what)
     OVS_WARN_UNUSED_RESULT;
 

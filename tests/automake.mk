@@ -8,6 +8,9 @@ EXTRA_DIST += \
 	$(srcdir)/package.m4 \
 	tests/check-layout.py \
 	tests/http-fault-server.py \
+	tests/tcp-fault-proxy.py \
+	tests/annotation-storm.py \
+	tests/ovn-installed-standin.py \
 	tests/http-hostile-client.py \
 	tests/cni-runtime.go \
 	tests/valgrind.supp
@@ -34,6 +37,7 @@ TESTSUITE_AT = \
 	tests/dpu-bind.at \
 	tests/sandbox.at \
 	tests/security.at \
+	tests/security-attacks.at \
 	tests/dpu-faults.at \
 	tests/metrics.at \
 	tests/metrics-agents.at

@@ -20,8 +20,9 @@
  *   Commands:
  *     bind IFACE-ID [KEY=VALUE]...
  *         want IFACE-ID bound; KEYs: pod, nad, network, pf, vf, sandbox,
- *         ver (pod uid), mac, ips, vf-netdev, pod-if, mtu
+ *         ver (pod uid), mac, ips, vf-netdev, pod-if, mtu, seq
  *     unbind IFACE-ID
+ *     reserve PF VF WHY...    dpu_bindings_reserve()
  *     complete                the desired set is complete
  *     recompute               dpu_bindings_recompute()
  *     settle                  run until every binding is settled and no
@@ -40,10 +41,14 @@
  *   dpu-bind link NAME up|down
  *       representor_set_up().
  *
- *   dpu-bind pod [--simulated] [--mtu=N] [--nad=JSON]... JSON...
+ *   dpu-bind pod [--simulated] [--mtu=N] [--nad=JSON]...
+ *                [--keys=SECRET-JSON --node=NODE] JSON...
  *       Parse each JSON text as a pod object with dpu_pod_parse() and
  *       print what it wants bound, given the NetworkAttachmentDefinition
  *       objects of the --nad options (without any, NADs are unknown).
+ *       With --keys, connection details must be signed with node NODE's
+ *       keys in the Secret object SECRET-JSON; without, unsigned ones are
+ *       accepted.
  *
  *   dpu-bind nad JSON...
  *       Parse each JSON text as a NetworkAttachmentDefinition with
@@ -56,11 +61,13 @@
 
 #include <errno.h>
 #include <getopt.h>
+#include <inttypes.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include "command-line.h"
+#include "conn-auth.h"
 #include "dpu-binding.h"
 #include "dpu-pod.h"
 #include "fatal-signal.h"
@@ -235,6 +242,8 @@ do_bind(struct driver *d, int argc, char *argv[])
             spec.pod_if_name = value;
         } else if (!strcmp(key, "mtu")) {
             spec.mtu = atoi(value);
+        } else if (!strcmp(key, "seq")) {
+            spec.seq = strtoull(value, NULL, 10);
         } else {
             ovs_fatal(0, "bind: unknown key %s", key);
         }
@@ -268,6 +277,14 @@ run_script(struct driver *d, FILE *stream)
             }
         } else if (!strcmp(cmd, "complete")) {
             dpu_bindings_set_complete(d->bs, true);
+        } else if (!strcmp(cmd, "reserve") && words.n >= 4) {
+            /* The reason is the rest of the line. */
+            const char *why = ds_cstr(&line);
+            for (int w = 0; w < 3; w++) {
+                why = strchr(why, ' ') + 1;
+            }
+            dpu_bindings_reserve(d->bs, atoi(words.names[1]),
+                                 atoi(words.names[2]), why);
         } else if (!strcmp(cmd, "recompute")) {
             dpu_bindings_recompute(d->bs);
         } else if (!strcmp(cmd, "settle")) {
@@ -355,8 +372,12 @@ print_pod(const struct dpu_pod *pod)
             if (sp->vf_netdev_name) {
                 printf(" vf-netdev %s", sp->vf_netdev_name);
             }
-            printf(" mac %s ips \"%s\" mtu %d\n", sp->attached_mac,
+            printf(" mac %s ips \"%s\" mtu %d", sp->attached_mac,
                    sp->ip_addresses, sp->mtu);
+            if (sp->seq) {
+                printf(" seq %"PRIu64, sp->seq);
+            }
+            putchar('\n');
         } else {
             printf("  %s: %s: %s\n", net->nad,
                    (net->state == DPU_POD_NET_WAITING ? "waiting"
@@ -422,8 +443,13 @@ test_pod(int argc, char *argv[])
     struct shash nads = SHASH_INITIALIZER(&nads);
     struct dpu_pod_options opts = {
         .mode = POD_ANN_SWITCHDEV,
+        .allow_unsigned = true,
     };
+    struct conn_auth_keys keys;
+    cJSON *secret = NULL;
     int i;
+
+    conn_auth_keys_init(&keys);
 
     for (i = 1; i < argc && argv[i][0] == '-'; i++) {
         if (!strcmp(argv[i], "--simulated")) {
@@ -440,9 +466,19 @@ test_pod(int argc, char *argv[])
             shash_add(&nads, key, info);
             free(key);
             opts.nads = &nads;
+        } else if (!strncmp(argv[i], "--keys=", 7)) {
+            secret = cJSON_Parse(argv[i] + 7);
+            opts.allow_unsigned = false;
+        } else if (!strncmp(argv[i], "--node=", 7)) {
+            opts.node = argv[i] + 7;
         } else {
             ovs_fatal(0, "pod: unknown option %s", argv[i]);
         }
+    }
+    if (secret) {
+        free(conn_auth_keys_from_secret(secret, opts.node ? opts.node : "",
+                                        &keys));
+        opts.keys = &keys;
     }
 
     for (; i < argc; i++) {
@@ -464,6 +500,8 @@ test_pod(int argc, char *argv[])
         shash_delete(&nads, node);
     }
     shash_destroy(&nads);
+    conn_auth_keys_destroy(&keys);
+    cJSON_Delete(secret);
 }
 
 void

@@ -1,6 +1,7 @@
 # The DPU side: ovn-dpu-controller, the DPU agent, with the modules only it
 # uses (libovndpu-vswitchd): binding VF representors to br-int ports
-# (dpu-binding, the state machine) through the OVSDB IDL for the
+# (dpu-binding, the state machine, and rep-claims, who may have which
+# representor) through the OVSDB IDL for the
 # Open_vSwitch schema (ovs-port, the rows), finding the representors
 # (representor), the representors whose link state is ours to put back
 # and the file that records them (link-ledger), what a pod object
@@ -21,6 +22,7 @@ vswitchd_ext_libovndpu_vswitchd_la_SOURCES = \
 	vswitchd-ext/binding-metrics.h \
 	vswitchd-ext/dpu-binding.c \
 	vswitchd-ext/dpu-binding.h \
+	vswitchd-ext/dpu-binding-private.h \
 	vswitchd-ext/dpu-lease-keeper.c \
 	vswitchd-ext/dpu-lease-keeper.h \
 	vswitchd-ext/dpu-pod.c \
@@ -35,6 +37,7 @@ vswitchd_ext_libovndpu_vswitchd_la_SOURCES = \
 	vswitchd-ext/ovs-port.h \
 	vswitchd-ext/pod-binder.c \
 	vswitchd-ext/pod-binder.h \
+	vswitchd-ext/rep-claims.c \
 	vswitchd-ext/representor.c \
 	vswitchd-ext/representor.h
 

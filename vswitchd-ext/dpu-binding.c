@@ -7,7 +7,10 @@
  * Each binding (one per wanted iface-id) goes through these states:
  *
  *   NEW             Wanted; the representor is looked up next and the
- *                   database checked for its port.
+ *                   database checked for its port.  Also: waiting
+ *                   ('waiting' says why) for the desired set to be
+ *                   complete before taking a representor whose port
+ *                   another iface-id holds.
  *   CLAIMING        A transaction that adds (or fixes) the port has been
  *                   written; waiting to see the port right in OVSDB.
  *   WAIT_INSTALLED  The port is right in OVSDB; waiting for ovn-controller
@@ -52,6 +55,7 @@
 #include <config.h>
 
 #include "dpu-binding.h"
+#include "dpu-binding-private.h"
 
 #include <errno.h>
 #include <limits.h>
@@ -73,6 +77,7 @@
 #include "svec.h"
 #include "timeval.h"
 #include "util.h"
+#include "vf-list.h"
 #include "vswitch-idl.h"
 
 VLOG_DEFINE_THIS_MODULE(dpu_binding);
@@ -94,58 +99,6 @@ dpu_binding_state_name(enum dpu_binding_state state)
 {
     return state < ARRAY_SIZE(state_names) ? state_names[state] : "<bad>";
 }
-
-struct binding {
-    struct dpu_binding_spec spec;   /* Owned copy of what is wanted. */
-    enum dpu_binding_state state;
-    long long int state_since;  /* When 'state' was entered, or -1 if the
-                                 * binding has not run yet. */
-    char *rep;                  /* Representor netdev, if found. */
-    bool need_resolve;          /* Look the representor up at next run. */
-    long long int resolve_at;   /* Retry a failed lookup then. */
-    char *error;                /* In ERROR: why. */
-    bool timed_out;             /* In ERROR: only ovn-installed missing. */
-    bool link_up;               /* Representor brought up already. */
-    long long int link_retry_at; /* Retry a failed bring-up then. */
-
-    /* For binding-metrics.h: when it first ran after being wanted, and when
-     * its port was last written (or found right). */
-    long long int wanted_since;
-    long long int port_written;
-};
-
-struct dpu_bindings {
-    struct ovsdb_idl *idl;
-    char *bridge;
-    char *sysfs_root;
-    bool simulated;
-    bool set_link_state;
-    long long int install_timeout_ms;
-    long long int retry_ms;
-
-    struct shash bindings;      /* iface-id -> struct binding. */
-    struct shash reserved;      /* "<pf>/<vf>" -> holder (a string). */
-    bool complete;              /* Desired set complete? */
-    bool stale_ports;           /* Stale ports seen at last run. */
-
-    struct sset changes;        /* iface-ids whose state changed. */
-    struct svec journal;        /* Unread journal lines. */
-
-    /* Representors whose link state we changed and have not put back
-     * (see link-ledger.h), or NULL if we leave link state alone. */
-    struct link_ledger *links;
-
-    /* A run looks at every binding and every port, so it is skipped while
-     * nothing it depends on has changed: the replica (its seqno), the
-     * desired set ('need_run', set by the functions that change it), the
-     * clock (a deadline passed) or the last transaction ('txn_busy': the
-     * last run had none to write to, or what it wrote did not commit).
-     * An idle agent with many pods then costs nothing per wakeup. */
-    unsigned int idl_seqno;     /* Replica seqno at the last run. */
-    bool need_run;              /* Desired set changed since the last run. */
-    bool txn_busy;              /* Run again at the next wakeup. */
-    long long int next_run;     /* Earliest deadline after the last run. */
-};
 
 /* How long to wait for ovs-vswitchd before setting a link down anyway. */
 #define LINK_DOWN_WAIT_MS 5000
@@ -171,6 +124,7 @@ spec_init(struct dpu_binding_spec *dst, const struct dpu_binding_spec *src)
     dst->attached_mac = nullable_xstrdup(src->attached_mac);
     dst->ip_addresses = nullable_xstrdup(src->ip_addresses);
     dst->mtu = src->mtu;
+    dst->seq = src->seq;
 }
 
 static void
@@ -215,7 +169,11 @@ dpu_bindings_create(struct ovsdb_idl *idl,
     bs->retry_ms = (cfg->retry_ms > 0 ? cfg->retry_ms
                     : DPU_BINDING_DEFAULT_RETRY_MS);
     shash_init(&bs->bindings);
-    shash_init(&bs->reserved);
+    vf_list_init(&bs->reserved);
+    if (cfg->reserved_vfs) {
+        vf_list_add_all(&bs->reserved, cfg->reserved_vfs);
+    }
+    shash_init(&bs->held);
     sset_init(&bs->changes);
     svec_init(&bs->journal);
     if (cfg->set_link_state) {
@@ -233,6 +191,7 @@ binding_free(struct binding *b)
     spec_destroy(&b->spec);
     free(b->rep);
     free(b->error);
+    free(b->waiting);
     free(b);
 }
 
@@ -247,7 +206,8 @@ dpu_bindings_destroy(struct dpu_bindings *bs)
             shash_delete(&bs->bindings, node);
         }
         shash_destroy(&bs->bindings);
-        shash_destroy_free_data(&bs->reserved);
+        vf_list_destroy(&bs->reserved);
+        shash_destroy_free_data(&bs->held);
         link_ledger_destroy(bs->links);
         sset_destroy(&bs->changes);
         svec_destroy(&bs->journal);
@@ -308,6 +268,8 @@ set_state(struct dpu_bindings *bs, struct binding *b,
     journal(bs, "%s: %s -> %s%s%s", b->spec.iface_id,
             dpu_binding_state_name(b->state), dpu_binding_state_name(state),
             why ? ": " : "", why ? why : "");
+    free(b->waiting);
+    b->waiting = NULL;
     if (state != DPU_BINDING_ERROR) {
         free(b->error);
         b->error = NULL;
@@ -332,6 +294,45 @@ set_error(struct dpu_bindings *bs, struct binding *b, long long int now,
     free(error);
 }
 
+/* Moves 'b' to ERROR with 'error', which names nobody else, journaling
+ * 'detail' (who is in the way, which may name others) when the error is
+ * new.  Takes ownership of both. */
+static void
+set_conflict(struct dpu_bindings *bs, struct binding *b, long long int now,
+             char *error, char *detail)
+{
+    if (detail && (b->state != DPU_BINDING_ERROR || strcmp(b->error, error))) {
+        journal(bs, "%s: %s", b->spec.iface_id, detail);
+    }
+    set_error(bs, b, now, error);
+    free(detail);
+}
+
+/* Makes 'b' wait in NEW for 'why' (taking ownership): it has not run
+ * into an error, it only may not go on yet. */
+static void
+set_waiting(struct dpu_bindings *bs, struct binding *b, long long int now,
+            char *why)
+{
+    if (b->state != DPU_BINDING_NEW
+        || !nullable_string_is_equal(b->waiting, why)) {
+        journal(bs, "%s: %s -> new: waiting: %s", b->spec.iface_id,
+                dpu_binding_state_name(b->state), why);
+        free(b->error);
+        b->error = NULL;
+        b->timed_out = false;
+        if (b->state != DPU_BINDING_NEW) {
+            b->state = DPU_BINDING_NEW;
+            b->state_since = now;
+        }
+        sset_add(&bs->changes, b->spec.iface_id);
+        free(b->waiting);
+        b->waiting = why;
+    } else {
+        free(why);
+    }
+}
+
 /* Wanting and not wanting. */
 
 /* Moves 'b' back to NEW, to be evaluated afresh at the next run. */
@@ -347,6 +348,8 @@ restart_binding(struct dpu_bindings *bs, struct binding *b, const char *why)
     }
     free(b->error);
     b->error = NULL;
+    free(b->waiting);
+    b->waiting = NULL;
     b->timed_out = false;
     b->link_up = false;
 }
@@ -371,6 +374,7 @@ dpu_bindings_set(struct dpu_bindings *bs, const struct dpu_binding_spec *s)
     }
 
     bool restart = (b->state == DPU_BINDING_REMOVING
+                    || b->spec.seq != s->seq
                     || b->spec.pf_id != s->pf_id
                     || b->spec.vf_id != s->vf_id
                     || !nullable_string_is_equal(b->spec.sandbox,
@@ -430,8 +434,8 @@ dpu_bindings_reserve(struct dpu_bindings *bs, int pf_id, int vf_id,
                      const char *holder)
 {
     char *key = xasprintf("%d/%d", pf_id, vf_id);
-    char *old = (holder ? shash_replace(&bs->reserved, key, xstrdup(holder))
-                 : shash_find_and_delete(&bs->reserved, key));
+    char *old = (holder ? shash_replace(&bs->held, key, xstrdup(holder))
+                 : shash_find_and_delete(&bs->held, key));
 
     if (!nullable_string_is_equal(old, holder)) {
         journal(bs, "pf %d vf %d %s %s", pf_id, vf_id,
@@ -550,7 +554,7 @@ resolve_representors(struct dpu_bindings *bs,
         b->need_resolve = false;
 
         char *key = xasprintf("%d/%d", b->spec.pf_id, b->spec.vf_id);
-        const char *holder = shash_find_data(&bs->reserved, key);
+        const char *holder = shash_find_data(&bs->held, key);
         free(key);
         if (holder) {
             /* Not retried on a timer: lifting the reservation restarts
@@ -572,56 +576,6 @@ resolve_representors(struct dpu_bindings *bs,
             b->resolve_at = LLONG_MAX;
         }
     }
-}
-
-/* Returns the wanted (not REMOVING) binding for 'iface_id', if any. */
-static struct binding *
-wanted_binding(const struct dpu_bindings *bs, const char *iface_id)
-{
-    struct binding *b = iface_id ? shash_find_data(&bs->bindings, iface_id)
-                                 : NULL;
-    return b && b->state != DPU_BINDING_REMOVING ? b : NULL;
-}
-
-/* Returns an error if something that is not ours to change stands in the
- * way of binding 'b' to its representor, or NULL. */
-static char *
-check_conflicts(const struct dpu_bindings *bs, const struct binding *b,
-                const struct ovs_port_view *v, const struct shash *owners)
-{
-    const struct ovs_port_info *cur = ovs_port_view_find(v, b->rep);
-    const char *x = b->spec.iface_id;
-
-    const struct binding *owner = shash_find_data(owners, b->rep);
-    if (owner && owner != b) {
-        return xasprintf("representor %s is also wanted by iface-id %s",
-                         b->rep, owner->spec.iface_id);
-    }
-    if (cur && !cur->ours) {
-        if (cur->iface_id && strcmp(cur->iface_id, x)) {
-            return xasprintf("refusing to reuse port %s: it belongs to "
-                             "iface-id %s", cur->port->name, cur->iface_id);
-        }
-        return xasprintf("port %s exists and was not created by ovn-dpu",
-                         cur->port->name);
-    }
-    if (cur && cur->iface_id && strcmp(cur->iface_id, x)) {
-        /* Ours, for another iface-id.  If that binding is still wanted
-         * and not moving to another representor, the port is its. */
-        const struct binding *other = wanted_binding(bs, cur->iface_id);
-        if (other && (!other->rep || !strcmp(other->rep, b->rep))) {
-            return xasprintf("representor %s is bound to iface-id %s",
-                             b->rep, cur->iface_id);
-        }
-    }
-    for (size_t i = 0; i < v->n_infos; i++) {
-        const struct ovs_port_info *info = &v->infos[i];
-        if (!info->ours && info->iface_id && !strcmp(info->iface_id, x)) {
-            return xasprintf("iface-id %s is already on port %s, which was "
-                             "not created by ovn-dpu", x, info->port->name);
-        }
-    }
-    return NULL;
 }
 
 /* Brings the representor of 'b' up, once, if so configured.  Returns false
@@ -660,9 +614,16 @@ binding_run(struct dpu_bindings *bs, struct binding *b,
         return;                 /* In ERROR until the next lookup. */
     }
 
-    char *error = check_conflicts(bs, b, v, owners);
-    if (error) {
-        set_error(bs, b, now, error);
+    char *msg, *detail;
+    switch (rep_claims_check(bs, b, v, owners, &msg, &detail)) {
+    case REP_CLAIM_OK:
+        break;
+    case REP_CLAIM_WAIT:
+        set_waiting(bs, b, now, msg);
+        free(detail);
+        return;
+    case REP_CLAIM_ERROR:
+        set_conflict(bs, b, now, msg, detail);
         return;
     }
 
@@ -694,10 +655,10 @@ binding_run(struct dpu_bindings *bs, struct binding *b,
                        : "ovn-installed=true"));
         } else if (b->state == DPU_BINDING_WAIT_INSTALLED) {
             if (now >= b->state_since + bs->install_timeout_ms) {
-                char *msg = xasprintf("no ovn-installed=true on port %s "
-                                      "within %lld ms", b->rep,
-                                      bs->install_timeout_ms);
-                set_error(bs, b, now, msg);
+                set_error(bs, b, now,
+                          xasprintf("no ovn-installed=true on port %s "
+                                    "within %lld ms", b->rep,
+                                    bs->install_timeout_ms));
                 b->timed_out = true;
             }
         } else if (b->state != DPU_BINDING_ERROR || !b->timed_out) {
@@ -741,6 +702,8 @@ binding_run(struct dpu_bindings *bs, struct binding *b,
                || cur->port->n_interfaces != 1
                || !cur->iface_id || strcmp(cur->iface_id, b->spec.iface_id)
                || ovs_port_needs_replacing(&b->spec, cur->iface)) {
+        /* (rep_claims_check() let us here for another iface-id's port
+         * only if the desired set is complete.) */
         /* Ours, but for another instance, another bridge or another
          * iface-id that is no longer wanted: delete it now and add it
          * again in the next transaction, so that it gets a new Interface
@@ -844,22 +807,8 @@ dpu_bindings_run(struct dpu_bindings *bs, struct ovsdb_idl_txn *txn,
         record_links_up(bs, nodes);
     }
 
-    /* Which binding gets each representor: the one whose port is there
-     * already, else the first by iface-id. */
     struct shash owners = SHASH_INITIALIZER(&owners);
-    for (int pass = 0; pass < 2; pass++) {
-        for (size_t i = 0; i < n; i++) {
-            struct binding *b = nodes[i]->data;
-            if (b->rep && b->state != DPU_BINDING_REMOVING) {
-                const struct ovs_port_info *cur
-                    = ovs_port_view_find(&v, b->rep);
-                if (pass || (cur && cur->ours && cur->iface_id
-                             && !strcmp(cur->iface_id, b->spec.iface_id))) {
-                    shash_add_once(&owners, b->rep, b);
-                }
-            }
-        }
-    }
+    rep_claims_elect(bs, nodes, n, &v, &owners);
 
     for (size_t i = 0; i < n; i++) {
         struct binding *b = nodes[i]->data;
@@ -882,7 +831,7 @@ dpu_bindings_run(struct dpu_bindings *bs, struct ovsdb_idl_txn *txn,
     if (bs->complete) {
         for (size_t i = 0; i < v.n_infos; i++) {
             const struct ovs_port_info *info = &v.infos[i];
-            if (info->ours && !wanted_binding(bs, info->iface_id)
+            if (info->ours && !dpu_bindings_wanted(bs, info->iface_id)
                 && !shash_find(&bs->bindings, info->iface_id
                                ? info->iface_id : "")) {
                 bs->stale_ports = true;
@@ -951,7 +900,8 @@ dpu_bindings_is_settled(const struct dpu_bindings *bs)
     }
     SHASH_FOR_EACH (node, &bs->bindings) {
         const struct binding *b = node->data;
-        if (b->state == DPU_BINDING_NEW || b->state == DPU_BINDING_CLAIMING
+        if ((b->state == DPU_BINDING_NEW && !b->waiting)
+            || b->state == DPU_BINDING_CLAIMING
             || b->state == DPU_BINDING_REMOVING || b->state_since < 0) {
             return false;
         }
@@ -979,6 +929,13 @@ dpu_bindings_get(const struct dpu_bindings *bs, const char *iface_id,
         *representor = b->rep;
     }
     return true;
+}
+
+const struct dpu_binding_spec *
+dpu_bindings_get_spec(const struct dpu_bindings *bs, const char *iface_id)
+{
+    const struct binding *b = shash_find_data(&bs->bindings, iface_id);
+    return b && b->state != DPU_BINDING_REMOVING ? &b->spec : NULL;
 }
 
 void
@@ -1033,6 +990,9 @@ dpu_bindings_format(const struct dpu_bindings *bs, long long int now,
         }
         if (b->error) {
             ds_put_format(s, " error \"%s\"", b->error);
+        }
+        if (b->waiting) {
+            ds_put_format(s, " waiting \"%s\"", b->waiting);
         }
         ds_put_char(s, '\n');
     }

@@ -22,7 +22,16 @@
  * is restart-safe: given the same desired set, a new instance finds its
  * ports right and leaves them untouched (no delete and re-add); ports of
  * bindings that are no longer wanted are removed once the caller says its
- * desired set is complete (dpu_bindings_set_complete()).
+ * desired set is complete (dpu_bindings_set_complete()).  Until then no
+ * port of ours is deleted or replaced for another iface-id either: a
+ * binding that wants a representor whose port another iface-id holds
+ * waits (it stays "new"), since the pod behind that port may simply not
+ * be listed yet.  Of two wanted bindings for one representor, the one
+ * with the higher 'seq' (the newer assignment by the host) has it, then
+ * the one whose port is there, then the first by iface-id.
+ *
+ * Error messages, which the caller may write into a pod's status, never
+ * name another pod or iface-id: who holds a representor goes to the log.
  *
  * Use: create it on an IDL for the Open_vSwitch schema that replicates at
  * least the Bridge, Port and Interface tables (an ovsdb_idl_loop's IDL);
@@ -37,12 +46,14 @@
 #define DPU_BINDING_H 1
 
 #include <stdbool.h>
+#include <stdint.h>
 
 struct ds;
 struct ovsdb_idl;
 struct ovsdb_idl_txn;
 struct sset;
 struct svec;
+struct vf_list;
 
 #define DPU_BINDING_DEFAULT_BRIDGE "br-int"
 #define DPU_BINDING_DEFAULT_INSTALL_TIMEOUT_MS 60000
@@ -66,6 +77,11 @@ struct dpu_bindings_config {
     /* How often a binding in error retries finding its representor; 0 for
      * default. */
     long long int retry_ms;
+
+    /* VFs that no binding may ever have (--reserved-vfs), or NULL for
+     * none.  Copied.  Other modules reserve functions while they hold them
+     * with dpu_bindings_reserve(). */
+    const struct vf_list *reserved_vfs;
 };
 
 /* What a caller wants bound.  Strings are copied; those marked optional may
@@ -83,6 +99,10 @@ struct dpu_binding_spec {
     const char *attached_mac;   /* Pod MAC address. */
     const char *ip_addresses;   /* Comma-separated CIDRs (may be ""). */
     int mtu;                    /* mtu_request, 0 to leave unset. */
+    uint64_t seq;               /* The host agent's sequence number of
+                                 * this assignment of the VF (conn-auth.h),
+                                 * or 0 if unknown: of two bindings that
+                                 * want one VF, the higher has it. */
 };
 
 enum dpu_binding_state {
@@ -142,7 +162,8 @@ void dpu_bindings_committed(struct dpu_bindings *, int status);
 void dpu_bindings_wait(const struct dpu_bindings *, long long int now);
 
 /* True if no binding is waiting for OVSDB: each one is installed, waiting
- * for ovn-installed, or in error, there are no removals pending, no
+ * for ovn-installed, waiting for the desired set to be complete, or in
+ * error, there are no removals pending, no
  * representor waits to be set down, and (if the set is complete) no stale
  * ports remain. */
 bool dpu_bindings_is_settled(const struct dpu_bindings *);
@@ -154,6 +175,11 @@ bool dpu_bindings_is_settled(const struct dpu_bindings *);
 bool dpu_bindings_get(const struct dpu_bindings *, const char *iface_id,
                       enum dpu_binding_state *, const char **error,
                       const char **representor);
+
+/* The spec of the binding for 'iface_id', or NULL if there is none.  Owned
+ * by the module, valid until the next call into it. */
+const struct dpu_binding_spec *dpu_bindings_get_spec(
+    const struct dpu_bindings *, const char *iface_id);
 
 /* Stores in 'n[i]' the number of bindings in state 'i', for each of the
  * DPU_BINDING_N_STATES states. */

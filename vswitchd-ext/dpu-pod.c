@@ -10,6 +10,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "conn-auth.h"
 #include "k8s-object.h"
 #include "net-attach-def.h"
 #include "openvswitch/shash.h"
@@ -33,15 +34,72 @@ dpu_pod_iface_id(const char *namespace, const char *name, const char *nad)
     return iface_id;
 }
 
+/* Checks the host agent's signature on 'd', the entry for 'nad' of 'pod'.
+ * Returns the state the network is in as far as that goes (BIND if it may
+ * be bound), with '*seqp' set from the token, or with '*errorp' set to
+ * why not. */
+static enum dpu_pod_net_state
+check_auth(const struct dpu_pod *pod, const char *nad,
+           const struct dpu_conn_details *d,
+           const struct dpu_pod_options *opts, uint64_t *seqp,
+           char **errorp)
+{
+    *seqp = 0;
+    if (!d->auth) {
+        if (opts->allow_unsigned) {
+            return DPU_POD_NET_BIND;
+        }
+        *errorp = xasprintf("%s: \"%s\": not signed by the host agent (no "
+                            "%s)", POD_ANN_CONNECTION_DETAILS, nad,
+                            CONN_AUTH_MEMBER);
+        return DPU_POD_NET_ERROR;
+    }
+
+    struct conn_auth_token token;
+    char *bad = conn_auth_token_parse(d->auth, &token);
+    ovs_assert(!bad);           /* The annotation's parser checked it. */
+    if (!opts->keys || !pod->uid) {
+        *errorp = xasprintf("%s: \"%s\": %s", POD_ANN_CONNECTION_DETAILS,
+                            nad, (pod->uid ? "the host agent's keys are "
+                                  "not known yet" : "the pod has no uid"));
+        return pod->uid ? DPU_POD_NET_WAITING : DPU_POD_NET_ERROR;
+    }
+
+    struct conn_auth_fields fields = {
+        .node = opts->node,
+        .pod_uid = pod->uid,
+        .nad = nad,
+        .pf_id = d->pf_id,
+        .vf_id = d->vf_id,
+        .sandbox_id = d->sandbox_id,
+        .vf_netdev_name = d->vf_netdev_name,
+    };
+    switch (conn_auth_verify(opts->keys, &fields, &token)) {
+    case CONN_AUTH_OK:
+        *seqp = token.seq;
+        return DPU_POD_NET_BIND;
+    case CONN_AUTH_UNKNOWN_KEY:
+        *errorp = xasprintf("%s: \"%s\": signed with key %s, which is not "
+                            "known (yet)", POD_ANN_CONNECTION_DETAILS, nad,
+                            token.key_id);
+        return DPU_POD_NET_WAITING;
+    case CONN_AUTH_BAD:
+    default:
+        *errorp = xasprintf("%s: \"%s\": %s does not verify: the host "
+                            "agent did not give this VF to this pod's "
+                            "sandbox", POD_ANN_CONNECTION_DETAILS, nad,
+                            CONN_AUTH_MEMBER);
+        return DPU_POD_NET_ERROR;
+    }
+}
+
 static void
 fill_spec(struct dpu_pod_net *net, const struct dpu_pod *pod,
-          const char *namespace, const char *name, const char *network,
-          const struct dpu_conn_details *d, const struct pod_network *pn,
+          const char *network, const struct dpu_conn_details *d,
+          const struct pod_network *pn, uint64_t seq,
           const struct dpu_pod_options *opts)
 {
-    net->iface_id = dpu_pod_iface_id(namespace, name, net->nad);
     net->network = network ? xstrdup(network) : NULL;
-    net->sandbox = xstrdup(d->sandbox_id);
     net->vf_netdev_name = nullable_xstrdup(d->vf_netdev_name);
     net->mac = xstrdup(pn->mac_address);
     net->ips = pod_network_ip_list(pn);
@@ -59,7 +117,34 @@ fill_spec(struct dpu_pod_net *net, const struct dpu_pod *pod,
         .attached_mac = net->mac,
         .ip_addresses = net->ips,
         .mtu = opts->mtu,
+        .seq = seq,
     };
+}
+
+/* Makes every network of 'pod' whose iface-id is also another's an
+ * error: ovn-kubernetes would give them one logical port. */
+static void
+refuse_iface_id_collisions(struct dpu_pod *pod)
+{
+    for (size_t i = 0; i < pod->n_nets; i++) {
+        for (size_t j = i + 1; j < pod->n_nets; j++) {
+            struct dpu_pod_net *a = &pod->nets[i];
+            struct dpu_pod_net *b = &pod->nets[j];
+            if (strcmp(a->iface_id, b->iface_id)) {
+                continue;
+            }
+            char *error = xasprintf("%s: NAD keys \"%s\" and \"%s\" give "
+                                    "the same OVN port name %s",
+                                    POD_ANN_CONNECTION_DETAILS, a->nad,
+                                    b->nad, a->iface_id);
+            for (struct dpu_pod_net *net = a; net; net = net == a ? b : NULL) {
+                free(net->error);
+                net->error = xstrdup(error);
+                net->state = DPU_POD_NET_ERROR;
+            }
+            free(error);
+        }
+    }
 }
 
 bool
@@ -139,9 +224,19 @@ dpu_pod_parse(const cJSON *object, const struct dpu_pod_options *opts,
 
         struct dpu_pod_net *net = &pod->nets[pod->n_nets++];
         net->nad = xstrdup(nad);
+        net->iface_id = dpu_pod_iface_id(namespace, name, nad);
+        net->sandbox = xstrdup(d->sandbox_id);
+        net->pf_id = d->pf_id;
+        net->vf_id = d->vf_id;
         const struct pod_network *pn = shash_find_data(&networks, nad);
         const char *network = info ? info->network : NULL;
-        if (strcmp(nad, POD_ANN_DEFAULT_NAD) && !info) {
+        uint64_t seq = 0;
+        enum dpu_pod_net_state auth = check_auth(pod, nad, d, opts, &seq,
+                                                 &net->error);
+        if (auth != DPU_POD_NET_BIND) {
+            net->state = auth;
+            net->key_unknown = auth == DPU_POD_NET_WAITING;
+        } else if (strcmp(nad, POD_ANN_DEFAULT_NAD) && !info) {
             net->state = DPU_POD_NET_NO_NAD;
             net->error = xasprintf("no NetworkAttachmentDefinition %s", nad);
         } else if (info && info->kind == NAD_ERROR) {
@@ -156,10 +251,11 @@ dpu_pod_parse(const cJSON *object, const struct dpu_pod_options *opts,
                                    POD_ANN_POD_NETWORKS, nad);
         } else {
             net->state = DPU_POD_NET_BIND;
-            fill_spec(net, pod, namespace, name, network, d, pn, opts);
+            fill_spec(net, pod, network, d, pn, seq, opts);
         }
     }
     free(nodes);
+    refuse_iface_id_collisions(pod);
     free(networks_error);
     pod_networks_clear(&networks);
     shash_destroy(&networks);

@@ -14,6 +14,12 @@
  * names secondary networks' ports (one port per NAD, even if several
  * NADs share a network).
  *
+ * An entry of the connection details is used only if the host agent
+ * signed it for this pod (conn-auth.h), unless the options allow
+ * unsigned ones; the token's sequence number becomes the binding's
+ * 'seq'.  Two NAD keys that give the same iface-id (ns/a-b and ns/a.b)
+ * are both errors.
+ *
  * This is a pure function of the pod object: no I/O, no state.  Errors in
  * the annotations become per-network (or, if no network can be told,
  * whole-pod) errors with a reason that names the field, for the pod's
@@ -36,6 +42,14 @@ struct dpu_pod_options {
     enum pod_ann_mode mode;         /* Switchdev or simulated numbering. */
     int mtu;                        /* mtu_request for every port, or 0. */
 
+    /* The authority (conn-auth.h): the host Node's name, its keys (NULL
+     * while they are not known: then signed entries wait), and whether an
+     * entry without a token is accepted (a host side that does not sign,
+     * such as the reference's) rather than refused. */
+    const char *node;
+    const struct conn_auth_keys *keys;
+    bool allow_unsigned;
+
     /* NAD key ("<namespace>/<name>") to "struct nad_info", for every
      * NetworkAttachmentDefinition there is, or NULL while they are not
      * known (then NAD keys other than "default" are skipped). */
@@ -44,7 +58,8 @@ struct dpu_pod_options {
 
 enum dpu_pod_net_state {
     DPU_POD_NET_BIND,               /* Ready to bind: 'spec' is valid. */
-    DPU_POD_NET_WAITING,            /* Not yet: no addresses yet. */
+    DPU_POD_NET_WAITING,            /* Not yet: no addresses, or no key to
+                                     * check the host's signature, yet. */
     DPU_POD_NET_ERROR,              /* Cannot bind: 'error' says why. */
     DPU_POD_NET_NO_NAD,             /* Not yet: the NAD does not exist. */
 };
@@ -57,8 +72,15 @@ struct dpu_pod_net {
     struct dpu_binding_spec spec;   /* DPU_POD_NET_BIND: points into the
                                      * strings below. */
 
+    char *sandbox;                  /* The connection details' sandbox,
+                                     * which a status answers; NULL if
+                                     * there are none. */
+    int pf_id, vf_id;               /* From the connection details. */
+    bool key_unknown;               /* WAITING for the key its signature
+                                     * names. */
+
     /* Storage for 'spec'. */
-    char *iface_id, *network, *sandbox, *vf_netdev_name, *mac, *ips;
+    char *iface_id, *network, *vf_netdev_name, *mac, *ips;
 };
 
 struct dpu_pod {

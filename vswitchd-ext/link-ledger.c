@@ -20,6 +20,7 @@
 #include "openvswitch/vlog.h"
 #include "ovs-port.h"
 #include "representor.h"
+#include "state-file.h"
 #include "svec.h"
 #include "util.h"
 #include "vswitch-idl.h"
@@ -125,45 +126,28 @@ load_file(const char *file_name, long long int deadline,
     return error;
 }
 
-/* Replaces 'file_name' by the contents of 'entries'.  Returns NULL, or an
- * error message (which the caller must free()). */
+/* Replaces 'file_name' by the contents of 'entries' (see state-file.h).
+ * Returns NULL, or an error message (which the caller must free()). */
 static char *
 save_file(const char *file_name, const struct shash *entries)
 {
     const struct shash_node **nodes = shash_sort(entries);
-    char *tmp_name = xasprintf("%s.tmp", file_name);
-    char *error = NULL;
+    struct ds text = DS_EMPTY_INITIALIZER;
 
-    FILE *stream = fopen(tmp_name, "w");
-    if (!stream) {
-        error = xasprintf("%s: cannot create (%s)", tmp_name,
-                          ovs_strerror(errno));
-        goto out;
-    }
     for (size_t i = 0; i < shash_count(entries); i++) {
         const struct link_ledger_entry *entry = nodes[i]->data;
 
         if (entry->down) {
-            fprintf(stream, "down %s %"PRId64"\n", nodes[i]->name,
-                    entry->cfg);
+            ds_put_format(&text, "down %s %"PRId64"\n", nodes[i]->name,
+                          entry->cfg);
         } else {
-            fprintf(stream, "up %s\n", nodes[i]->name);
+            ds_put_format(&text, "up %s\n", nodes[i]->name);
         }
     }
-    if (ferror(stream) | fclose(stream)) {
-        error = xasprintf("%s: write error (%s)", tmp_name,
-                          ovs_strerror(errno));
-    } else if (rename(tmp_name, file_name)) {
-        error = xasprintf("cannot rename %s to %s (%s)", tmp_name,
-                          file_name, ovs_strerror(errno));
-    }
-    if (error) {
-        unlink(tmp_name);
-    }
-
-out:
-    free(tmp_name);
     free(nodes);
+
+    char *error = state_file_write(file_name, ds_cstr(&text));
+    ds_destroy(&text);
     return error;
 }
 

@@ -19,8 +19,9 @@
  *     down <netdev> <cfg>   to be set down once Open_vSwitch cur_cfg
  *                           reaches <cfg> (its port was deleted)
  *
- * The file is replaced whole (written to "<file>.tmp", then renamed), so a
- * reader sees either the old or the new contents.
+ * The file is replaced whole (state-file.h: written to "<file>.tmp",
+ * fsynced, renamed, and the directory fsynced, mode 0600), so a reader
+ * sees either the old or the new contents, even after a power cut.
  *
  * Setting a link down is ovs-vswitchd's business too: it changes a
  * netdev's flags when it drops its port, from flags it may have cached

@@ -26,6 +26,7 @@
 #include "representor.h"
 #include "unixctl.h"
 #include "util.h"
+#include "vf-list.h"
 
 VLOG_DEFINE_THIS_MODULE(ovn_dpu_controller);
 
@@ -35,6 +36,7 @@ static char *ovs_remote;
 static char *link_ledger;
 static struct dpu_bindings_config bindings_config;
 static struct dpu_pod_options pod_options = { .mtu = 1400 };
+static struct vf_list reserved_vfs;
 
 static unixctl_cb_func lease_status;
 static bool is_ready(void *binder, struct ds *reason);
@@ -59,8 +61,8 @@ main(int argc, char *argv[])
     unixctl_command_register("lease/status", "[--format=text|json]", 0, 2,
                              lease_status, lease);
     struct pod_binder *binder = pod_binder_create(
-        d.k8s, options.node_name, ovs_remote, &bindings_config,
-        &pod_options);
+        d.k8s, options.node_name, options.lease.namespace, ovs_remote,
+        &bindings_config, &pod_options);
     unixctl_command_register("dpu/show", "[--format=text|json]", 0, 2,
                              dpu_show, binder);
     unixctl_command_register("dpu/recompute", "", 0, 0, dpu_recompute,
@@ -100,6 +102,7 @@ main(int argc, char *argv[])
     dpu_lease_keeper_destroy(lease);
     ovn_dpu_daemon_destroy(&d);
     ovn_dpu_options_destroy(&options);
+    vf_list_destroy(&reserved_vfs);
     free(ovs_remote);
     free(link_ledger);
     return 0;
@@ -113,6 +116,8 @@ enum {
     OPT_MTU,
     OPT_OVN_INSTALLED_TIMEOUT,
     OPT_LINK_LEDGER,
+    OPT_RESERVED_VFS,
+    OPT_ALLOW_UNSIGNED,
 };
 
 static void
@@ -167,6 +172,18 @@ handle_option(int option, const char *arg)
         }
         break;
 
+    case OPT_RESERVED_VFS: {
+        char *error = vf_list_parse(&reserved_vfs, arg, "--reserved-vfs");
+        if (error) {
+            ovs_fatal(0, "--reserved-vfs: %s", error);
+        }
+        break;
+    }
+
+    case OPT_ALLOW_UNSIGNED:
+        pod_options.allow_unsigned = true;
+        break;
+
     default:
         OVS_NOT_REACHED();
     }
@@ -175,6 +192,8 @@ handle_option(int option, const char *arg)
 static void
 parse_options(int argc, char *argv[])
 {
+    vf_list_init(&reserved_vfs);
+
     static const struct option long_options[] = {
         {"ovs-db", required_argument, NULL, OPT_OVS_DB},
         {"bridge", required_argument, NULL, OPT_BRIDGE},
@@ -184,6 +203,9 @@ parse_options(int argc, char *argv[])
         {"ovn-installed-timeout", required_argument, NULL,
          OPT_OVN_INSTALLED_TIMEOUT},
         {"link-ledger", required_argument, NULL, OPT_LINK_LEDGER},
+        {"reserved-vfs", required_argument, NULL, OPT_RESERVED_VFS},
+        {"allow-unsigned-connection-details", no_argument, NULL,
+         OPT_ALLOW_UNSIGNED},
         {NULL, 0, NULL, 0},
     };
     ovn_dpu_parse_options(argc, argv, long_options, handle_option, usage,
@@ -203,6 +225,7 @@ parse_options(int argc, char *argv[])
                                 program_name);
     }
     bindings_config.link_file = link_ledger;
+    bindings_config.reserved_vfs = &reserved_vfs;
 }
 
 static void
@@ -234,7 +257,16 @@ usage(void)
            "  --link-ledger=FILE      where to record representors whose "
            "link state\n"
            "                          is ours to put back "
-           "(default: %s/%s.link-ledger)\n",
+           "(default: %s/%s.link-ledger)\n"
+           "  --reserved-vfs=PF:VF[-VF][,...]\n"
+           "                          VFs never bound for a pod (the "
+           "management\n"
+           "                          port's is always reserved)\n"
+           "  --allow-unsigned-connection-details\n"
+           "                          bind connection details that the "
+           "host agent\n"
+           "                          did not sign (a reference host "
+           "side): INSECURE\n",
            ovs_rundir(), DPU_BINDING_DEFAULT_BRIDGE,
            REPRESENTOR_DEFAULT_SYSFS,
            DPU_BINDING_DEFAULT_INSTALL_TIMEOUT_MS / 1000,

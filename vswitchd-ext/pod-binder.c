@@ -11,6 +11,8 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "conn-auth.h"
+#include "conn-keys.h"
 #include "binding-metrics.h"
 #include "coverage.h"
 #include "k8s-client.h"
@@ -25,6 +27,7 @@
 #include "openvswitch/vlog.h"
 #include "ovsdb-idl.h"
 #include "pod-annotations.h"
+#include "pod-patch.h"
 #include "smap.h"
 #include "sset.h"
 #include "timeval.h"
@@ -43,14 +46,26 @@ static struct metric *patches_metric;
 /* How long to wait before retrying a failed status patch. */
 #define STATUS_RETRY_MS 1000
 
+/* The most time, in ms, that one run spends on pod events and on looking
+ * at pods again (after a NAD or key change).  What is left waits for the
+ * next iteration of the main loop, so that no burst of pod events (a pod
+ * owner may patch their pod many times a second, with up to 256 KiB of
+ * annotations) delays the lease renewal, which runs in the same loop, by
+ * more than this. */
+#define POD_WORK_BUDGET_MS 20
+
+struct pod_binder;
+
 /* One pod of the host node. */
 struct pod_rec {
+    struct pod_binder *pb;
     char *key;                  /* "<namespace>/<name>". */
-    char *path;                 /* /api/v1/namespaces/<ns>/pods/<name>. */
     struct dpu_pod pod;         /* As last parsed. */
+    char *rv;                   /* resourceVersion 'pod' was parsed from. */
     struct sset iface_ids;      /* Wanted bindings of this pod. */
     bool dirty;                 /* Status may need writing. */
-    struct k8s_request *patch;  /* Status patch in flight, or NULL. */
+    struct pod_patch *patch;    /* Status patch in flight, or NULL. */
+    bool patch_sent;            /* 'patch' has sent a write. */
     long long int retry_at;     /* Do not patch before this. */
     char *logged;               /* Annotation errors last logged. */
 };
@@ -68,8 +83,14 @@ struct pod_binder {
     struct shash nads;          /* "<ns>/<name>" -> struct nad_info. */
     bool nads_failed;           /* Listing them failed before it worked. */
 
+    /* The host agent's keys, to check its signatures (conn-auth.h). */
+    struct conn_keys *keys;
+    bool keys_failed;           /* Listing them failed before it worked. */
+
     struct shash pods;          /* "<ns>/<name>" -> struct pod_rec. */
     struct shash iface_ids;     /* iface-id -> struct pod_rec. */
+    struct sset reevaluate;     /* Pods to look at again, as the NADs and
+                                 * keys are now. */
 
     struct mgmt_port_dpu *mgmt; /* The management port, or NULL. */
 
@@ -79,7 +100,7 @@ struct pod_binder {
 
 struct pod_binder *
 pod_binder_create(struct k8s_client *client, const char *node_name,
-                  const char *ovs_remote,
+                  const char *keys_namespace, const char *ovs_remote,
                   const struct dpu_bindings_config *bindings_config,
                   const struct dpu_pod_options *pod_options)
 {
@@ -106,12 +127,22 @@ pod_binder_create(struct k8s_client *client, const char *node_name,
 
     pb->pod_options = *pod_options;
     pb->pod_options.nads = NULL;    /* Until the NADs are listed. */
+    pb->pod_options.node = node_name;
+    pb->pod_options.keys = NULL;    /* Until the keys are listed. */
+    pb->keys = conn_keys_create(client, keys_namespace, node_name);
+    if (pod_options->allow_unsigned) {
+        VLOG_WARN("--allow-unsigned-connection-details: connection details "
+                  "that the host agent did not sign are bound: whoever may "
+                  "patch a pod on node %s can claim any of its VFs",
+                  node_name);
+    }
     pb->nad_watch = k8s_watch_create(client, NAD_COLLECTION_PATH, NULL,
                                      NULL);
     shash_init(&pb->nads);
 
     shash_init(&pb->pods);
     shash_init(&pb->iface_ids);
+    sset_init(&pb->reevaluate);
     return pb;
 }
 
@@ -119,11 +150,11 @@ static void
 pod_rec_destroy(struct pod_rec *rec)
 {
     if (rec) {
-        k8s_request_destroy(rec->patch);
+        pod_patch_destroy(rec->patch);
         dpu_pod_destroy(&rec->pod);
         sset_destroy(&rec->iface_ids);
         free(rec->key);
-        free(rec->path);
+        free(rec->rv);
         free(rec->logged);
         free(rec);
     }
@@ -141,6 +172,8 @@ pod_binder_destroy(struct pod_binder *pb)
         }
         shash_destroy(&pb->pods);
         shash_destroy(&pb->iface_ids);
+        sset_destroy(&pb->reevaluate);
+        conn_keys_destroy(pb->keys);
         binding_metrics_unregister(pb->bindings);
         dpu_bindings_destroy(pb->bindings);
         ovsdb_idl_loop_destroy(&pb->idl_loop);
@@ -173,6 +206,32 @@ unbind_others(struct pod_binder *pb, struct pod_rec *rec,
             sset_find_and_delete(&rec->iface_ids, iface_id);
         }
     }
+}
+
+/* True if the binding that 'net' of 'rec' has already is for exactly what
+ * 'net' says now: the same sandbox and VF. */
+static bool
+is_bound_as(const struct pod_binder *pb, const struct pod_rec *rec,
+            const struct dpu_pod_net *net)
+{
+    const struct dpu_binding_spec *spec;
+
+    return (net->sandbox && sset_contains(&rec->iface_ids, net->iface_id)
+            && (spec = dpu_bindings_get_spec(pb->bindings, net->iface_id))
+            && spec->sandbox && !strcmp(spec->sandbox, net->sandbox)
+            && spec->pf_id == net->pf_id && spec->vf_id == net->vf_id);
+}
+
+/* True if 'net' of 'rec', which waits for a key that is no longer (or not
+ * yet) known, keeps the binding it has: a key that goes (retired, or its
+ * Secret deleted by mistake) does not unplug pods already bound with it;
+ * it only stops new bindings.  A restart checks every entry again. */
+static bool
+keeps_binding(const struct pod_binder *pb, const struct pod_rec *rec,
+              const struct dpu_pod_net *net)
+{
+    return (net->state == DPU_POD_NET_WAITING && net->key_unknown
+            && !rec->pod.terminating && is_bound_as(pb, rec, net));
 }
 
 /* Logs the errors in the annotations of 'rec', unless they are the same as
@@ -212,17 +271,18 @@ pod_updated(struct pod_binder *pb, const char *key, const cJSON *object)
 
     if (!rec) {
         rec = xzalloc(sizeof *rec);
+        rec->pb = pb;
         rec->key = xstrdup(key);
         sset_init(&rec->iface_ids);
         shash_add(&pb->pods, key, rec);
     }
+    sset_find_and_delete(&pb->reevaluate, key);
     dpu_pod_destroy(&rec->pod);
+    free(rec->rv);
+    rec->rv = nullable_xstrdup(k8s_object_resource_version(object));
     if (!dpu_pod_parse(object, &pb->pod_options, &rec->pod)) {
         VLOG_WARN("%s: not a pod object", key);
         return;
-    }
-    if (!rec->path) {
-        rec->path = k8s_pod_path_from_key(key);
     }
     log_errors(rec);
 
@@ -230,7 +290,11 @@ pod_updated(struct pod_binder *pb, const char *key, const cJSON *object)
     for (size_t i = 0; i < rec->pod.n_nets; i++) {
         const struct dpu_pod_net *net = &rec->pod.nets[i];
 
-        if (net->state == DPU_POD_NET_BIND && !rec->pod.terminating) {
+        if (keeps_binding(pb, rec, net)) {
+            /* Its key is gone, but its entry is as it was bound. */
+            sset_add(&wanted, net->iface_id);
+        } else if (net->state == DPU_POD_NET_BIND
+                   && !rec->pod.terminating) {
             struct pod_rec *owner = shash_find_data(&pb->iface_ids,
                                                     net->iface_id);
             if (owner && owner != rec) {
@@ -260,18 +324,26 @@ pod_deleted(struct pod_binder *pb, const char *key)
     }
 }
 
-/* Returns the connection-status that 'rec' should carry, as JSON text, or
- * NULL for none, given that it carries 'current' (may be NULL).
+/* Returns the connection-status that 'pod' (a version of the pod of 'rec',
+ * parsed) should carry, as JSON text, or NULL for none, given that it
+ * carries 'current' (may be NULL).
  *
  * Only outcomes are written: a network whose binding is pending keeps what
  * the pod carries for it.  So a restart of this agent, which finds every
  * binding pending until it has looked at OVSDB, never takes a pod's Ready
  * away, and an Error stays until there is a new outcome.  The host agent
  * removes the status when it writes new connection details (CNI ADD), so
- * an outcome for an earlier sandbox does not linger. */
+ * an outcome for an earlier sandbox does not linger.
+ *
+ * An outcome is that of the binding made for exactly the sandbox and VF
+ * that 'pod' names: a version of the pod newer than the one the binding
+ * was made from (seen when a write of the status is refused for being
+ * based on an old version) is pending as far as we know.  Each entry says
+ * which sandbox it answers ("sandboxId"), so that the host never takes an
+ * answer about an earlier sandbox for one about its own. */
 static char *
 pod_status(const struct pod_binder *pb, const struct pod_rec *rec,
-           const char *current)
+           const struct dpu_pod *pod, const char *current)
 {
     struct shash statuses = SHASH_INITIALIZER(&statuses);
 
@@ -283,18 +355,18 @@ pod_status(const struct pod_binder *pb, const struct pod_rec *rec,
             free(error);
         }
     }
-    if (rec->pod.error) {
+    if (pod->error) {
         dpu_conn_status_put(&statuses, POD_ANN_DEFAULT_NAD, DPU_CONN_ERROR,
-                            rec->pod.error);
+                            pod->error, NULL);
     }
-    for (size_t i = 0; i < rec->pod.n_nets; i++) {
-        const struct dpu_pod_net *net = &rec->pod.nets[i];
+    for (size_t i = 0; i < pod->n_nets; i++) {
+        const struct dpu_pod_net *net = &pod->nets[i];
         enum dpu_binding_state state;
         const char *error;
 
         if (net->state == DPU_POD_NET_ERROR) {
             dpu_conn_status_put(&statuses, net->nad, DPU_CONN_ERROR,
-                                net->error);
+                                net->error, net->sandbox);
         } else if (net->state == DPU_POD_NET_NO_NAD) {
             /* Pending until the NAD exists; if it was deleted, its
              * network's port is gone, so its old outcome goes too. */
@@ -302,17 +374,19 @@ pod_status(const struct pod_binder *pb, const struct pod_rec *rec,
                                                                 net->nad);
             if (old) {
                 free(old->reason);
+                free(old->sandbox_id);
                 free(old);
             }
         } else if (net->state == DPU_POD_NET_BIND
+                   && is_bound_as(pb, rec, net)
                    && dpu_bindings_get(pb->bindings, net->iface_id, &state,
                                        &error, NULL)) {
             if (state == DPU_BINDING_INSTALLED) {
                 dpu_conn_status_put(&statuses, net->nad, DPU_CONN_READY,
-                                    NULL);
+                                    NULL, net->sandbox);
             } else if (state == DPU_BINDING_ERROR) {
                 dpu_conn_status_put(&statuses, net->nad, DPU_CONN_ERROR,
-                                    error);
+                                    error, net->sandbox);
             }
         }
     }
@@ -324,33 +398,54 @@ pod_status(const struct pod_binder *pb, const struct pod_rec *rec,
     return text;
 }
 
-/* Returns the connection-status annotation that the watch cache says pod
- * 'key' carries, or NULL. */
-static const char *
-current_status(const struct pod_binder *pb, const char *key)
+/* The pod_patch function of a status write: what the status of 'pod', the
+ * version of the pod that the write is based on, should be.  The first
+ * attempt is based on the version 'rec' was parsed from; if the server
+ * refuses that (409: the pod changed since), the next is based on the
+ * pod as read again, so that nothing computed from an old version (a
+ * Ready for the sandbox before) lands over what the host wrote since. */
+static char *
+status_patch(const cJSON *object, void *rec_, cJSON **annotationsp)
 {
-    return k8s_object_annotation(k8s_watch_lookup(pb->watch, key),
-                                 POD_ANN_CONNECTION_STATUS);
-}
+    struct pod_rec *rec = rec_;
+    struct pod_binder *pb = rec->pb;
+    const char *rv = k8s_object_resource_version(object);
+    struct dpu_pod fresh;
+    const struct dpu_pod *pod = &rec->pod;
 
-static void
-start_patch(struct pod_binder *pb, struct pod_rec *rec, char *status)
-{
-    cJSON *annotations;
-    cJSON *patch = k8s_annotations_patch_create(&annotations);
-
-    if (status) {
-        cJSON_AddStringToObject(annotations, POD_ANN_CONNECTION_STATUS,
-                                status);
-    } else {
-        cJSON_AddNullToObject(annotations, POD_ANN_CONNECTION_STATUS);
+    *annotationsp = NULL;
+    if (!rv || !rec->rv || strcmp(rv, rec->rv)) {
+        if (!dpu_pod_parse(object, &pb->pod_options, &fresh)) {
+            return xasprintf("pod %s: not a pod object", rec->key);
+        }
+        pod = &fresh;
     }
-    VLOG_INFO("pod %s: %s %s", rec->key, POD_ANN_CONNECTION_STATUS,
-              status ? status : "(removed)");
-    rec->patch = k8s_request_merge_patch(pb->client, rec->path, patch);
-    pb->patches++;
-    COVERAGE_INC(pod_binder_status_patch);
-    cJSON_Delete(patch);
+
+    const char *current = k8s_object_annotation(object,
+                                                POD_ANN_CONNECTION_STATUS);
+    bool ours = !pod->terminating && !pod->host_network;
+    char *status = ours ? pod_status(pb, rec, pod, current) : NULL;
+    if (ours && !nullable_string_is_equal(status, current)) {
+        cJSON *annotations = cJSON_CreateObject();
+        if (status) {
+            cJSON_AddStringToObject(annotations, POD_ANN_CONNECTION_STATUS,
+                                    status);
+        } else {
+            cJSON_AddNullToObject(annotations, POD_ANN_CONNECTION_STATUS);
+        }
+        VLOG_INFO("pod %s: %s %s (from resourceVersion %s)", rec->key,
+                  POD_ANN_CONNECTION_STATUS, status ? status : "(removed)",
+                  rv ? rv : "?");
+        pb->patches++;
+        COVERAGE_INC(pod_binder_status_patch);
+        rec->patch_sent = true;
+        *annotationsp = annotations;
+    }
+    free(status);
+    if (pod == &fresh) {
+        dpu_pod_destroy(&fresh);
+    }
+    return NULL;
 }
 
 static void
@@ -373,23 +468,25 @@ run_status(struct pod_binder *pb, long long int now)
         struct pod_rec *rec = node->data;
 
         if (rec->patch) {
-            if (!k8s_request_is_done(rec->patch)) {
+            pod_patch_run(rec->patch);
+            if (!pod_patch_is_done(rec->patch)) {
                 continue;
             }
-            const struct k8s_result *r = k8s_request_result(rec->patch);
-            metrics_counter_inc(patches_metric,
-                                k8s_result_ok(r) ? "ok" : "failed");
-            if (!k8s_result_ok(r)) {
+            const char *error = pod_patch_error(rec->patch);
+            if (error || rec->patch_sent) {
+                metrics_counter_inc(patches_metric, error ? "failed" : "ok");
+            }
+            if (error && !pod_patch_pod_gone(rec->patch)) {
                 VLOG_WARN("pod %s: writing %s failed: %s", rec->key,
-                          POD_ANN_CONNECTION_STATUS, r->error);
+                          POD_ANN_CONNECTION_STATUS, error);
                 pb->patch_failures++;
                 rec->dirty = true;
                 rec->retry_at = now + STATUS_RETRY_MS;
             }
-            k8s_request_destroy(rec->patch);
+            pod_patch_destroy(rec->patch);
             rec->patch = NULL;
         }
-        if (rec->pod.host_network || rec->pod.terminating || !rec->path) {
+        if (rec->pod.host_network || rec->pod.terminating) {
             /* Never ours to report on, or going away: a terminating pod's
              * bindings are gone, and its status stays as it was. */
             rec->dirty = false;
@@ -401,11 +498,17 @@ run_status(struct pod_binder *pb, long long int now)
 
         /* A status we wrote shows up in the watch as a change of the pod,
          * which makes it dirty again, and then equal. */
-        const char *current = current_status(pb, rec->key);
-        char *status = pod_status(pb, rec, current);
+        const cJSON *object = k8s_watch_lookup(pb->watch, rec->key);
+        const char *current = k8s_object_annotation(
+            object, POD_ANN_CONNECTION_STATUS);
+        char *status = object ? pod_status(pb, rec, &rec->pod, current)
+                              : NULL;
         rec->dirty = false;
-        if (!nullable_string_is_equal(status, current)) {
-            start_patch(pb, rec, status);
+        if (object && !nullable_string_is_equal(status, current)) {
+            rec->patch_sent = false;
+            rec->patch = pod_patch_start_from(pb->client, object,
+                                              rec->pod.uid, status_patch,
+                                              rec);
         }
         free(status);
     }
@@ -458,14 +561,46 @@ run_nads(struct pod_binder *pb)
     return changed;
 }
 
-void
-pod_binder_run(struct pod_binder *pb)
+/* Takes changes of the host agent's keys.  Returns true if what the pods
+ * want may have changed. */
+static bool
+run_keys(struct pod_binder *pb)
 {
-    long long int now = time_msec();
+    bool changed = conn_keys_run(pb->keys);
 
-    bool nads_changed = run_nads(pb);
+    if (changed) {
+        pb->pod_options.keys = conn_keys_get(pb->keys);
+    } else if (!pb->pod_options.keys && !pb->keys_failed
+               && conn_keys_get_error(pb->keys)) {
+        pb->keys_failed = true;
+        VLOG_WARN("cannot list Secret %s (%s): connection details signed "
+                  "by the host agent wait until it can be listed%s",
+                  CONN_AUTH_SECRET_NAME, conn_keys_get_error(pb->keys),
+                  pb->pod_options.allow_unsigned
+                  ? "; unsigned ones are bound" : "");
+    }
+    return changed;
+}
+
+/* Takes pod events and looks at pods again, for at most
+ * POD_WORK_BUDGET_MS. */
+static void
+run_pods(struct pod_binder *pb, bool everything_changed)
+{
+    long long int deadline = time_msec() + POD_WORK_BUDGET_MS;
+
+    if (everything_changed) {
+        /* Look at every pod again with the NADs and keys as they are. */
+        struct shash_node *node;
+        SHASH_FOR_EACH (node, &pb->pods) {
+            sset_add(&pb->reevaluate, node->name);
+        }
+    }
+
     k8s_watch_run(pb->watch);
-    for (struct k8s_event *e; (e = k8s_watch_next_event(pb->watch)); ) {
+    struct k8s_event *e;
+    while (time_msec() < deadline
+           && (e = k8s_watch_next_event(pb->watch))) {
         COVERAGE_INC(pod_binder_pod_event);
         if (e->type == K8S_EVENT_DELETED) {
             pod_deleted(pb, e->key);
@@ -474,21 +609,35 @@ pod_binder_run(struct pod_binder *pb)
         }
         k8s_event_destroy(e);
     }
-    if (nads_changed) {
-        /* Look at every pod again with the NADs as they are now. */
-        struct shash_node *node;
-        SHASH_FOR_EACH (node, &pb->pods) {
-            const cJSON *object = k8s_watch_lookup(pb->watch, node->name);
-            if (object) {
-                pod_updated(pb, node->name, object);
-            }
+    while (time_msec() < deadline && !sset_is_empty(&pb->reevaluate)) {
+        char *key = xstrdup(SSET_FIRST(&pb->reevaluate));
+        const cJSON *object = k8s_watch_lookup(pb->watch, key);
+
+        sset_find_and_delete(&pb->reevaluate, key);
+        if (object && shash_find(&pb->pods, key)) {
+            pod_updated(pb, key, object);
         }
+        free(key);
     }
+}
+
+void
+pod_binder_run(struct pod_binder *pb)
+{
+    long long int now = time_msec();
+
+    bool nads_changed = run_nads(pb);
+    bool keys_changed = run_keys(pb);
+    run_pods(pb, nads_changed || keys_changed);
+
+    bool keys_ready = (pb->pod_options.keys
+                       || (pb->keys_failed && pb->pod_options.allow_unsigned));
     if (!pb->complete && k8s_watch_is_synced(pb->watch)
-        && (pb->pod_options.nads || pb->nads_failed)) {
-        /* The first lists are in: bindings not wanted now are stale.  (If
-         * the NADs cannot be listed, the default network goes on without
-         * them.) */
+        && (pb->pod_options.nads || pb->nads_failed) && keys_ready
+        && sset_is_empty(&pb->reevaluate)) {
+        /* The first lists are in and every pod has been looked at with
+         * them: bindings not wanted now are stale.  (If the NADs cannot
+         * be listed, the default network goes on without them.) */
         pb->complete = true;
         dpu_bindings_set_complete(pb->bindings, true);
     }
@@ -515,6 +664,10 @@ pod_binder_wait(struct pod_binder *pb)
 
     k8s_watch_wait(pb->watch);
     k8s_watch_wait(pb->nad_watch);
+    conn_keys_wait(pb->keys);
+    if (!sset_is_empty(&pb->reevaluate)) {
+        poll_immediate_wake();
+    }
     ovsdb_idl_wait(pb->idl_loop.idl);
     dpu_bindings_wait(pb->bindings, now);
     if (pb->mgmt) {
@@ -524,7 +677,7 @@ pod_binder_wait(struct pod_binder *pb)
         const struct pod_rec *rec = node->data;
 
         if (rec->patch) {
-            k8s_request_wait(rec->patch);
+            pod_patch_wait(rec->patch);
         } else if (rec->dirty) {
             poll_timer_wait_until(rec->retry_at);
         }
@@ -564,6 +717,11 @@ pod_binder_format(const struct pod_binder *pb, struct ds *s)
     ds_put_format(s, "ovsdb: %s\n",
                   ovsdb_idl_is_connected(pb->idl_loop.idl)
                   ? "connected" : "not connected");
+    conn_keys_format(pb->keys, s);
+    if (pb->pod_options.allow_unsigned) {
+        ds_put_cstr(s, "unsigned connection details: BOUND "
+                    "(--allow-unsigned-connection-details)\n");
+    }
     if (pb->mgmt) {
         mgmt_port_dpu_format_brief(pb->mgmt, s);
     }
@@ -701,6 +859,7 @@ pod_binder_format_watches(const struct pod_binder *pb, struct ds *s)
 {
     k8s_watch_format_status(pb->watch, s);
     k8s_watch_format_status(pb->nad_watch, s);
+    conn_keys_format_watch(pb->keys, s);
 }
 
 void

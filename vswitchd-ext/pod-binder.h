@@ -13,8 +13,17 @@
  * (so that stale ports go only then), and writes a pod's status with a
  * merge patch of that one annotation whenever what it should say differs
  * from what the pod carries: "Ready" once ovn-installed=true, "Error"
- * with the reason on failure.  A pending binding leaves the pod's status
- * as it is (see pod_status() in pod-binder.c).
+ * with the reason on failure, each naming the sandbox it answers.  The
+ * patch carries the resourceVersion of the pod it was computed from, and
+ * a 409 makes it read the pod and compute it again (pod-patch.h).  A
+ * pending binding leaves the pod's status as it is (see pod_status() in
+ * pod-binder.c).
+ *
+ * It also watches the Secret of the host agent's keys (conn-keys.h), so
+ * that dpu-pod.h can check the host's signatures, and counts the desired
+ * set complete only once pods, NADs and keys are listed.  Pod events and
+ * re-evaluations take at most POD_WORK_BUDGET_MS of each run, so that the
+ * lease renewal in the same loop is never held up.
  */
 
 #ifndef POD_BINDER_H
@@ -33,8 +42,11 @@ struct ovsdb_idl;
  * "ovn_dpu_controller_status_patches_total{result}" ("ok" or
  * "failed"). */
 
+/* 'keys_namespace' is where the host agent's keys are (the lease's
+ * namespace). */
 struct pod_binder *pod_binder_create(struct k8s_client *,
                                      const char *node_name,
+                                     const char *keys_namespace,
                                      const char *ovs_remote,
                                      const struct dpu_bindings_config *,
                                      const struct dpu_pod_options *);

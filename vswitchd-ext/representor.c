@@ -60,6 +60,27 @@ find_by_attr(const char *dir, const struct sset *netdevs, const char *file,
     ds_destroy(&line);
 }
 
+/* True if a netdev under 'dir' has a 'file' attribute that starts with
+ * 'prefix'. */
+static bool
+any_attr_prefix(const char *dir, const struct sset *netdevs,
+                const char *file, const char *prefix)
+{
+    struct ds line = DS_EMPTY_INITIALIZER;
+    const char *name;
+    bool found = false;
+
+    SSET_FOR_EACH (name, netdevs) {
+        if (read_attr(dir, name, file, &line)
+            && !strncmp(ds_cstr(&line), prefix, strlen(prefix))) {
+            found = true;
+            break;
+        }
+    }
+    ds_destroy(&line);
+    return found;
+}
+
 /* Lists the netdevs under 'dir' into 'netdevs'.  Returns 0 or an errno. */
 static int
 list_netdevs(const char *dir, struct sset *netdevs)
@@ -136,8 +157,10 @@ representor_find(const char *sysfs_root, bool simulated, int pf, int vf,
         }
         free(rep);
     } else {
-        /* "c1pf<p>vf<v>" first: on a DPU, controller 1 is the host, and a
-         * plain "pf<p>vf<v>" may then name a VF of the DPU's own PF. */
+        /* "c1pf<p>vf<v>" first: on a DPU, controller 1 is the host.  Where
+         * any netdev has a "c1pf" name, the host's functions are named so,
+         * and a plain "pf<p>vf<v>" is a function of the DPU's own: never a
+         * pod's, whatever a pod's connection details say. */
         char *c1 = xasprintf("c1pf%dvf%d", pf, vf);
         char *plain = xasprintf("pf%dvf%d", pf, vf);
 
@@ -145,6 +168,13 @@ representor_find(const char *sysfs_root, bool simulated, int pf, int vf,
         find_by_attr(dir, &netdevs, "phys_port_name", c1, &names);
         *namep = single_match(&names, what, &error);
         free(what);
+        if (!*namep && !error
+            && any_attr_prefix(dir, &netdevs, "phys_port_name", "c1pf")) {
+            error = xasprintf("no representor for PF %d VF %d: no netdev in "
+                              "%s has phys_port_name %s (and %s is one of "
+                              "the DPU's own functions, not the host's)",
+                              pf, vf, dir, c1, plain);
+        }
         if (!*namep && !error) {
             what = xasprintf("phys_port_name %s", plain);
             find_by_attr(dir, &netdevs, "phys_port_name", plain, &names);

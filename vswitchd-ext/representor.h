@@ -5,7 +5,9 @@
  * On switchdev hardware, the representor of host PF 'p', VF 'v' is the
  * netdev whose /sys/class/net/<dev>/phys_port_name is "c1pf<p>vf<v>" (the
  * form of BlueField DPUs, where controller 1 is the host), or, if no netdev
- * has that, "pf<p>vf<v>".  In simulated mode (--simulate-dpu, the
+ * has a "c1pf..." name at all (a SmartNIC whose host functions are
+ * controller 0), "pf<p>vf<v>".  Where the host's functions are "c1pf...",
+ * "pf<p>vf<v>" is a function of the DPU itself and is never returned.  In simulated mode (--simulate-dpu, the
  * ovn-kubernetes dpu-simulator convention) it is the netdev named
  * "rep<p>-<v>", or else the one whose link alias (ifalias) is that name.
  *
