@@ -77,6 +77,7 @@ struct pod_binder {
     struct dpu_bindings *bindings;
     struct dpu_pod_options pod_options;
     bool complete;
+    bool events_pending;        /* run_pods() left pod events unread. */
 
     /* NetworkAttachmentDefinitions, for the pods' other networks. */
     struct k8s_watch *nad_watch;
@@ -598,9 +599,15 @@ run_pods(struct pod_binder *pb, bool everything_changed)
     }
 
     k8s_watch_run(pb->watch);
-    struct k8s_event *e;
-    while (time_msec() < deadline
-           && (e = k8s_watch_next_event(pb->watch))) {
+    /* Until the watch has no event left, some pod may not have been
+     * looked at yet: the budget may end the loop first. */
+    pb->events_pending = true;
+    while (time_msec() < deadline) {
+        struct k8s_event *e = k8s_watch_next_event(pb->watch);
+        if (!e) {
+            pb->events_pending = false;
+            break;
+        }
         COVERAGE_INC(pod_binder_pod_event);
         if (e->type == K8S_EVENT_DELETED) {
             pod_deleted(pb, e->key);
@@ -633,6 +640,7 @@ pod_binder_run(struct pod_binder *pb)
     bool keys_ready = (pb->pod_options.keys
                        || (pb->keys_failed && pb->pod_options.allow_unsigned));
     if (!pb->complete && k8s_watch_is_synced(pb->watch)
+        && !pb->events_pending
         && (pb->pod_options.nads || pb->nads_failed) && keys_ready
         && sset_is_empty(&pb->reevaluate)) {
         /* The first lists are in and every pod has been looked at with
@@ -665,7 +673,7 @@ pod_binder_wait(struct pod_binder *pb)
     k8s_watch_wait(pb->watch);
     k8s_watch_wait(pb->nad_watch);
     conn_keys_wait(pb->keys);
-    if (!sset_is_empty(&pb->reevaluate)) {
+    if (!sset_is_empty(&pb->reevaluate) || pb->events_pending) {
         poll_immediate_wake();
     }
     ovsdb_idl_wait(pb->idl_loop.idl);
