@@ -77,9 +77,6 @@ check_request(const struct cni_request *req)
         ovs_assert(!cni_check_ifname(req->ifname));
         ovs_assert(!req->netns || req->netns[0] == '/');
     }
-    if (cmd == CNI_ADD) {
-        ovs_assert(req->device_id);
-    }
     if (cmd == CNI_GC) {
         for (size_t i = 0; i < req->n_valid_attachments; i++) {
             ovs_assert(req->valid_attachments[i].container_id);

@@ -59,7 +59,9 @@ conn_auth_token_parse(const char *text, struct conn_auth_token *token)
     const char *seq = colon + 1;
     colon = strchr(seq, ':');
     size_t seq_len = colon ? colon - seq : 0;
-    if (!seq_len || seq_len > 20) {
+    if (!seq_len || seq_len > 20 || (seq[0] == '0' && seq_len > 1)) {
+        /* One spelling per number, as conn_auth_token_format() writes
+         * it: no leading zero. */
         return xstrdup("sequence number is not 1 to 20 decimal digits");
     }
     uint64_t value = 0;

@@ -87,11 +87,12 @@ get_index(const cJSON *object, const char *name, int max, int *valuep)
         return xasprintf("%s: expected a number", name);
     }
     double v = item->valuedouble;
+    if (v < 0 || v > max) {
+        /* (Before the cast below, which is undefined out of range.) */
+        return xasprintf("%s: %.0f is out of range (0 to %d)", name, v, max);
+    }
     if (v != (double) (long long int) v) {
         return xasprintf("%s: %g is not an integer", name, v);
-    }
-    if (v < 0 || v > max) {
-        return xasprintf("%s: %.0f is out of range (0 to %d)", name, v, max);
     }
     *valuep = v;
     return NULL;
