@@ -530,14 +530,18 @@ k8s_request_launch(struct k8s_request *request)
     curl_easy_setopt(easy, CURLOPT_TCP_KEEPALIVE, 1L);
     curl_easy_setopt(easy, CURLOPT_TCP_KEEPIDLE, 30L);
     curl_easy_setopt(easy, CURLOPT_TCP_KEEPINTVL, 10L);
+    /* HTTP/1.1 for every request.  A watch needs a connection of its own:
+     * over HTTP/2 every request of the client would share one connection,
+     * so that a watch that went silent (see k8s-watch.h) could not be
+     * replaced by one on a working connection.  The other requests must
+     * then use HTTP/1.1 too: libcurl 7.88 (Debian 12) marks all its
+     * connections to a server as able to multiplex once one of them speaks
+     * HTTP/2, and may then send a request onto an HTTP/1.1 connection that
+     * a watch holds, where it waits until the watch ends. */
+    curl_easy_setopt(easy, CURLOPT_HTTP_VERSION,
+                     (long) CURL_HTTP_VERSION_1_1);
     if (is_watch) {
         curl_easy_setopt(easy, CURLOPT_WRITEFUNCTION, k8s_write_watch_cb);
-        /* A watch has a connection of its own: over HTTP/2 every request
-         * of the client would share one connection, so that a watch that
-         * went silent (see k8s-watch.h) could not be replaced by one on a
-         * working connection. */
-        curl_easy_setopt(easy, CURLOPT_HTTP_VERSION,
-                         (long) CURL_HTTP_VERSION_1_1);
         if (request->fresh_connection) {
             curl_easy_setopt(easy, CURLOPT_FRESH_CONNECT, 1L);
         }

@@ -22,6 +22,12 @@
  *                             "rss-at-end=KB" when it stops
  *   watch-once PATH           one watch request (PATH carries watch=1):
  *                             print each event, then the outcome
+ *   beside-watch PATH WATCH-PATH
+ *                             GET PATH while a watch on WATCH-PATH that
+ *                             the server ends after a second runs, then
+ *                             three times while a second watch holds
+ *                             that watch's connection: each GET must be
+ *                             answered
  *   twice PATH SHELL-COMMAND  GET PATH, run SHELL-COMMAND, wait long
  *                             enough for the client to look at its token
  *                             file again, GET PATH again
@@ -344,6 +350,92 @@ do_watch_once(struct k8s_client *client, const char *path)
     return status;
 }
 
+/* Runs the client until 'request' is done or, if 'until_event', until it
+ * received an event.  Events are dropped.  Returns the request. */
+static struct k8s_request *
+run_until(struct k8s_client *client, struct k8s_request *request,
+          bool until_event)
+{
+    for (;;) {
+        bool got_event = false;
+        cJSON *event;
+
+        k8s_client_run(client);
+        while ((event = k8s_request_pop_event(request))) {
+            cJSON_Delete(event);
+            got_event = true;
+        }
+        if ((until_event && got_event) || k8s_request_is_done(request)) {
+            return request;
+        }
+        k8s_client_wait(client);
+        k8s_request_wait(request);
+        poll_block();
+    }
+}
+
+static int
+print_outcome(const char *what, struct k8s_request *request)
+{
+    const struct k8s_result *r = k8s_request_result(request);
+    bool ok = k8s_result_ok(r);
+
+    if (ok) {
+        printf("%s: HTTP %d\n", what, r->http_status);
+    } else {
+        printf("%s: error: %s\n", what, r->error);
+    }
+    k8s_request_destroy(request);
+    return !ok;
+}
+
+/* The "beside-watch" command.  A watch holds its connection for as long as
+ * it runs, and the client must never queue another request behind it: the
+ * second GET below goes out while a watch runs on the connection that the
+ * first watch left behind. */
+static int
+do_beside_watch(struct k8s_client *client, const char *path,
+                const char *watch_path)
+{
+    char *short_watch = xasprintf("%s%swatch=1&timeoutSeconds=1",
+                                  watch_path,
+                                  strchr(watch_path, '?') ? "&" : "?");
+    char *long_watch = xasprintf("%s%swatch=1&timeoutSeconds=300",
+                                 watch_path,
+                                 strchr(watch_path, '?') ? "&" : "?");
+    int status = 0;
+
+    /* The first watch has its connection before the GET opens another. */
+    struct k8s_request *w1 = run_until(
+        client, k8s_request_watch(client, short_watch), true);
+    status |= print_outcome("get beside the first watch",
+                            run_until(client, k8s_request_get(client, path),
+                                      false));
+    run_until(client, w1, false);
+    status |= print_outcome("first watch", w1);
+
+    struct k8s_request *w2 = run_until(
+        client, k8s_request_watch(client, long_watch), true);
+    if (k8s_request_is_done(w2)) {
+        status |= print_outcome("second watch", w2);
+        w2 = NULL;
+    } else {
+        printf("second watch: receiving\n");
+    }
+    for (int i = 1; i <= 3; i++) {
+        char *what = xasprintf("get %d beside the second watch", i);
+        status |= print_outcome(what,
+                                run_until(client,
+                                          k8s_request_get(client, path),
+                                          false));
+        free(what);
+    }
+    k8s_request_destroy(w2);
+    free(short_watch);
+    free(long_watch);
+    return status;
+}
+
 /* Reads all of stdin into 's'. */
 static void
 read_stdin(struct ds *s)
@@ -491,6 +583,8 @@ test_k8s_client_main(int argc, char *argv[])
         status = do_watch_once(client, path);
     } else if (!strcmp(command, "get") && argc == 2) {
         status = run_request(client, k8s_request_get(client, path));
+    } else if (!strcmp(command, "beside-watch") && argc == 3) {
+        status = do_beside_watch(client, path, argv[2]);
     } else if (!strcmp(command, "twice") && argc == 3) {
         status = run_request(client, k8s_request_get(client, path));
         if (system(argv[2])) {
