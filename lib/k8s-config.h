@@ -16,7 +16,8 @@
  *      /var/run/secrets/kubernetes.io/serviceaccount.
  *
  *   3. Explicit options: --k8s-apiserver, --k8s-token, --k8s-token-file,
- *      --k8s-cacert.  These also override the matching fields of 1 or 2.
+ *      --k8s-cacert, --k8s-cacert-data (base64 PEM; --k8s-cacert wins over
+ *      it).  These also override the matching fields of 1 or 2.
  *
  * This module only parses and validates configuration: it does no network
  * I/O and keeps no state beyond the options.  k8s-client.c consumes the
