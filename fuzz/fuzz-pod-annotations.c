@@ -18,7 +18,7 @@
  * here independently of the validators: interface names of at most 15
  * bytes without '/', ':' or white space, sandbox ids in the CNI container
  * id grammar, addresses and CIDRs that inet_pton() accepts, MACs of six
- * hexadecimal bytes.
+ * hexadecimal bytes, NAD keys of the three forms ovn-kubernetes writes.
  */
 
 #include <config.h>
@@ -125,6 +125,37 @@ is_mac_text(const char *s)
     return is_mac_sep(s, ':') || is_mac_sep(s, '-');
 }
 
+/* A NAD key: "default", or "<ns>/<name>" of lowercase letters, digits,
+ * '-' and '.' (the namespace without '.'), optionally followed by "/<n>"
+ * with n from 1 to 65535 in decimal without a leading zero, the indexed
+ * form ovn-kubernetes writes for a second and later attachment. */
+static bool
+is_nad_key(const char *s)
+{
+    if (!strcmp(s, "default")) {
+        return true;
+    }
+
+    const char *slash1 = strchr(s, '/');
+    const char *slash2 = slash1 ? strchr(slash1 + 1, '/') : NULL;
+    const char *end = slash2 ? slash2 : s + strlen(s);
+    if (!slash1 || slash1 == s || end == slash1 + 1
+        || strspn(s, "abcdefghijklmnopqrstuvwxyz0123456789-") != slash1 - s
+        || (strspn(slash1 + 1, "abcdefghijklmnopqrstuvwxyz0123456789-.")
+            != end - slash1 - 1)) {
+        return false;
+    }
+    if (slash2) {
+        const char *n = slash2 + 1;
+        size_t len = strlen(n);
+        if (!len || len > 5 || n[0] == '0'
+            || strspn(n, "0123456789") != len || atol(n) > 65535) {
+            return false;
+        }
+    }
+    return true;
+}
+
 /* One annotation's codec. */
 struct codec {
     const char *annotation;
@@ -220,6 +251,11 @@ fuzz_codec(const struct codec *codec, enum pod_ann_mode mode,
         free(error);
         shash_destroy(&map);
         return;
+    }
+
+    const struct shash_node *key;
+    SHASH_FOR_EACH (key, &map) {
+        ovs_assert(is_nad_key(key->name));
     }
 
     if (codec->parse == parse_networks) {

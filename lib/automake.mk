@@ -21,6 +21,7 @@ lib_libovndpu_la_SOURCES = \
 	lib/k8s-client.h \
 	lib/k8s-config.c \
 	lib/k8s-config.h \
+	lib/k8s-options.c \
 	lib/k8s-metrics.c \
 	lib/k8s-metrics.h \
 	lib/k8s-names.c \

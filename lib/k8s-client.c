@@ -16,6 +16,9 @@
 
 #include <cjson/cJSON.h>
 #include <curl/curl.h>
+#if LIBCURL_VERSION_NUM < 0x074d00
+#error "libcurl 7.77 or later is required (CURLOPT_CAINFO_BLOB)"
+#endif
 #include <errno.h>
 #include <limits.h>
 #include <poll.h>
@@ -520,7 +523,13 @@ k8s_request_launch(struct k8s_request *request)
     char *url = xasprintf("%s%s", cfg->server, path);
     curl_easy_setopt(easy, CURLOPT_URL, url);
     free(url);
+#if LIBCURL_VERSION_NUM >= 0x075500
     curl_easy_setopt(easy, CURLOPT_PROTOCOLS_STR, "http,https");
+#else
+    /* Before 7.85 (e.g. Ubuntu 22.04's 7.81); deprecated since. */
+    curl_easy_setopt(easy, CURLOPT_PROTOCOLS,
+                     (long) (CURLPROTO_HTTP | CURLPROTO_HTTPS));
+#endif
     curl_easy_setopt(easy, CURLOPT_PRIVATE, request);
     curl_easy_setopt(easy, CURLOPT_ERRORBUFFER, request->curl_error);
     curl_easy_setopt(easy, CURLOPT_NOSIGNAL, 1L);

@@ -1,8 +1,8 @@
 /*
  * Kubernetes client configuration: reading kubeconfig files with libyaml,
  * building the in-cluster service account configuration, validating and
- * printing the result, and the --k8s-* command-line options that choose
- * between them.  See k8s-config.h for the interface.
+ * printing the result.  The --k8s-* command-line options that choose
+ * between them are in k8s-options.c.  See k8s-config.h for the interface.
  *
  * k8s_config_from_kubeconfig_text() is the core of the kubeconfig reader
  * and gets fuzzed, so everything below it assumes hostile input: any node
@@ -82,19 +82,8 @@ k8s_config_clone(struct k8s_config *dst, const struct k8s_config *src)
     dst->watch_idle_timeout_ms = src->watch_idle_timeout_ms;
 }
 
-/* Replaces '*dst' by a copy of 'src' (which may be NULL). */
-static void
-replace_string(char **dst, const char *src)
-{
-    free(*dst);
-    *dst = nullable_xstrdup(src);
-}
-
-/* Removes one trailing '/' from 'server', so that callers can append
- * "/api/..." paths to it.  Leaves "https://" alone, so that error messages
- * show it as the user wrote it. */
-static void
-strip_trailing_slash(char *server)
+void
+k8s_config_strip_trailing_slash(char *server)
 {
     size_t len = server ? strlen(server) : 0;
     if (len >= 2 && server[len - 1] == '/' && server[len - 2] != '/') {
@@ -102,13 +91,8 @@ strip_trailing_slash(char *server)
     }
 }
 
-/* Decodes the 'size' bytes of standard base64 at 'in', ignoring white space
- * (base64 in YAML is often folded over several lines).  Padding is optional
- * but, if present, must be correct.  On success, stores the decoded bytes
- * in a new null-terminated buffer in '*outp' and their number in '*out_sizep'
- * and returns true; otherwise returns false. */
-static bool
-base64_decode(const char *in, size_t size, char **outp, size_t *out_sizep)
+bool
+k8s_base64_decode(const char *in, size_t size, char **outp, size_t *out_sizep)
 {
     static const char digits[] =
         "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
@@ -306,7 +290,7 @@ get_data(struct kubeconfig *kc, const yaml_node_t *map, const char *owner,
     *datap = NULL;
     *sizep = 0;
     if (!error && node) {
-        if (!base64_decode((const char *) node->data.scalar.value,
+        if (!k8s_base64_decode((const char *) node->data.scalar.value,
                            node->data.scalar.length, datap, sizep)) {
             return field_error(node, owner, key, "is not valid base64");
         }
@@ -507,7 +491,7 @@ parse_cluster(struct kubeconfig *kc, const yaml_node_t *cluster,
         error = xasprintf("%s has no server", owner);
     }
     if (!error) {
-        strip_trailing_slash(config->server);
+        k8s_config_strip_trailing_slash(config->server);
         error = get_file_or_data(kc, cluster, owner, "certificate-authority",
                                  "certificate-authority-data",
                                  &config->ca_file, &config->ca_data,
@@ -854,137 +838,4 @@ k8s_config_format(const struct k8s_config *c, struct ds *s)
     if (c->client_key_data) {
         ds_put_cstr(s, "client_key_data: <set>\n");
     }
-}
-
-/* Command-line options. */
-
-static char *kubeconfig_option;
-static char *apiserver_option;
-static char *token_option;
-static char *token_file_option;
-static char *cacert_option;
-static bool insecure_http_option;
-static int watch_idle_timeout_option = K8S_DEFAULT_WATCH_IDLE_TIMEOUT_MS;
-
-void
-k8s_options_set(enum k8s_option option, const char *value)
-{
-    switch (option) {
-    case K8S_OPTION_KUBECONFIG:
-    case K8S_OPTION_TOKEN_FILE:
-    case K8S_OPTION_CACERT: {
-        char **file_namep = (option == K8S_OPTION_KUBECONFIG
-                             ? &kubeconfig_option
-                             : option == K8S_OPTION_TOKEN_FILE
-                             ? &token_file_option
-                             : &cacert_option);
-        char *abs_name = abs_file_name(NULL, value);
-
-        free(*file_namep);
-        *file_namep = abs_name ? abs_name : xstrdup(value);
-        break;
-    }
-    case K8S_OPTION_APISERVER:
-        replace_string(&apiserver_option, value);
-        break;
-    case K8S_OPTION_TOKEN:
-        replace_string(&token_option, value);
-        break;
-    case K8S_OPTION_INSECURE_HTTP:
-        insecure_http_option = true;
-        break;
-    case K8S_OPTION_WATCH_IDLE_TIMEOUT: {
-        int secs;
-        if (!str_to_int(value, 10, &secs) || secs < 0 || secs > 3600) {
-            ovs_fatal(0, "--k8s-watch-idle-timeout: \"%s\" is not a number "
-                      "of seconds from 0 (never) to 3600", value);
-        }
-        watch_idle_timeout_option = secs * 1000;
-        break;
-    }
-    default:
-        OVS_NOT_REACHED();
-    }
-}
-
-void
-k8s_options_usage(void)
-{
-    printf(
-        "\nKubernetes API options:\n"
-        "  --k8s-kubeconfig=FILE   use API server and credentials from "
-                                  "kubeconfig FILE\n"
-        "                          (default: in-cluster service account, "
-                                  "if any)\n"
-        "  --k8s-apiserver=URL     connect to API server URL "
-                                  "(https://HOST:PORT)\n"
-        "  --k8s-token=TOKEN       authenticate with bearer TOKEN\n"
-        "  --k8s-token-file=FILE   authenticate with the bearer token in "
-                                  "FILE\n"
-        "  --k8s-cacert=FILE       verify the API server with CA "
-                                  "certificate(s) in FILE\n"
-        "  --k8s-insecure-http     allow an http:// API server (the "
-                                  "credentials then\n"
-        "                          travel in clear)\n"
-        "  --k8s-watch-idle-timeout=SECS\n"
-        "                          reconnect a watch on which nothing "
-                                  "arrives for SECS\n"
-        "                          seconds (default: %d, 0: never)\n",
-        K8S_DEFAULT_WATCH_IDLE_TIMEOUT_MS / 1000);
-}
-
-char *
-k8s_options_get_config(struct k8s_config *config)
-{
-    char *error = NULL;
-
-    if (kubeconfig_option) {
-        error = k8s_config_from_kubeconfig(kubeconfig_option, config);
-    } else if (!apiserver_option && getenv("KUBERNETES_SERVICE_HOST")) {
-        error = k8s_config_in_cluster(NULL, config);
-    } else if (!apiserver_option) {
-        k8s_config_init(config);
-        error = xstrdup("no Kubernetes API server configured: use "
-                        "--k8s-kubeconfig or --k8s-apiserver");
-    } else {
-        k8s_config_init(config);
-    }
-    if (error) {
-        return error;
-    }
-
-    if (apiserver_option) {
-        replace_string(&config->server, apiserver_option);
-        strip_trailing_slash(config->server);
-    }
-    if (token_option || token_file_option) {
-        /* Either replaces the other; both together fail validation. */
-        replace_string(&config->token, token_option);
-        replace_string(&config->token_file, token_file_option);
-    }
-    if (cacert_option) {
-        replace_string(&config->ca_file, cacert_option);
-        free(config->ca_data);
-        config->ca_data = NULL;
-        config->ca_data_len = 0;
-        config->insecure_skip_tls_verify = false;
-    }
-
-    config->insecure_http = insecure_http_option;
-    config->watch_idle_timeout_ms = watch_idle_timeout_option;
-
-    error = k8s_config_validate(config);
-    if (!error && !strncmp(config->server, "http://", 7)
-        && !config->insecure_http) {
-        /* The bearer token would go in clear to whoever is on the path. */
-        error = xasprintf("refusing API server URL \"%s\": over http:// "
-                          "the credentials travel in clear (use https://, "
-                          "or --k8s-insecure-http if you must)",
-                          config->server);
-    }
-    if (error) {
-        k8s_config_destroy(config);
-        k8s_config_init(config);
-    }
-    return error;
 }

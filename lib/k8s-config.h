@@ -16,7 +16,8 @@
  *      /var/run/secrets/kubernetes.io/serviceaccount.
  *
  *   3. Explicit options: --k8s-apiserver, --k8s-token, --k8s-token-file,
- *      --k8s-cacert.  These also override the matching fields of 1 or 2.
+ *      --k8s-cacert, --k8s-cacert-data (base64 PEM; --k8s-cacert wins over
+ *      it).  These also override the matching fields of 1 or 2.
  *
  * This module only parses and validates configuration: it does no network
  * I/O and keeps no state beyond the options.  k8s-client.c consumes the
@@ -97,7 +98,21 @@ char *k8s_config_validate(const struct k8s_config *) OVS_WARN_UNUSED_RESULT;
  * "key: value" per line, with secrets shown only as "<set>". */
 void k8s_config_format(const struct k8s_config *, struct ds *);
 
-/* Command-line options shared by the daemons and test programs.
+/* Removes one trailing '/' from 'server', so that callers can append
+ * "/api/..." paths to it.  Leaves "https://" alone, so that error messages
+ * show it as the user wrote it. */
+void k8s_config_strip_trailing_slash(char *server);
+
+/* Decodes the 'size' bytes of standard base64 at 'in', ignoring white space
+ * (base64 in YAML is often folded over several lines).  Padding is optional
+ * but, if present, must be correct.  On success, stores the decoded bytes
+ * in a new null-terminated buffer in '*outp' and their number in '*out_sizep'
+ * and returns true; otherwise returns false. */
+bool k8s_base64_decode(const char *in, size_t size, char **outp,
+                       size_t *out_sizep);
+
+/* Command-line options shared by the daemons and test programs (in
+ * k8s-options.c).
  *
  * Use like Open vSwitch's DAEMON_* macros: K8S_OPTION_ENUMS in the option
  * enum, K8S_LONG_OPTIONS in the getopt_long() table, K8S_OPTION_HANDLERS in
@@ -109,6 +124,7 @@ void k8s_config_format(const struct k8s_config *, struct ds *);
     OPT_K8S_TOKEN,                              \
     OPT_K8S_TOKEN_FILE,                         \
     OPT_K8S_CACERT,                             \
+    OPT_K8S_CACERT_DATA,                        \
     OPT_K8S_INSECURE_HTTP,                      \
     OPT_K8S_WATCH_IDLE_TIMEOUT
 
@@ -118,6 +134,7 @@ void k8s_config_format(const struct k8s_config *, struct ds *);
     {"k8s-token", required_argument, NULL, OPT_K8S_TOKEN},              \
     {"k8s-token-file", required_argument, NULL, OPT_K8S_TOKEN_FILE},    \
     {"k8s-cacert", required_argument, NULL, OPT_K8S_CACERT},            \
+    {"k8s-cacert-data", required_argument, NULL, OPT_K8S_CACERT_DATA},  \
     {"k8s-insecure-http", no_argument, NULL, OPT_K8S_INSECURE_HTTP},    \
     {"k8s-watch-idle-timeout", required_argument, NULL,                 \
      OPT_K8S_WATCH_IDLE_TIMEOUT}
@@ -131,6 +148,7 @@ enum k8s_option {
     K8S_OPTION_TOKEN,
     K8S_OPTION_TOKEN_FILE,
     K8S_OPTION_CACERT,
+    K8S_OPTION_CACERT_DATA,
     K8S_OPTION_INSECURE_HTTP,
     K8S_OPTION_WATCH_IDLE_TIMEOUT,
 };
@@ -150,6 +168,9 @@ enum k8s_option {
         break;                                                  \
     case OPT_K8S_CACERT:                                        \
         k8s_options_set(K8S_OPTION_CACERT, optarg);             \
+        break;                                                  \
+    case OPT_K8S_CACERT_DATA:                                   \
+        k8s_options_set(K8S_OPTION_CACERT_DATA, optarg);        \
         break;                                                  \
     case OPT_K8S_INSECURE_HTTP:                                 \
         k8s_options_set(K8S_OPTION_INSECURE_HTTP, NULL);        \

@@ -7,6 +7,10 @@
 #include "k8s-response.h"
 
 #include <cjson/cJSON.h>
+#if (CJSON_VERSION_MAJOR * 10000 + CJSON_VERSION_MINOR * 100 \
+     + CJSON_VERSION_PATCH) < 10713
+#error "cJSON 1.7.13 or later is required (cJSON_ParseWithLength)"
+#endif
 #include <stddef.h>
 #include <stdlib.h>
 #include <string.h>

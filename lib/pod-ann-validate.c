@@ -12,6 +12,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "k8s-names.h"
 #include "pod-annotations.h"
 #include "util.h"
 
@@ -33,6 +34,74 @@ pod_ann_check_ifname(const char *name)
             || !isprint((unsigned char) *p)) {
             return xasprintf("\"%s\" contains a character not allowed in an "
                              "interface name", name);
+        }
+    }
+    return NULL;
+}
+
+int
+pod_ann_nad_key_index(const char *key)
+{
+    const char *slash = strchr(key, '/');
+    const char *index = slash ? strchr(slash + 1, '/') : NULL;
+    if (!index) {
+        return 0;
+    }
+
+    /* What ovn-kubernetes writes for the n'th attachment to a NAD is the
+     * decimal n, n >= 1: no sign, no leading zero, no other form. */
+    index++;
+    size_t len = strlen(index);
+    if (!len || len > 5 || index[0] == '0'
+        || strspn(index, "0123456789") != len) {
+        return -1;
+    }
+    int n = atoi(index);
+    return n <= POD_ANN_MAX_NAD_INDEX ? n : -1;
+}
+
+char *
+pod_ann_nad_of_key(const char *key)
+{
+    const char *slash = strchr(key, '/');
+    const char *index = slash ? strchr(slash + 1, '/') : NULL;
+
+    return index ? xmemdup0(key, index - key) : xstrdup(key);
+}
+
+char *
+pod_ann_check_nad_key(const char *nad)
+{
+    if (!nad[0]) {
+        return xstrdup("empty network (NAD) key");
+    }
+    if (strcmp(nad, POD_ANN_DEFAULT_NAD)) {
+        const char *slash = strchr(nad, '/');
+        if (!slash || slash == nad || !slash[1]) {
+            return xasprintf("\"%s\": network key is neither \"%s\" nor "
+                             "\"<namespace>/<name>\" nor "
+                             "\"<namespace>/<name>/<index>\"",
+                             nad, POD_ANN_DEFAULT_NAD);
+        }
+
+        const char *slash2 = strchr(slash + 1, '/');
+        if (slash2 && pod_ann_nad_key_index(nad) <= 0) {
+            return xasprintf("\"%s\": network key's index is not a number "
+                             "from 1 to %d without leading zeros",
+                             nad, POD_ANN_MAX_NAD_INDEX);
+        }
+
+        char *ns = xmemdup0(nad, slash - nad);
+        char *name = (slash2
+                      ? xmemdup0(slash + 1, slash2 - slash - 1)
+                      : xstrdup(slash + 1));
+        bool ok = k8s_is_dns1123_label(ns) && k8s_is_dns1123_subdomain(name);
+        free(ns);
+        free(name);
+        if (!ok) {
+            return xasprintf("\"%s\": network key is not "
+                             "\"<namespace>/<name>\" with a valid Kubernetes "
+                             "namespace and name", nad);
         }
     }
     return NULL;

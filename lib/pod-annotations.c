@@ -14,7 +14,6 @@
 
 #include "conn-auth.h"
 #include "hash.h"
-#include "k8s-names.h"
 #include "openvswitch/dynamic-string.h"
 #include "openvswitch/hmap.h"
 #include "util.h"
@@ -112,6 +111,71 @@ check_duplicates(const cJSON *object)
     return error;
 }
 
+/* Returns true if JSON member name 'member' names struct field 'field' (in
+ * ASCII) as Go's encoding/json, which ovn-kubernetes reads these
+ * annotations with, matches them: regardless of case.  Go folds a name by
+ * taking each character to upper case after lower case, so four non-ASCII
+ * letters also match ASCII ones: U+0130 and U+0131 match 'i', U+017F
+ * (long s) matches 's', U+212A (Kelvin sign) matches 'k'. */
+static bool
+member_names_field(const char *member, const char *field)
+{
+    static const struct {
+        const char *utf8;
+        char ascii;
+    } folds[] = {
+        { "\xc4\xb0", 'I' }, { "\xc4\xb1", 'I' },
+        { "\xc5\xbf", 'S' }, { "\xe2\x84\xaa", 'K' },
+    };
+    const char *m = member;
+
+    for (const char *f = field; *f; f++) {
+        char want = toupper((unsigned char) *f);
+        if (isascii((unsigned char) *m)) {
+            if (!*m || toupper((unsigned char) *m) != want) {
+                return false;
+            }
+            m++;
+            continue;
+        }
+
+        size_t i;
+        for (i = 0; i < ARRAY_SIZE(folds); i++) {
+            size_t len = strlen(folds[i].utf8);
+            if (folds[i].ascii == want && !strncmp(m, folds[i].utf8, len)) {
+                m += len;
+                break;
+            }
+        }
+        if (i == ARRAY_SIZE(folds)) {
+            return false;
+        }
+    }
+    return !*m;
+}
+
+/* Finds the member of 'object' that names field 'name' (see
+ * member_names_field()), into '*itemp' (NULL if there is none).  Go would
+ * take the last of several such members; since which one a reader takes
+ * differs, two of them are an error, like two members of one name
+ * (check_duplicates()). */
+static char *
+find_member(const cJSON *object, const char *name, const cJSON **itemp)
+{
+    *itemp = NULL;
+    for (const cJSON *m = object->child; m; m = m->next) {
+        if (m->string && member_names_field(m->string, name)) {
+            if (*itemp) {
+                return xasprintf("%s: given twice, as \"%s\" and \"%s\" "
+                                 "(member names match regardless of case)",
+                                 name, (*itemp)->string, m->string);
+            }
+            *itemp = m;
+        }
+    }
+    return NULL;
+}
+
 /* Finds string member 'name' of 'object'.  Returns NULL and sets '*valuep'
  * to its value, or to NULL if it is absent (or null) and not 'required';
  * otherwise returns an error message that names 'name'. */
@@ -119,9 +183,13 @@ static char *
 get_string(const cJSON *object, const char *name, bool required,
            const char **valuep)
 {
-    const cJSON *item = cJSON_GetObjectItemCaseSensitive(object, name);
+    const cJSON *item;
+    char *error = find_member(object, name, &item);
 
     *valuep = NULL;
+    if (error) {
+        return error;
+    }
     if (!item || cJSON_IsNull(item)) {
         return required ? xasprintf("%s: missing", name) : NULL;
     }
@@ -138,9 +206,13 @@ get_string(const cJSON *object, const char *name, bool required,
 static char *
 get_string_array(const cJSON *object, const char *name, const cJSON **arrayp)
 {
-    const cJSON *item = cJSON_GetObjectItemCaseSensitive(object, name);
+    const cJSON *item;
+    char *error = find_member(object, name, &item);
 
     *arrayp = NULL;
+    if (error) {
+        return error;
+    }
     if (!item || cJSON_IsNull(item)) {
         return NULL;
     }
@@ -205,32 +277,15 @@ entry_error(const char *annotation, const char *nad, char *error)
     return full;
 }
 
-/* Checks a NAD key: "default" or "<namespace>/<name>", a DNS-1123 label
- * and a DNS-1123 subdomain, as Kubernetes names them, so that a key is
- * never a path ("../x"), too long, or anything odd in OVSDB or a log. */
+/* Checks NAD key 'nad' (pod_ann_check_nad_key()), for 'annotation'. */
 static char *
 check_nad_key(const char *annotation, const char *nad)
 {
-    if (!nad[0]) {
-        return xasprintf("%s: empty network (NAD) key", annotation);
-    }
-    if (strcmp(nad, POD_ANN_DEFAULT_NAD)) {
-        const char *slash = strchr(nad, '/');
-        if (!slash || slash == nad || !slash[1] || strchr(slash + 1, '/')) {
-            return xasprintf("%s: \"%s\": network key is neither \"%s\" nor "
-                             "\"<namespace>/<name>\"",
-                             annotation, nad, POD_ANN_DEFAULT_NAD);
-        }
-
-        char *ns = xmemdup0(nad, slash - nad);
-        bool ok = (k8s_is_dns1123_label(ns)
-                   && k8s_is_dns1123_subdomain(slash + 1));
-        free(ns);
-        if (!ok) {
-            return xasprintf("%s: \"%s\": network key is not "
-                             "\"<namespace>/<name>\" with a valid Kubernetes "
-                             "namespace and name", annotation, nad);
-        }
+    char *error = pod_ann_check_nad_key(nad);
+    if (error) {
+        char *full = xasprintf("%s: %s", annotation, error);
+        free(error);
+        return full;
     }
     return NULL;
 }
@@ -296,10 +351,12 @@ parse_map(const char *annotation, const char *text,
     }
 
     bool legacy = false;
-    for (const char *const *m = legacy_members; *m; m++) {
-        if (cJSON_GetObjectItemCaseSensitive(json, *m)) {
-            legacy = true;
-            break;
+    for (const char *const *m = legacy_members; *m && !legacy; m++) {
+        for (const cJSON *item = json->child; item; item = item->next) {
+            if (item->string && member_names_field(item->string, *m)) {
+                legacy = true;
+                break;
+            }
         }
     }
 
@@ -682,8 +739,12 @@ parse_addresses(const cJSON *object, const char *list_name,
 static char *
 parse_routes(const cJSON *object, struct pod_network *net)
 {
-    const cJSON *routes = cJSON_GetObjectItemCaseSensitive(object, "routes");
+    const cJSON *routes;
+    char *error = find_member(object, "routes", &routes);
 
+    if (error) {
+        return error;
+    }
     if (!routes || cJSON_IsNull(routes)) {
         return NULL;
     }
@@ -697,7 +758,6 @@ parse_routes(const cJSON *object, struct pod_network *net)
     int i = 0;
     for (const cJSON *r = routes->child; r; r = r->next, i++) {
         const char *dest, *next_hop;
-        char *error;
 
         if (!cJSON_IsObject(r)) {
             return xasprintf("routes[%d]: expected an object, not %s",
@@ -756,8 +816,12 @@ pod_network_parse_entry(const cJSON *object, const void *aux OVS_UNUSED,
         return full;
     }
 
-    const cJSON *tunnel_id = cJSON_GetObjectItemCaseSensitive(object,
-                                                              "tunnel_id");
+    const cJSON *tunnel_id;
+    error = find_member(object, "tunnel_id", &tunnel_id);
+    if (error) {
+        pod_network_free(net);
+        return error;
+    }
     if (tunnel_id && !cJSON_IsNull(tunnel_id)) {
         double v = tunnel_id->valuedouble;
         if (!cJSON_IsNumber(tunnel_id) || v < 0 || v > UINT32_MAX

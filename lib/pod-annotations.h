@@ -29,6 +29,10 @@
  * "<nad>" is the NAD key: "default" for the default network, otherwise
  * "<namespace>/<name>" of the NetworkAttachmentDefinition.
  *
+ * Member names inside an entry match regardless of case, as Go's
+ * encoding/json (the reference's reader) matches them; two that name one
+ * field are an error.  NAD keys and values are compared exactly.
+ *
  * These are pure functions: no I/O, no logging.  Each parser takes the
  * annotation's value (a JSON text of at most POD_ANN_MAX_SIZE bytes), fills
  * a map from NAD key to a parsed entry, and returns NULL, or on failure an
@@ -58,6 +62,22 @@ struct cJSON;
 
 /* The NAD key of the default network. */
 #define POD_ANN_DEFAULT_NAD "default"
+
+/* Largest index accepted in a NAD key "<namespace>/<name>/<index>".  Each
+ * attachment of a DPU pod takes a VF, so a pod cannot attach to one NAD
+ * more often than a host has VFs. */
+#define POD_ANN_MAX_NAD_INDEX POD_ANN_MAX_VF_ID
+
+/* Returns the index of NAD key 'key': 0 for "default" and
+ * "<namespace>/<name>", n for "<namespace>/<name>/<n>" with n a decimal
+ * from 1 to POD_ANN_MAX_NAD_INDEX without leading zeros, -1 for anything
+ * else after a second '/'.  Does not check the namespace and name. */
+int pod_ann_nad_key_index(const char *key);
+
+/* Returns, in a malloc()ed string, the NetworkAttachmentDefinition's
+ * "<namespace>/<name>" of NAD key 'key' (its index dropped), or a copy of
+ * 'key' if it has no index. */
+char *pod_ann_nad_of_key(const char *key);
 
 /* Connection details: how the host plugged a pod's VF.
  * ===================================================== */
@@ -192,6 +212,11 @@ void pod_ann_trim_pod(struct cJSON *pod);
  * from elsewhere (in pod-ann-validate.c).  Each returns NULL or an error message to free(), which
  * does not name the field: callers prefix it. */
 char *pod_ann_check_ifname(const char *name) OVS_WARN_UNUSED_RESULT;
+/* A NAD key: "default", or "<namespace>/<name>" with a DNS-1123 label and a
+ * DNS-1123 subdomain, as Kubernetes names them, optionally followed by
+ * "/<index>" (pod_ann_nad_key_index()), so that a key is never a path
+ * ("../x"), too long, or anything odd in OVSDB or a log. */
+char *pod_ann_check_nad_key(const char *nad) OVS_WARN_UNUSED_RESULT;
 /* A sandbox id is a CNI container id: as the CNI specification has it,
  * not empty, starting with an ASCII letter or digit, then letters, digits,
  * '_', '.' and '-' (at most POD_ANN_MAX_SANDBOX_LEN of them).  Case

@@ -71,10 +71,15 @@ dnl port SNAT chain, libcrypto signs connection details (HMAC-SHA256) and
 dnl its SHA-256 derives an IPv6 management port's MAC address as
 dnl ovn-kubernetes does.
 AC_DEFUN([OVN_DPU_CHECK_LIBS], [
-  PKG_CHECK_MODULES([CURL], [libcurl >= 7.71.0], [],
-    [AC_MSG_ERROR([libcurl 7.71 or later is required (Debian: apt-get install libcurl4-openssl-dev)])])
-  PKG_CHECK_MODULES([CJSON], [libcjson], [],
-    [AC_MSG_ERROR([cJSON is required (Debian: apt-get install libcjson-dev)])])
+  dnl libcurl 7.77 has CURLOPT_CAINFO_BLOB (CA data from a kubeconfig or
+  dnl --k8s-cacert-data) besides the 7.71 client certificate and key
+  dnl blobs; CURLOPT_PROTOCOLS_STR (7.85) has a fallback.  cJSON 1.7.13
+  dnl has cJSON_ParseWithLength(Opts), which parses bodies that are not
+  dnl null-terminated.  See README.rst for which distributions have them.
+  PKG_CHECK_MODULES([CURL], [libcurl >= 7.77.0], [],
+    [AC_MSG_ERROR([libcurl 7.77 or later is required, for CURLOPT_CAINFO_BLOB (Debian: apt-get install libcurl4-openssl-dev): $CURL_PKG_ERRORS])])
+  PKG_CHECK_MODULES([CJSON], [libcjson >= 1.7.13], [],
+    [AC_MSG_ERROR([cJSON 1.7.13 or later is required, for cJSON_ParseWithLength (Debian: apt-get install libcjson-dev): $CJSON_PKG_ERRORS])])
   PKG_CHECK_MODULES([YAML], [yaml-0.1], [],
     [AC_MSG_ERROR([libyaml is required to read kubeconfig files (Debian: apt-get install libyaml-dev)])])
   PKG_CHECK_MODULES([LIBNL], [libnl-route-3.0 >= 3.2], [],

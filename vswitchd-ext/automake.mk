@@ -27,6 +27,8 @@ vswitchd_ext_libovndpu_vswitchd_la_SOURCES = \
 	vswitchd-ext/dpu-lease-keeper.h \
 	vswitchd-ext/dpu-pod.c \
 	vswitchd-ext/dpu-pod.h \
+	vswitchd-ext/host-node-name.c \
+	vswitchd-ext/host-node-name.h \
 	vswitchd-ext/link-ledger.c \
 	vswitchd-ext/link-ledger.h \
 	vswitchd-ext/mgmt-port-dpu.c \

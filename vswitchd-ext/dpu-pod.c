@@ -212,13 +212,15 @@ dpu_pod_parse(const cJSON *object, const struct dpu_pod_options *opts,
         const struct dpu_conn_details *d = nodes[i]->data;
         const struct nad_info *info = NULL;
 
+        /* "ns/nad/1" is the pod's second attachment to NAD "ns/nad": a
+         * network entry (and a logical port) of its own. */
+        char *nad_name = pod_ann_nad_of_key(nad);
         if (strcmp(nad, POD_ANN_DEFAULT_NAD)) {
-            if (!opts->nads) {
-                continue;       /* NADs not known yet. */
-            }
-            info = shash_find_data(opts->nads, nad);
-            if (info && info->kind == NAD_NOT_OVN) {
-                continue;       /* Not a network that we serve. */
+            info = opts->nads ? shash_find_data(opts->nads, nad_name) : NULL;
+            if (!opts->nads || (info && info->kind == NAD_NOT_OVN)) {
+                /* NADs not known yet, or not a network that we serve. */
+                free(nad_name);
+                continue;
             }
         }
 
@@ -238,7 +240,8 @@ dpu_pod_parse(const cJSON *object, const struct dpu_pod_options *opts,
             net->key_unknown = auth == DPU_POD_NET_WAITING;
         } else if (strcmp(nad, POD_ANN_DEFAULT_NAD) && !info) {
             net->state = DPU_POD_NET_NO_NAD;
-            net->error = xasprintf("no NetworkAttachmentDefinition %s", nad);
+            net->error = xasprintf("no NetworkAttachmentDefinition %s",
+                                   nad_name);
         } else if (info && info->kind == NAD_ERROR) {
             net->state = DPU_POD_NET_ERROR;
             net->error = xstrdup(info->error);
@@ -253,6 +256,7 @@ dpu_pod_parse(const cJSON *object, const struct dpu_pod_options *opts,
             net->state = DPU_POD_NET_BIND;
             fill_spec(net, pod, network, d, pn, seq, opts);
         }
+        free(nad_name);
     }
     free(nodes);
     refuse_iface_id_collisions(pod);

@@ -103,7 +103,9 @@ bool dpu_pod_parse(const struct cJSON *object, const struct dpu_pod_options *,
 void dpu_pod_destroy(struct dpu_pod *);
 
 /* Returns the iface-id for NAD key 'nad' ("default" or NULL for the
- * default network) of pod 'name' in 'namespace'. */
+ * default network) of pod 'name' in 'namespace'.  An indexed key
+ * "ns/nad/1" gives "ns.nad.1_<namespace>_<name>", as ovn-kubernetes names
+ * that attachment's logical port. */
 char *dpu_pod_iface_id(const char *namespace, const char *name,
                        const char *nad);
 

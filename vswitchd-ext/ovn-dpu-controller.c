@@ -17,6 +17,8 @@
 
 #include "dirs.h"
 #include "dpu-lease-keeper.h"
+#include "host-node-name.h"
+#include "k8s-names.h"
 #include "metrics-process.h"
 #include "mgmt-port-dpu.h"
 #include "openvswitch/dynamic-string.h"
@@ -211,14 +213,28 @@ parse_options(int argc, char *argv[])
     ovn_dpu_parse_options(argc, argv, long_options, handle_option, usage,
                           &options);
 
-    if (!options.node_name) {
-        ovs_fatal(0, "--node-name is required: the host cluster's Node "
-                  "whose DPU this is");
-    }
-    ovn_dpu_options_finish(&options, argc, argv);
     if (!ovs_remote) {
         ovs_remote = xasprintf("unix:%s/db.sock", ovs_rundir());
     }
+    if (!options.node_name) {
+        /* As ovnkube's start-up script does on a DPU. */
+        char *error = host_node_name_read(ovs_remote, 10 * 1000,
+                                          &options.node_name);
+        if (error) {
+            ovs_fatal(0, "--node-name not given, and %s", error);
+        } else if (!options.node_name) {
+            ovs_fatal(0, "--node-name not given, and Open_vSwitch "
+                      "external_ids:%s is not set: one of them must name "
+                      "the host cluster's Node whose DPU this is",
+                      HOST_NODE_NAME_KEY);
+        }
+        if (!k8s_is_dns1123_subdomain(options.node_name)) {
+            ovs_fatal(0, "Open_vSwitch external_ids:%s: \"%s\" is not a "
+                      "valid Kubernetes node name", HOST_NODE_NAME_KEY,
+                      options.node_name);
+        }
+    }
+    ovn_dpu_options_finish(&options, argc, argv);
     bindings_config.set_link_state = true;
     if (!link_ledger) {
         link_ledger = xasprintf("%s/%s.link-ledger", ovs_rundir(),
@@ -236,7 +252,9 @@ usage(void)
            "\nNode options:\n"
            "  --node-name=NAME        the host cluster's Node whose DPU "
            "this is\n"
-           "                          (required)\n"
+           "                          (default: external_ids:"
+           "host-k8s-nodename of\n"
+           "                          the Open_vSwitch table)\n"
            "\nKubernetes options (the host cluster's API server):\n",
            program_name, program_name);
     k8s_options_usage();
