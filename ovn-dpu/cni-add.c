@@ -278,7 +278,10 @@ add_configure(struct cni_calls *cs, struct cni_call *call,
     a->cfg.netns = xstrdup(req->netns);
     a->cfg.host_name = xstrdup(call->dev.netdev);
     a->cfg.ifname = xstrdup(req->ifname);
-    a->cfg.mtu = req->mtu;
+    /* The network configuration's "mtu" wins; otherwise the VF gets the
+     * MTU that the DPU side gives its representor, so that a full-size
+     * packet is not dropped between them. */
+    a->cfg.mtu = req->mtu ? req->mtu : cs->settings.mtu;
     cni_pod_build_config(net, req->nad, &a->cfg);
     a->network = nullable_xstrdup(req->name);
     if (call->edit->sign) {
