@@ -540,7 +540,7 @@ usage(void)
            "CHECK and\n"
            "                          GC fail at once as busy (default: "
            "%d)\n"
-           "  --simulate-dpu          VFs are veths named eth<pf>-<vf>, and "
+           "  --simulate-dpu          VFs are veths named ...<pf>-<vf>, and "
            "deviceID\n"
            "                          is that name (dpu-simulator "
            "convention)\n"
