@@ -18,7 +18,8 @@ struct svec;
 struct cni_settings {
     struct k8s_client *k8s;     /* The host cluster. */
     const char *node;           /* The Node this host is. */
-    bool simulated;             /* --simulate-dpu: "deviceID" is eth<p>-<v>. */
+    bool simulated;             /* --simulate-dpu: "deviceID" is a netdev
+                                 * name ending in <p>-<v>. */
     const char *sysfs_root;     /* Where sysfs is, normally "/sys". */
     int mtu;                    /* The pod interface's MTU when the network
                                  * configuration gives none (--mtu, the

@@ -63,8 +63,9 @@ static bool
 is_netdev_name(const char *name)
 {
     char *why = cni_check_ifname(name);
+    bool ok = !why;
     free(why);
-    return !why;
+    return ok;
 }
 
 bool
