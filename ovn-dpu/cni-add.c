@@ -54,7 +54,7 @@ add_check_device(const struct cni_calls *cs, const struct cni_call *call,
                        ? vf_list_find(cs->settings.reserved_vfs,
                                       dev->pf_id, dev->vf_id)
                        : NULL);
-    if (!why && cs->settings.mgmt_netdev
+    if (!why && cs->settings.mgmt_netdev && dev->netdev
         && !strcmp(dev->netdev, cs->settings.mgmt_netdev)) {
         /* Before the management port is made (it waits for the Node's
          * subnet), its VF is down and has no address. */
@@ -67,7 +67,8 @@ add_check_device(const struct cni_calls *cs, const struct cni_call *call,
                                 dev->pf_id, dev->vf_id, why);
     }
 
-    char *busy = vf_netns_check_unused(dev->netdev);
+    /* A VF bound to vfio-pci has no netdev that the host could use. */
+    char *busy = dev->vfio ? NULL : vf_netns_check_unused(dev->netdev);
     if (busy) {
         struct cni_error *error = cni_error_create(
             CNI_ERR_INVALID_CONFIG, "a VF that is up, has an address or "
@@ -117,6 +118,20 @@ add_use_device(struct cni_calls *cs, struct cni_call *call)
     error = add_check_device(cs, call, req->device_id);
     if (error) {
         return error;
+    }
+
+    /* A VF bound to vfio-pci stays on the host while a pod has it, so it
+     * still resolves: only the attachments say that it is taken. */
+    const struct vf_attachment *a = (call->dev.vfio
+                                     ? vf_attachments_find_device(
+                                           &cs->attachments, call->dev.pci)
+                                     : NULL);
+    if (a) {
+        return cni_error_create(
+            CNI_ERR_INVALID_CONFIG, NULL,
+            "deviceID %s is in use by sandbox %s/%s of pod %s/%s",
+            req->device_id, a->container_id, a->cfg.ifname,
+            a->pod_namespace, a->pod_name);
     }
 
     if (cs->pool && vf_pool_contains(cs->pool, req->device_id)) {
@@ -247,7 +262,8 @@ cni_add_start(struct cni_calls *cs, struct cni_call *call)
                                      req->container_id);
     call->edit->details.pf_id = call->dev.pf_id;
     call->edit->details.vf_id = call->dev.vf_id;
-    call->edit->details.vf_netdev_name = xstrdup(call->dev.netdev);
+    /* None for a VF bound to vfio-pci, as ovnkube leaves it empty. */
+    call->edit->details.vf_netdev_name = nullable_xstrdup(call->dev.netdev);
     if (key) {
         call->edit->sign = true;
         call->edit->key = *key;
@@ -276,9 +292,14 @@ add_configure(struct cni_calls *cs, struct cni_call *call,
     a->nad = xstrdup(req->nad);
     a->pci = nullable_xstrdup(call->dev.pci);
     a->cfg.netns = xstrdup(req->netns);
-    a->cfg.host_name = xstrdup(call->dev.netdev);
+    a->vfio = call->dev.vfio;
+    a->cfg.host_name = nullable_xstrdup(call->dev.netdev);
     a->cfg.ifname = xstrdup(req->ifname);
-    a->cfg.mtu = req->mtu;
+    /* The network configuration's "mtu" wins; otherwise the VF gets the
+     * MTU that the DPU side gives its representor, so that a full-size
+     * packet is not dropped between them.  (A VF bound to vfio-pci is the
+     * virtual machine's to configure.) */
+    a->cfg.mtu = (a->vfio ? 0 : req->mtu ? req->mtu : cs->settings.mtu);
     cni_pod_build_config(net, req->nad, &a->cfg);
     a->network = nullable_xstrdup(req->name);
     if (call->edit->sign) {
@@ -287,11 +308,23 @@ add_configure(struct cni_calls *cs, struct cni_call *call,
     }
 
     long long int t0 = time_msec();
-    cs->n_vf_configs++;
-    char *why = vf_netns_attach(&a->cfg, &a->saved);
-    VLOG_DBG("pod %s sandbox %s/%s: VF %s %s in %lld ms", call->pod_key,
-             req->container_id, req->ifname, call->dev.netdev,
-             why ? "failed to configure" : "configured", time_msec() - t0);
+    char *why = NULL;
+    if (a->vfio) {
+        /* For a virtual machine (KubeVirt) that gets the VF through
+         * vfio-pci: there is nothing to move into the pod, as in ovnkube;
+         * the answer still carries the pod's addresses. */
+        VLOG_INFO("pod %s sandbox %s/%s: VF %s is bound to vfio-pci: "
+                  "nothing to move into the pod", call->pod_key,
+                  req->container_id, req->ifname, a->pci);
+    } else {
+        cs->n_vf_configs++;
+        why = vf_netns_attach(&a->cfg, &a->saved);
+        VLOG_DBG("pod %s sandbox %s/%s: VF %s %s in %lld ms",
+                 call->pod_key, req->container_id, req->ifname,
+                 call->dev.netdev,
+                 why ? "failed to configure" : "configured",
+                 time_msec() - t0);
+    }
     if (why) {
         vf_attachment_free(a);
         add_fail(cs, call, cni_error_create(CNI_ERR_TRY_AGAIN_LATER, why,

@@ -256,7 +256,13 @@ void
 cni_calls_forget(struct cni_calls *cs, struct vf_attachment *a)
 {
     if (cs->pool) {
-        vf_pool_release(cs->pool, a->pci ? a->pci : a->cfg.host_name);
+        /* A pool names a VF by its PCI address or by its netdev's name. */
+        if (a->pci) {
+            vf_pool_release(cs->pool, a->pci);
+        }
+        if (a->cfg.host_name) {
+            vf_pool_release(cs->pool, a->cfg.host_name);
+        }
     }
     vf_attachments_remove(&cs->attachments, a);
 }

@@ -47,8 +47,10 @@ cni_calls_create_pool(struct cni_calls *cs, const struct svec *ids)
 
     const struct vf_attachment *a;
     HMAP_FOR_EACH (a, node, &cs->attachments.map) {
-        const char *id = a->pci ? a->pci : a->cfg.host_name;
-        if (vf_pool_contains(cs->pool, id)) {
+        /* A pool names a VF by its PCI address or by its netdev's name. */
+        const char *id = (a->pci && vf_pool_contains(cs->pool, a->pci)
+                          ? a->pci : a->cfg.host_name);
+        if (id && vf_pool_contains(cs->pool, id)) {
             char *owner = cni_calls_describe_attachment(a);
             if (!vf_pool_claim(cs->pool, id, owner)) {
                 VLOG_WARN("VF pool: %s is in more than one attachment "
@@ -164,7 +166,8 @@ check_serve(struct cni_calls *cs, const struct cni_request *req)
                                 a->cfg.netns, req->netns);
     }
 
-    char *why = vf_netns_verify(&a->cfg);
+    /* A VF bound to vfio-pci is not in the namespace: nothing to see. */
+    char *why = a->vfio ? NULL : vf_netns_verify(&a->cfg);
     if (why) {
         error = cni_error_create(CNI_ERR_TRY_AGAIN_LATER, NULL, "%s", why);
         free(why);

@@ -83,6 +83,13 @@ del_detach(struct cni_calls *cs, struct cni_call *call)
             return NULL;
         }
     }
+    if (a && a->vfio) {
+        VLOG_INFO("DEL sandbox %s/%s: VF %s is bound to vfio-pci: nothing "
+                  "to move back", req->container_id, req->ifname, a->pci);
+        cni_calls_forget(cs, a);
+        call->detached = true;
+        return NULL;
+    }
     if (!host_name) {
         if (netns) {
             VLOG_DBG("DEL sandbox %s/%s: no VF of ours is known there "
@@ -179,7 +186,7 @@ cni_del_start(struct cni_calls *cs, struct cni_call *call)
                                                   req->ifname);
     struct cni_error *early = NULL;
     const char *pci;
-    if (del_host_name(cs, call, a, &pci)) {
+    if (del_host_name(cs, call, a, &pci) || (a && a->vfio)) {
         early = del_detach(cs, call);
     }
 
@@ -240,10 +247,11 @@ cni_gc_serve(struct cni_calls *cs, const struct cni_request *req)
         VLOG_INFO("GC: sandbox %s/%s of pod %s/%s is no longer valid",
                   a->container_id, a->cfg.ifname, a->pod_namespace,
                   a->pod_name);
-        const char *what;
-        char *why = vf_netns_detach(a->cfg.netns, a->cfg.ifname,
-                                    a->cfg.host_name, NULL, &a->saved,
-                                    &what);
+        const char *what = "bound to vfio-pci, nothing to move back";
+        char *why = (a->vfio ? NULL
+                     : vf_netns_detach(a->cfg.netns, a->cfg.ifname,
+                                       a->cfg.host_name, NULL, &a->saved,
+                                       &what));
         if (why) {
             VLOG_WARN("GC: sandbox %s/%s: %s", a->container_id,
                       a->cfg.ifname, why);

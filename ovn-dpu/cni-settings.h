@@ -18,8 +18,13 @@ struct svec;
 struct cni_settings {
     struct k8s_client *k8s;     /* The host cluster. */
     const char *node;           /* The Node this host is. */
-    bool simulated;             /* --simulate-dpu: "deviceID" is eth<p>-<v>. */
+    bool simulated;             /* --simulate-dpu: "deviceID" is a netdev
+                                 * name ending in <p>-<v>. */
     const char *sysfs_root;     /* Where sysfs is, normally "/sys". */
+    int mtu;                    /* The pod interface's MTU when the network
+                                 * configuration gives none (--mtu, the
+                                 * DPU side's representor MTU too), or 0
+                                 * to leave the VF's. */
     int add_timeout;            /* Seconds ADD waits for the DPU side. */
     int max_requests;           /* Requests in flight beyond which ADD,
                                  * CHECK and GC are refused as busy. */

@@ -567,8 +567,8 @@ parse_config(struct cni_request *req)
         if (!ok) {
             return invalid(CNI_ERR_INVALID_CONFIG, s,
                            "deviceID is a VF's PCI address, e.g. "
-                           "0000:03:00.2, or in simulated mode its netdev "
-                           "name", "network configuration: \"deviceID\" "
+                           "0000:03:00.2, or its netdev name",
+                           "network configuration: \"deviceID\" "
                            "is not valid:");
         }
         req->device_id = xstrdup(s);

@@ -282,7 +282,7 @@ resolve(struct mgmt_port *mp)
         if (!vf_device_parse_sim_name(mp->netdev, &dev.pf_id,
                                       &dev.func_id)) {
             return xasprintf("VF netdev %s: with --simulate-dpu, the "
-                             "management port's VF is named eth<pf>-<vf>",
+                             "management port's VF's name ends in <pf>-<vf>",
                              mp->netdev);
         }
         dev.device_id = xstrdup(mp->netdev);

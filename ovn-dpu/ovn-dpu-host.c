@@ -87,6 +87,7 @@ main(int argc, char *argv[])
         .node = options.node_name,
         .simulated = simulate_dpu,
         .sysfs_root = sysfs_root,
+        .mtu = mgmt_options.settings.mtu,
         .add_timeout = cni_add_timeout,
         .max_requests = cni_max_requests,
         .keys_namespace = options.lease.namespace,
@@ -539,7 +540,7 @@ usage(void)
            "CHECK and\n"
            "                          GC fail at once as busy (default: "
            "%d)\n"
-           "  --simulate-dpu          VFs are veths named eth<pf>-<vf>, and "
+           "  --simulate-dpu          VFs are veths named ...<pf>-<vf>, and "
            "deviceID\n"
            "                          is that name (dpu-simulator "
            "convention)\n"
@@ -579,8 +580,11 @@ usage(void)
            "                          (default: %s)\n"
            "  --k8s-service-cidrs=LIST\n"
            "                          the service CIDRs (default: %s)\n"
-           "  --mtu=MTU               the management port's MTU (default: "
-           "%d)\n"
+           "  --mtu=MTU               the MTU of pods' VFs (unless the "
+           "network\n"
+           "                          configuration has one) and of the "
+           "management port\n"
+           "                          (default: %d)\n"
            "  --routable-mtu=MTU      MTU of its routes (default: none)\n"
            "  --mgmt-port-state-file=FILE\n"
            "                          where the VF's original name, MAC "

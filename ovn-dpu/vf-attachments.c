@@ -53,7 +53,7 @@ vf_attachments_find_device(const struct vf_attachments *as,
     struct vf_attachment *a;
 
     HMAP_FOR_EACH (a, node, &as->map) {
-        if (!strcmp(a->cfg.host_name, device_id)
+        if ((a->cfg.host_name && !strcmp(a->cfg.host_name, device_id))
             || (a->pci && !strcmp(a->pci, device_id))) {
             return a;
         }
@@ -113,7 +113,11 @@ attachment_to_json(const struct vf_attachment *a)
         json_object_put_string(j, "pci", a->pci);
     }
     json_object_put_string(j, "netns", c->netns);
-    json_object_put_string(j, "hostName", c->host_name);
+    if (a->vfio) {
+        json_object_put(j, "vfio", json_boolean_create(true));
+    } else {
+        json_object_put_string(j, "hostName", c->host_name);
+    }
     json_object_put_string(j, "ifname", c->ifname);
     if (c->mac) {
         json_object_put_string(j, "mac", c->mac);
@@ -176,17 +180,20 @@ attachment_from_json(const struct json *j)
     const char *saved_mac = json_get_string(j, "savedMac");
     const struct json *addrs = shash_find_data(json_object(j), "addrs");
     const struct json *routes = shash_find_data(json_object(j), "routes");
+    const struct json *vfio = shash_find_data(json_object(j), "vfio");
+    bool is_vfio = vfio && vfio->type == JSON_TRUE;
     int mtu, saved_mtu;
     char *bad;
 
-    if (!id || !ns || !pod || !nad || !netns || !host || !ifname
+    if (!id || !ns || !pod || !nad || !netns || !ifname
+        || (is_vfio ? host || !json_get_string(j, "pci") : !host)
         || !saved_mac || strlen(saved_mac) >= 18
         || !json_get_int(j, "mtu", 65535, &mtu)
         || !json_get_int(j, "savedMtu", 65535, &saved_mtu)
         || !addrs || addrs->type != JSON_ARRAY
         || !routes || routes->type != JSON_ARRAY) {
         return NULL;
-    } else if ((bad = cni_check_ifname(host))
+    } else if ((host && (bad = cni_check_ifname(host)))
                || (bad = cni_check_ifname(ifname))) {
         free(bad);
         return NULL;
@@ -205,7 +212,8 @@ attachment_from_json(const struct json *j)
     }
     a->pci = nullable_xstrdup(json_get_string(j, "pci"));
     a->cfg.netns = xstrdup(netns);
-    a->cfg.host_name = xstrdup(host);
+    a->vfio = is_vfio;
+    a->cfg.host_name = nullable_xstrdup(host);
     a->cfg.ifname = xstrdup(ifname);
     a->cfg.mac = nullable_xstrdup(json_get_string(j, "mac"));
     a->cfg.mtu = mtu;

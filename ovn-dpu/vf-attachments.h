@@ -35,6 +35,10 @@ struct vf_attachment {
                                  * signed with (conn-auth.h), or NULL. */
     uint64_t seq;               /* Their sequence number, or 0. */
     char *pci;                  /* PCI address, or NULL when simulated. */
+    bool vfio;                  /* The VF is bound to vfio-pci (for a
+                                 * virtual machine): it has no netdev and
+                                 * stayed where it was; 'cfg.host_name' is
+                                 * NULL. */
     struct vf_netns_config cfg; /* netns, host_name, ifname, MAC... */
     struct vf_netns_saved saved;  /* The VF's own MAC and MTU. */
 };

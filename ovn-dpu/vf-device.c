@@ -18,6 +18,7 @@
 #include <unistd.h>
 
 #include "cni.h"
+#include "openvswitch/dynamic-string.h"
 #include "svec.h"
 #include "util.h"
 
@@ -57,16 +58,55 @@ parse_decimal(const char **s, int max, int *value)
     return true;
 }
 
+/* True if 'name' is a network device name (cni_check_ifname()). */
+static bool
+is_netdev_name(const char *name)
+{
+    char *why = cni_check_ifname(name);
+    bool ok = !why;
+    free(why);
+    return ok;
+}
+
 bool
 vf_device_parse_sim_name(const char *name, int *pf, int *vf)
 {
-    const char *p = name;
+    /* Any prefix, as ovn-kubernetes' dpu-simulator names match
+     * "(\d+)-(\d+)$": the PF number is the run of digits just before the
+     * last '-'. */
+    const char *dash = strrchr(name, '-');
+    if (!dash || !is_netdev_name(name)) {
+        return false;
+    }
+    const char *p = dash;
+    while (p > name && isdigit((unsigned char) p[-1])) {
+        p--;
+    }
+    return (parse_decimal(&p, MAX_PF_ID, pf)
+            && p == dash++
+            && parse_decimal(&dash, MAX_VF_ID, vf)
+            && !*dash);
+}
 
-    return (!strncmp(p, "eth", 3)
-            && (p += 3, parse_decimal(&p, MAX_PF_ID, pf))
-            && *p++ == '-'
-            && parse_decimal(&p, MAX_VF_ID, vf)
-            && !*p);
+/* A copy of the deviceID 's' fit for a message: quoted, each byte that is
+ * not printable ASCII as \xNN, and cut short after 64 bytes. */
+static char *
+quote_id(const char *s)
+{
+    struct ds ds = DS_EMPTY_INITIALIZER;
+    size_t i;
+
+    ds_put_char(&ds, '"');
+    for (i = 0; s[i] && i < 64; i++) {
+        unsigned char c = s[i];
+        if (c < 0x20 || c >= 0x7f || c == '"' || c == '\\') {
+            ds_put_format(&ds, "\\x%02x", c);
+        } else {
+            ds_put_char(&ds, c);
+        }
+    }
+    ds_put_cstr(&ds, s[i] ? "\"..." : "\"");
+    return ds_steal_cstr(&ds);
 }
 
 /* True if 's' is a PCI address in the canonical sysfs form
@@ -98,7 +138,7 @@ vf_device_id_is_valid(const char *device_id, bool simulated)
 
     return (simulated
             ? vf_device_parse_sim_name(device_id, &a, &b)
-            : is_pci_address(device_id, &a));
+            : is_pci_address(device_id, &a) || is_netdev_name(device_id));
 }
 
 /* Returns the last component of the target of symlink 'path', or NULL with
@@ -120,9 +160,11 @@ link_target_name(const char *path)
     return xstrdup(slash ? slash + 1 : buf);
 }
 
-/* Finds the VF index of 'vf' among 'pf_dir''s "virtfnN" links. */
+/* Finds the VF index of 'vf' among 'pf_dir''s "virtfnN" links.  'label'
+ * names the deviceID in messages. */
 static char *
-find_vf_index(const char *pf_dir, const char *pf, const char *vf, int *vf_id)
+find_vf_index(const char *pf_dir, const char *pf, const char *vf,
+              const char *label, int *vf_id)
 {
     DIR *dir = opendir(pf_dir);
     if (!dir) {
@@ -159,7 +201,7 @@ find_vf_index(const char *pf_dir, const char *pf, const char *vf, int *vf_id)
 
     if (*vf_id < 0) {
         error = xasprintf("deviceID %s: its PF %s has no virtfnN link to it",
-                          vf, pf);
+                          label, pf);
     }
     return error;
 }
@@ -173,7 +215,7 @@ find_netdev(const char *dev_dir, const char *pci, char **netdevp)
     free(net_dir);
     if (!dir) {
         return xasprintf("deviceID %s: the VF has no netdev (%s; is it "
-                         "bound to a network driver?)", pci,
+                         "bound to a network driver or vfio-pci?)", pci,
                          ovs_strerror(errno));
     }
 
@@ -198,7 +240,7 @@ find_netdev(const char *dev_dir, const char *pci, char **netdevp)
 
     if (!error && !netdev) {
         error = xasprintf("deviceID %s: the VF has no netdev (is it bound "
-                          "to a network driver?)", pci);
+                          "to a network driver or vfio-pci?)", pci);
     } else if (!error) {
         char *why = cni_check_ifname(netdev);
         if (why) {
@@ -215,18 +257,26 @@ find_netdev(const char *dev_dir, const char *pci, char **netdevp)
     return NULL;
 }
 
-static char *
-resolve_switchdev(const char *device_id, const char *sysfs_root,
-                  struct vf_device *dev)
+/* True if the PCI device in 'dev_dir' is bound to vfio-pci. */
+static bool
+is_vfio_bound(const char *dev_dir)
 {
-    int vf_function;
-    if (!is_pci_address(device_id, &vf_function)) {
-        return xasprintf("deviceID \"%s\" is not a PCI address of the form "
-                         "0000:03:00.2", device_id);
-    }
+    char *path = xasprintf("%s/driver", dev_dir);
+    char *driver = link_target_name(path);
+    bool vfio = driver && !strcmp(driver, "vfio-pci");
+    free(driver);
+    free(path);
+    return vfio;
+}
 
+/* Resolves the VF with PCI address 'pci' (already checked to be one).
+ * 'label' names the deviceID in messages. */
+static char *
+resolve_pci(const char *pci, const char *label, const char *sysfs_root,
+            struct vf_device *dev)
+{
     char *error = NULL;
-    char *vf_dir = xasprintf("%s/bus/pci/devices/%s", sysfs_root, device_id);
+    char *vf_dir = xasprintf("%s/bus/pci/devices/%s", sysfs_root, pci);
     char *physfn = xasprintf("%s/physfn", vf_dir);
     char *pf = NULL;
     char *pf_dir = NULL;
@@ -235,32 +285,36 @@ resolve_switchdev(const char *device_id, const char *sysfs_root,
 
     if (stat(vf_dir, &st)) {
         error = xasprintf("deviceID %s: no such PCI device (%s)",
-                          device_id, ovs_strerror(errno));
+                          label, ovs_strerror(errno));
         goto out;
     }
     pf = link_target_name(physfn);
     if (!pf) {
         error = (errno == ENOENT
                  ? xasprintf("deviceID %s is not a VF (it has no physfn)",
-                             device_id)
-                 : xasprintf("deviceID %s: %s: %s", device_id, physfn,
+                             label)
+                 : xasprintf("deviceID %s: %s: %s", label, physfn,
                              ovs_strerror(errno)));
         goto out;
     }
     if (!is_pci_address(pf, &pf_function)) {
         error = xasprintf("deviceID %s: its physfn points at \"%s\", which "
-                          "is not a PCI address", device_id, pf);
+                          "is not a PCI address", label, pf);
         goto out;
     }
 
     pf_dir = xasprintf("%s/bus/pci/devices/%s", sysfs_root, pf);
-    error = find_vf_index(pf_dir, pf, device_id, &dev->vf_id);
+    error = find_vf_index(pf_dir, pf, pci, label, &dev->vf_id);
     if (!error) {
-        error = find_netdev(vf_dir, device_id, &dev->netdev);
+        /* A VF for a virtual machine has no netdev, by design. */
+        dev->vfio = is_vfio_bound(vf_dir);
+        if (!dev->vfio) {
+            error = find_netdev(vf_dir, label, &dev->netdev);
+        }
     }
     if (!error) {
         dev->pf_id = pf_function;
-        dev->pci = xstrdup(device_id);
+        dev->pci = xstrdup(pci);
     }
 
 out:
@@ -272,12 +326,56 @@ out:
 }
 
 static char *
+resolve_switchdev(const char *device_id, const char *sysfs_root,
+                  struct vf_device *dev)
+{
+    int function;
+    if (is_pci_address(device_id, &function)) {
+        return resolve_pci(device_id, device_id, sysfs_root, dev);
+    }
+
+    /* A netdev name: a component of a path, so it must be a name and
+     * nothing else ('/', ".." and the like are refused here). */
+    char *why = cni_check_ifname(device_id);
+    if (why) {
+        char *quoted = quote_id(device_id);
+        char *error = xasprintf("deviceID %s is neither a PCI address of "
+                                "the form 0000:03:00.2 nor a network device "
+                                "name (%s)", quoted, why);
+        free(quoted);
+        free(why);
+        return error;
+    }
+    char *pci;
+    char *error = vf_device_pci_of_netdev(sysfs_root, device_id, &pci);
+    if (error) {
+        char *full = xasprintf("deviceID %s: %s", device_id, error);
+        free(error);
+        return full;
+    }
+    char *label = xasprintf("%s (PCI device %s)", device_id, pci);
+    error = resolve_pci(pci, label, sysfs_root, dev);
+    if (!error && (dev->vfio || strcmp(dev->netdev, device_id))) {
+        /* Only if sysfs changed under us, or a test's tree says so. */
+        error = xasprintf("deviceID %s: its netdev is %s", label,
+                          dev->netdev ? dev->netdev : "none (vfio-pci)");
+    }
+    free(label);
+    free(pci);
+    return error;
+}
+
+static char *
 resolve_simulated(const char *device_id, struct vf_device *dev)
 {
     if (!vf_device_parse_sim_name(device_id, &dev->pf_id, &dev->vf_id)) {
-        return xasprintf("deviceID \"%s\" is not a simulated VF: with "
-                         "--simulate-dpu it is the VF netdev's name, "
-                         "eth<pf>-<vf>", device_id);
+        char *quoted = quote_id(device_id);
+        char *error = xasprintf("deviceID %s is not a simulated VF: with "
+                                "--simulate-dpu it is the VF netdev's name, "
+                                "which ends in <pf>-<vf>, e.g. eth0-3",
+                                quoted);
+        free(quoted);
+        return error;
     }
     if (!if_nametoindex(device_id)) {
         return xasprintf("deviceID %s: no such network device on the host "

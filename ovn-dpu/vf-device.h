@@ -6,18 +6,25 @@
  * Two ways, as ovn-dpu-host(8) describes them:
  *
  *   - Switchdev hardware: "deviceID" is the VF's PCI address, as the SR-IOV
- *     device plugin gives it (e.g. "0000:03:00.2").  Under the sysfs root
- *     (normally "/sys"; tests build a tree of their own):
+ *     device plugin gives it (e.g. "0000:03:00.2"), or the name of the VF's
+ *     netdev on the host (e.g. "ens1f0v2"), which leads to the PCI address
+ *     through "class/net/<name>/device".  Under the sysfs root (normally
+ *     "/sys"; tests build a tree of their own):
  *
  *         bus/pci/devices/<vf>/physfn     -> the PF
  *         bus/pci/devices/<pf>/virtfnN    -> the VF, for VF index N
  *         bus/pci/devices/<vf>/net/<dev>  the VF's netdev, exactly one
+ *         bus/pci/devices/<vf>/driver     -> .../vfio-pci for a VF that is
+ *                                            for a virtual machine
  *
- *     and the PF index is the PF's PCI function number.
+ *     and the PF index is the PF's PCI function number.  A VF bound to
+ *     vfio-pci (KubeVirt) has no netdev: the DPU side still plugs its
+ *     representor, but nothing moves into the pod.
  *
  *   - Simulated DPU (the ovn-kubernetes dpu-simulator convention):
- *     "deviceID" is the VF netdev name itself, "eth<p>-<v>", which must
- *     exist in the host's network namespace.
+ *     "deviceID" is the VF netdev name itself, a name that ends in
+ *     "<p>-<v>" (e.g. "eth0-3"), which must exist in the host's network
+ *     namespace.
  *
  * This module only reads sysfs (and, in simulated mode, asks the kernel
  * whether the netdev exists); it changes nothing.
@@ -33,8 +40,11 @@
 struct vf_device {
     int pf_id;                  /* PF index on the host. */
     int vf_id;                  /* VF index within the PF. */
-    char *netdev;               /* The VF's netdev name on the host. */
+    char *netdev;               /* The VF's netdev name on the host, or
+                                 * NULL if 'vfio'. */
     char *pci;                  /* PCI address, or NULL in simulated mode. */
+    bool vfio;                  /* Bound to vfio-pci, for a virtual machine:
+                                 * no netdev, nothing to move. */
 };
 
 /* Resolves 'device_id'.  In switchdev mode ('simulated' false) looks under
@@ -52,11 +62,14 @@ void vf_device_destroy(struct vf_device *);
 char *vf_device_fallback_name(const char *pci);
 
 /* True if 'device_id' has the form of a deviceID: a PCI address
- * "dddd:bb:ss.f" (lowercase hex), or if 'simulated' a name "eth<p>-<v>".
- * Says nothing of whether the device exists. */
+ * "dddd:bb:ss.f" (lowercase hex) or a network device name, or if
+ * 'simulated' a network device name that ends in "<p>-<v>".  Says nothing
+ * of whether the device exists. */
 bool vf_device_id_is_valid(const char *device_id, bool simulated);
 
-/* Parses a simulated VF netdev name "eth<p>-<v>" into '*pf' and '*vf'. */
+/* Parses a simulated VF netdev name, a network device name that ends in
+ * "<p>-<v>" (decimal, no leading zero, PF up to 255, VF up to 65535), into
+ * '*pf' and '*vf'. */
 bool vf_device_parse_sim_name(const char *name, int *pf, int *vf);
 
 /* Switchdev only: the PCI address of netdev 'netdev', from the target of

@@ -39,8 +39,10 @@ check_id(const char *id, bool simulated)
 {
     if (!vf_device_id_is_valid(id, simulated)) {
         return xasprintf("--vf-pool: \"%s\" is not %s", id,
-                         simulated ? "a simulated VF name, eth<pf>-<vf>"
-                         : "a PCI address of the form 0000:03:00.2");
+                         simulated
+                         ? "a simulated VF name, ending in <pf>-<vf>"
+                         : "a PCI address of the form 0000:03:00.2 or a "
+                         "network device name");
     }
     return NULL;
 }

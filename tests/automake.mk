@@ -29,6 +29,7 @@ TESTSUITE_AT = \
 	tests/dpu-lease-k8s.at \
 	tests/cni.at \
 	tests/cni-add.at \
+	tests/cni-mtu.at \
 	tests/pod-annotations.at \
 	tests/node-annotations.at \
 	tests/mgmt-port.at \

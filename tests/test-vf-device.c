@@ -3,7 +3,8 @@
  *
  *   vf-device [--simulated] SYSFS-ROOT DEVICE-ID...
  *       Resolve each DEVICE-ID and print "DEVICE-ID: pf P vf V netdev N"
- *       (and "pci A" if it has one) or "DEVICE-ID: error: MESSAGE".
+ *       ("vfio" instead of "netdev N" for a VF bound to vfio-pci; and
+ *       "pci A" if it has one) or "DEVICE-ID: error: MESSAGE".
  */
 
 #include <config.h>
@@ -37,8 +38,12 @@ test_vf_device_main(int argc, char *argv[])
             printf("%s: error: %s\n", argv[i], error);
             free(error);
         } else {
-            printf("%s: pf %d vf %d netdev %s", argv[i], dev.pf_id,
-                   dev.vf_id, dev.netdev);
+            printf("%s: pf %d vf %d", argv[i], dev.pf_id, dev.vf_id);
+            if (dev.vfio) {
+                printf(" vfio");
+            } else {
+                printf(" netdev %s", dev.netdev);
+            }
             if (dev.pci) {
                 printf(" pci %s", dev.pci);
             }
