@@ -491,11 +491,12 @@ add_port(struct dpu_bindings *bs, const struct binding *b,
 
 static void
 update_port(struct dpu_bindings *bs, const struct binding *b,
-            const struct ovsrec_interface *iface, struct ovsdb_idl_txn *txn)
+            const struct ovs_port_info *cur, struct ovsdb_idl_txn *txn)
 {
+    const struct ovsrec_interface *iface = cur->iface;
     struct ds changed = DS_EMPTY_INITIALIZER;
 
-    ovs_port_update(txn, iface, &b->spec, &changed);
+    ovs_port_update(txn, cur->port, iface, &b->spec, &changed);
     journal(bs, "updating port %s (iface-id %s):%s", iface->name,
             b->spec.iface_id, ds_cstr(&changed));
     ds_destroy(&changed);
@@ -608,7 +609,7 @@ binding_run(struct dpu_bindings *bs, struct binding *b,
     const struct ovs_port_info *cur = ovs_port_view_find(v, b->rep);
     if (cur && cur->br == v->bridge && !strcmp(cur->port->name, b->rep)
         && cur->port->n_interfaces == 1
-        && ovs_port_is_right(&b->spec, cur->iface)) {
+        && ovs_port_is_right(&b->spec, cur->port, cur->iface)) {
         bool installed = smap_get_bool(&cur->iface->external_ids,
                                        OVS_PORT_OVN_INSTALLED, false);
         if (!ensure_link_up(bs, b, now)) {
@@ -680,7 +681,7 @@ binding_run(struct dpu_bindings *bs, struct binding *b,
          * record (and ovn-controller sees a new port). */
         delete_port(bs, v, cur, txn, false, "replaced", now);
     } else {
-        update_port(bs, b, cur->iface, txn);
+        update_port(bs, b, cur, txn);
     }
     set_state(bs, b, DPU_BINDING_CLAIMING, now, NULL);
 }
