@@ -67,6 +67,15 @@ stale_status_note(struct stale_status *ss, const char *key,
     shash_destroy_free_data(&ss->details);
     shash_swap(&ss->details, &details);
     shash_destroy(&details);
+
+    /* A network that left the details has no entry to mark any more. */
+    struct shash_node *node;
+    SHASH_FOR_EACH_SAFE (node, &ss->stale) {
+        if (!shash_find(&ss->details, node->name)) {
+            free(node->data);
+            shash_delete(&ss->stale, node);
+        }
+    }
 }
 
 bool
