@@ -64,9 +64,8 @@ stale_status_note(struct stale_status *ss, const char *key,
             free(new);
         }
     }
-    shash_destroy_free_data(&ss->details);
     shash_swap(&ss->details, &details);
-    shash_destroy(&details);
+    shash_destroy_free_data(&details);
 
     /* A network that left the details has no entry to mark any more. */
     struct shash_node *node;
