@@ -951,7 +951,8 @@ keep_members(cJSON *object, const char *const *keep)
 void
 pod_ann_trim_pod(cJSON *pod)
 {
-    static const char *const top[] = { "metadata", "spec", NULL };
+    static const char *const top[] = { "metadata", "spec", "status",
+                                       NULL };
     static const char *const metadata[] = {
         "name", "namespace", "uid", "resourceVersion", "deletionTimestamp",
         "annotations", NULL
@@ -961,6 +962,7 @@ pod_ann_trim_pod(cJSON *pod)
         POD_ANN_POD_NETWORKS, NULL
     };
     static const char *const spec[] = { "nodeName", "hostNetwork", NULL };
+    static const char *const status[] = { "phase", NULL };
 
     keep_members(pod, top);
     cJSON *md = cJSON_GetObjectItemCaseSensitive(pod, "metadata");
@@ -968,4 +970,5 @@ pod_ann_trim_pod(cJSON *pod)
     keep_members(cJSON_GetObjectItemCaseSensitive(md, "annotations"),
                  annotations);
     keep_members(cJSON_GetObjectItemCaseSensitive(pod, "spec"), spec);
+    keep_members(cJSON_GetObjectItemCaseSensitive(pod, "status"), status);
 }

@@ -352,9 +352,11 @@ test_find(int argc, char *argv[])
 static void
 print_pod(const struct dpu_pod *pod)
 {
-    printf("pod %s uid %s%s%s\n", pod->key, pod->uid ? pod->uid : "(none)",
+    printf("pod %s uid %s%s%s%s\n", pod->key,
+           pod->uid ? pod->uid : "(none)",
            pod->host_network ? " host-network" : "",
-           pod->terminating ? " terminating" : "");
+           pod->terminating ? " terminating" : "",
+           pod->completed ? " completed" : "");
     if (pod->error) {
         printf("  error: %s\n", pod->error);
     }

@@ -1,13 +1,15 @@
 # The DPU side: ovn-dpu-controller, the DPU agent, with the modules only it
 # uses (libovndpu-vswitchd): binding VF representors to br-int ports
-# (dpu-binding, the state machine, and rep-claims, who may have which
-# representor) through the OVSDB IDL for the
+# (dpu-binding, the state machine, rep-claims, who may have which
+# representor, port-adoption, taking over ovnkube-node's ports, and
+# binding-spec, copies of what is wanted) through the OVSDB IDL for the
 # Open_vSwitch schema (ovs-port, the rows), finding the representors
 # (representor), the representors whose link state is ours to put back
 # and the file that records them (link-ledger), what a pod object
 # wants bound (dpu-pod), the NetworkAttachmentDefinitions that name
 # secondary networks (net-attach-def), the loop that watches pods, binds
-# them and reports their status (pod-binder), the metrics of the
+# them and reports their status (pod-binder), which status entries answer
+# connection details that are gone (stale-status), the metrics of the
 # bindings (binding-metrics), the node's management port
 # (mgmt-port-dpu), and the renewal of the DPU health lease
 # (dpu-lease-keeper).  The IDL (vswitch-idl) is part of the
@@ -20,6 +22,7 @@ noinst_LTLIBRARIES += vswitchd-ext/libovndpu-vswitchd.la
 vswitchd_ext_libovndpu_vswitchd_la_SOURCES = \
 	vswitchd-ext/binding-metrics.c \
 	vswitchd-ext/binding-metrics.h \
+	vswitchd-ext/binding-spec.c \
 	vswitchd-ext/dpu-binding.c \
 	vswitchd-ext/dpu-binding.h \
 	vswitchd-ext/dpu-binding-private.h \
@@ -38,8 +41,12 @@ vswitchd_ext_libovndpu_vswitchd_la_SOURCES = \
 	vswitchd-ext/ovs-port.c \
 	vswitchd-ext/ovs-port.h \
 	vswitchd-ext/pod-binder.c \
+	vswitchd-ext/port-adoption.c \
+	vswitchd-ext/port-adoption.h \
 	vswitchd-ext/pod-binder.h \
 	vswitchd-ext/rep-claims.c \
+	vswitchd-ext/stale-status.c \
+	vswitchd-ext/stale-status.h \
 	vswitchd-ext/representor.c \
 	vswitchd-ext/representor.h
 

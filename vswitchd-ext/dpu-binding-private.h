@@ -1,7 +1,7 @@
 /*
  * The insides of the binding module (dpu-binding.c), for the modules it is
  * split into: rep-claims.c decides which binding may have which
- * representor.  Nothing else includes this.
+ * representor; binding-spec.c copies specs.  Nothing else includes this.
  */
 
 #ifndef DPU_BINDING_PRIVATE_H
@@ -83,6 +83,14 @@ dpu_bindings_wanted(const struct dpu_bindings *bs, const char *iface_id)
     return b && b->state != DPU_BINDING_REMOVING ? b : NULL;
 }
 
+/* binding-spec.c. */
+
+/* Makes 'dst' an owned copy of 'src' (every string duplicated). */
+void binding_spec_copy(struct dpu_binding_spec *dst,
+                       const struct dpu_binding_spec *src);
+/* Frees the strings of 'spec', an owned copy. */
+void binding_spec_destroy(struct dpu_binding_spec *spec);
+
 /* rep-claims.c. */
 
 /* Fills 'owners' (representor name to struct binding) with the binding
@@ -96,6 +104,8 @@ enum rep_claim {
     REP_CLAIM_OK,               /* Nothing in the way. */
     REP_CLAIM_WAIT,             /* Not yet: the desired set is incomplete. */
     REP_CLAIM_ERROR,            /* Something in the way. */
+    REP_CLAIM_ADOPT,            /* ovnkube-node's port for 'b' is there:
+                                 * adopt it (port-adoption.h). */
 };
 
 /* Checks whether something that is not 'b''s to change stands in the way

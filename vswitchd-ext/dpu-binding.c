@@ -71,6 +71,7 @@
 #include "openvswitch/vlog.h"
 #include "ovs-port.h"
 #include "ovsdb-idl.h"
+#include "port-adoption.h"
 #include "representor.h"
 #include "smap.h"
 #include "sset.h"
@@ -105,42 +106,6 @@ dpu_binding_state_name(enum dpu_binding_state state)
 
 static void journal(struct dpu_bindings *, const char *format, ...)
     OVS_PRINTF_FORMAT(2, 3);
-
-/* Specs. */
-
-static void
-spec_init(struct dpu_binding_spec *dst, const struct dpu_binding_spec *src)
-{
-    dst->iface_id = xstrdup(src->iface_id);
-    dst->iface_id_ver = nullable_xstrdup(src->iface_id_ver);
-    dst->pod = nullable_xstrdup(src->pod);
-    dst->nad = nullable_xstrdup(src->nad);
-    dst->network = nullable_xstrdup(src->network);
-    dst->pf_id = src->pf_id;
-    dst->vf_id = src->vf_id;
-    dst->sandbox = nullable_xstrdup(src->sandbox);
-    dst->vf_netdev_name = nullable_xstrdup(src->vf_netdev_name);
-    dst->pod_if_name = nullable_xstrdup(src->pod_if_name);
-    dst->attached_mac = nullable_xstrdup(src->attached_mac);
-    dst->ip_addresses = nullable_xstrdup(src->ip_addresses);
-    dst->mtu = src->mtu;
-    dst->seq = src->seq;
-}
-
-static void
-spec_destroy(struct dpu_binding_spec *spec)
-{
-    free(CONST_CAST(char *, spec->iface_id));
-    free(CONST_CAST(char *, spec->iface_id_ver));
-    free(CONST_CAST(char *, spec->pod));
-    free(CONST_CAST(char *, spec->nad));
-    free(CONST_CAST(char *, spec->network));
-    free(CONST_CAST(char *, spec->sandbox));
-    free(CONST_CAST(char *, spec->vf_netdev_name));
-    free(CONST_CAST(char *, spec->pod_if_name));
-    free(CONST_CAST(char *, spec->attached_mac));
-    free(CONST_CAST(char *, spec->ip_addresses));
-}
 
 /* Creating and destroying. */
 
@@ -188,7 +153,7 @@ dpu_bindings_create(struct ovsdb_idl *idl,
 static void
 binding_free(struct binding *b)
 {
-    spec_destroy(&b->spec);
+    binding_spec_destroy(&b->spec);
     free(b->rep);
     free(b->error);
     free(b->waiting);
@@ -362,7 +327,7 @@ dpu_bindings_set(struct dpu_bindings *bs, const struct dpu_binding_spec *s)
     bs->need_run = true;
     if (!b) {
         b = xzalloc(sizeof *b);
-        spec_init(&b->spec, s);
+        binding_spec_copy(&b->spec, s);
         b->state = DPU_BINDING_NEW;
         b->state_since = -1;
         b->need_resolve = true;
@@ -379,8 +344,8 @@ dpu_bindings_set(struct dpu_bindings *bs, const struct dpu_binding_spec *s)
                     || b->spec.vf_id != s->vf_id
                     || !nullable_string_is_equal(b->spec.sandbox,
                                                  s->sandbox));
-    spec_destroy(&b->spec);
-    spec_init(&b->spec, s);
+    binding_spec_destroy(&b->spec);
+    binding_spec_copy(&b->spec, s);
     if (restart) {
         journal(bs, "%s: wanted: pf %d vf %d sandbox %s", s->iface_id,
                 s->pf_id, s->vf_id, s->sandbox ? s->sandbox : "(none)");
@@ -526,11 +491,12 @@ add_port(struct dpu_bindings *bs, const struct binding *b,
 
 static void
 update_port(struct dpu_bindings *bs, const struct binding *b,
-            const struct ovsrec_interface *iface, struct ovsdb_idl_txn *txn)
+            const struct ovs_port_info *cur, struct ovsdb_idl_txn *txn)
 {
+    const struct ovsrec_interface *iface = cur->iface;
     struct ds changed = DS_EMPTY_INITIALIZER;
 
-    ovs_port_update(txn, iface, &b->spec, &changed);
+    ovs_port_update(txn, cur->port, iface, &b->spec, &changed);
     journal(bs, "updating port %s (iface-id %s):%s", iface->name,
             b->spec.iface_id, ds_cstr(&changed));
     ds_destroy(&changed);
@@ -617,6 +583,7 @@ binding_run(struct dpu_bindings *bs, struct binding *b,
     char *msg, *detail;
     switch (rep_claims_check(bs, b, v, owners, &msg, &detail)) {
     case REP_CLAIM_OK:
+    case REP_CLAIM_ADOPT:
         break;
     case REP_CLAIM_WAIT:
         set_waiting(bs, b, now, msg);
@@ -642,7 +609,7 @@ binding_run(struct dpu_bindings *bs, struct binding *b,
     const struct ovs_port_info *cur = ovs_port_view_find(v, b->rep);
     if (cur && cur->br == v->bridge && !strcmp(cur->port->name, b->rep)
         && cur->port->n_interfaces == 1
-        && ovs_port_is_right(&b->spec, cur->iface)) {
+        && ovs_port_is_right(&b->spec, cur->port, cur->iface)) {
         bool installed = smap_get_bool(&cur->iface->external_ids,
                                        OVS_PORT_OVN_INSTALLED, false);
         if (!ensure_link_up(bs, b, now)) {
@@ -698,19 +665,23 @@ binding_run(struct dpu_bindings *bs, struct binding *b,
         add_port(bs, b, v->bridge, txn);
     } else if (hmapx_contains(&v->deleted, cur->port)) {
         /* Deleted in this transaction: add it back in the next one. */
+    } else if (!cur->ours) {
+        /* REP_CLAIM_ADOPT: ovnkube-node's port.  Made right next run. */
+        char *what = port_adoption_adopt(txn, cur);
+        journal(bs, "%s", what);
+        free(what);
     } else if (cur->br != v->bridge || strcmp(cur->port->name, b->rep)
                || cur->port->n_interfaces != 1
                || !cur->iface_id || strcmp(cur->iface_id, b->spec.iface_id)
                || ovs_port_needs_replacing(&b->spec, cur->iface)) {
-        /* (rep_claims_check() let us here for another iface-id's port
-         * only if the desired set is complete.) */
         /* Ours, but for another instance, another bridge or another
-         * iface-id that is no longer wanted: delete it now and add it
+         * iface-id that is no longer wanted (only once the desired set is
+         * complete, says rep_claims_check()): delete it now and add it
          * again in the next transaction, so that it gets a new Interface
          * record (and ovn-controller sees a new port). */
         delete_port(bs, v, cur, txn, false, "replaced", now);
     } else {
-        update_port(bs, b, cur->iface, txn);
+        update_port(bs, b, cur, txn);
     }
     set_state(bs, b, DPU_BINDING_CLAIMING, now, NULL);
 }

@@ -163,6 +163,10 @@ dpu_pod_parse(const cJSON *object, const struct dpu_pod_options *opts,
     pod->key = xasprintf("%s/%s", namespace, name);
     pod->uid = nullable_xstrdup(k8s_json_string(metadata, "uid"));
     pod->terminating = k8s_json_string(metadata, "deletionTimestamp") != NULL;
+    const char *phase = k8s_json_string(
+        cJSON_GetObjectItemCaseSensitive(object, "status"), "phase");
+    pod->completed = (phase && (!strcmp(phase, "Succeeded")
+                                || !strcmp(phase, "Failed")));
 
     const cJSON *spec = cJSON_GetObjectItemCaseSensitive(object, "spec");
     if (cJSON_IsTrue(cJSON_GetObjectItemCaseSensitive(spec,

@@ -87,9 +87,14 @@ struct dpu_pod {
     char *key;                      /* "<namespace>/<name>". */
     char *uid;                      /* metadata.uid, or NULL. */
     bool host_network;              /* Host-network pods are ignored. */
-    bool terminating;               /* metadata.deletionTimestamp is set:
-                                     * the pod is going away, so it wants
-                                     * no binding, whatever it carries. */
+    bool terminating;               /* metadata.deletionTimestamp is set.
+                                     * The pod keeps its bindings for its
+                                     * grace period (preStop hooks,
+                                     * draining): only shown. */
+    bool completed;                 /* status.phase is Succeeded or
+                                     * Failed: its containers are done
+                                     * for good, so it wants no binding,
+                                     * whatever it carries. */
     char *error;                    /* Whole-pod error, or NULL: the
                                      * connection details cannot be read. */
     struct dpu_pod_net *nets;       /* In NAD key order. */

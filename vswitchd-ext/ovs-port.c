@@ -33,6 +33,7 @@ ovs_port_register_idl(struct ovsdb_idl *idl)
     ovsdb_idl_add_column(idl, &ovsrec_port_col_name);
     ovsdb_idl_add_column(idl, &ovsrec_port_col_interfaces);
     ovsdb_idl_add_column(idl, &ovsrec_port_col_external_ids);
+    ovsdb_idl_add_column(idl, &ovsrec_port_col_other_config);
 
     ovsdb_idl_add_table(idl, &ovsrec_table_interface);
     ovsdb_idl_add_column(idl, &ovsrec_interface_col_name);
@@ -138,10 +139,12 @@ static const char *const managed_keys[] = {
 
 bool
 ovs_port_is_right(const struct dpu_binding_spec *spec,
+                  const struct ovsrec_port *port,
                   const struct ovsrec_interface *iface)
 {
     struct smap want = SMAP_INITIALIZER(&want);
-    bool right = true;
+    bool right = smap_get_bool(&port->other_config, OVS_PORT_TRANSIENT,
+                               false);
 
     ovs_port_external_ids(spec, &want);
     for (size_t i = 0; right && i < ARRAY_SIZE(managed_keys); i++) {
@@ -176,7 +179,7 @@ ovs_port_needs_replacing(const struct dpu_binding_spec *spec,
 static void
 add_rows(struct ovsdb_idl_txn *txn, const struct ovsrec_bridge *br,
          const char *name, const struct smap *ids,
-         const struct smap *port_ids, int mtu_request)
+         const struct smap *port_ids, bool transient, int mtu_request)
 {
     struct ovsrec_interface *iface = ovsrec_interface_insert(txn);
     ovsrec_interface_set_name(iface, name);
@@ -190,6 +193,12 @@ add_rows(struct ovsdb_idl_txn *txn, const struct ovsrec_bridge *br,
     ovsrec_port_set_name(port, name);
     ovsrec_port_set_interfaces(port, &iface, 1);
     ovsrec_port_set_external_ids(port, port_ids);
+    if (transient) {
+        const struct smap other_config = SMAP_CONST1(&other_config,
+                                                     OVS_PORT_TRANSIENT,
+                                                     "true");
+        ovsrec_port_set_other_config(port, &other_config);
+    }
     ovsrec_bridge_update_ports_addvalue(br, port);
 }
 
@@ -202,7 +211,7 @@ ovs_port_add(struct ovsdb_idl_txn *txn, const struct ovsrec_bridge *br,
 
     ovs_port_external_ids(spec, &ids);
     smap_add(&port_ids, OVS_PORT_MARKER, "true");
-    add_rows(txn, br, name, &ids, &port_ids, spec->mtu);
+    add_rows(txn, br, name, &ids, &port_ids, true, spec->mtu);
     ovsdb_idl_txn_add_comment(txn, "ovn-dpu: adding port %s for %s",
                               name, spec->iface_id);
     smap_destroy(&ids);
@@ -215,7 +224,7 @@ ovs_port_add_other(struct ovsdb_idl_txn *txn, const struct ovsrec_bridge *br,
 {
     struct smap no_ids = SMAP_INITIALIZER(&no_ids);
 
-    add_rows(txn, br, name, ids, &no_ids, mtu);
+    add_rows(txn, br, name, ids, &no_ids, false, mtu);
     ovsdb_idl_txn_add_comment(txn, "ovn-dpu: adding port %s", name);
     smap_destroy(&no_ids);
 }
@@ -264,11 +273,17 @@ ovs_port_set_ids(struct ovsdb_idl_txn *txn,
 }
 
 void
-ovs_port_update(struct ovsdb_idl_txn *txn,
+ovs_port_update(struct ovsdb_idl_txn *txn, const struct ovsrec_port *port,
                 const struct ovsrec_interface *iface,
                 const struct dpu_binding_spec *spec, struct ds *changed)
 {
     struct smap want = SMAP_INITIALIZER(&want);
+
+    if (!smap_get_bool(&port->other_config, OVS_PORT_TRANSIENT, false)) {
+        ovsrec_port_update_other_config_setkey(port, OVS_PORT_TRANSIENT,
+                                               "true");
+        ds_put_cstr(changed, " transient");
+    }
 
     ovs_port_external_ids(spec, &want);
     for (size_t i = 0; i < ARRAY_SIZE(managed_keys); i++) {

@@ -10,7 +10,9 @@
  *
  * The ports it makes carry the external id OVS_PORT_MARKER=true, on both
  * the Port and the Interface; that is how the agent tells its own ports
- * from others'.
+ * from others'.  A pod's Port also has other_config:transient=true, as
+ * ovn-kubernetes sets it, so that "ovs-ctl --delete-transient-ports"
+ * removes pod ports left from before a hard reboot.
  */
 
 #ifndef OVS_PORT_H
@@ -46,6 +48,9 @@ struct smap;
 #define OVS_PORT_NETWORK "k8s.ovn.org/network"
 #define OVS_PORT_NAD "k8s.ovn.org/nad"
 #define OVS_PORT_OVN_INSTALLED "ovn-installed"  /* Set by ovn-controller. */
+
+/* The Port other_config key of pods' ports. */
+#define OVS_PORT_TRANSIENT "transient"
 
 /* Makes 'idl', created with monitor_everything_by_default false, replicate
  * the tables and columns of the Open_vSwitch database that the agent reads
@@ -91,8 +96,10 @@ void ovs_port_external_ids(const struct dpu_binding_spec *spec,
                            struct smap *ids);
 
 /* True if 'iface' carries exactly the external ids and MTU that 'spec'
- * wants (other keys, such as ovn-installed, may be there too). */
+ * wants (other keys, such as ovn-installed, may be there too), and its
+ * 'port' is transient. */
 bool ovs_port_is_right(const struct dpu_binding_spec *spec,
+                       const struct ovsrec_port *port,
                        const struct ovsrec_interface *iface);
 
 /* True if the port of 'iface' must be deleted and added again rather than
@@ -100,14 +107,16 @@ bool ovs_port_is_right(const struct dpu_binding_spec *spec,
 bool ovs_port_needs_replacing(const struct dpu_binding_spec *spec,
                               const struct ovsrec_interface *iface);
 
-/* Adds to 'br', in 'txn', a Port and an Interface named 'name' for
- * 'spec'. */
+/* Adds to 'br', in 'txn', a Port (transient) and an Interface named
+ * 'name' for 'spec'. */
 void ovs_port_add(struct ovsdb_idl_txn *txn, const struct ovsrec_bridge *br,
                   const char *name, const struct dpu_binding_spec *spec);
 
-/* Makes the external ids and MTU of 'iface' what 'spec' wants, in 'txn',
- * and appends the names of what changed to 'changed'. */
+/* Makes the external ids and MTU of 'iface' what 'spec' wants, and its
+ * 'port' transient, in 'txn', and appends the names of what changed to
+ * 'changed'. */
 void ovs_port_update(struct ovsdb_idl_txn *txn,
+                     const struct ovsrec_port *port,
                      const struct ovsrec_interface *iface,
                      const struct dpu_binding_spec *spec,
                      struct ds *changed);

@@ -30,6 +30,7 @@
 #include "pod-patch.h"
 #include "smap.h"
 #include "sset.h"
+#include "stale-status.h"
 #include "timeval.h"
 #include "util.h"
 #include "vswitch-idl.h"
@@ -68,6 +69,7 @@ struct pod_rec {
     bool patch_sent;            /* 'patch' has sent a write. */
     long long int retry_at;     /* Do not patch before this. */
     char *logged;               /* Annotation errors last logged. */
+    struct stale_status stale;  /* Status entries for details gone. */
 };
 
 struct pod_binder {
@@ -157,6 +159,7 @@ pod_rec_destroy(struct pod_rec *rec)
         free(rec->key);
         free(rec->rv);
         free(rec->logged);
+        stale_status_destroy(&rec->stale);
         free(rec);
     }
 }
@@ -232,7 +235,7 @@ keeps_binding(const struct pod_binder *pb, const struct pod_rec *rec,
               const struct dpu_pod_net *net)
 {
     return (net->state == DPU_POD_NET_WAITING && net->key_unknown
-            && !rec->pod.terminating && is_bound_as(pb, rec, net));
+            && !rec->pod.completed && is_bound_as(pb, rec, net));
 }
 
 /* Logs the errors in the annotations of 'rec', unless they are the same as
@@ -265,6 +268,27 @@ log_errors(struct pod_rec *rec)
     free(text);
 }
 
+/* Forgets that the status entries of 'rec' are stale once the bindings of
+ * their networks' new details have an outcome (which replaces them). */
+static void
+clear_stale(struct pod_binder *pb, struct pod_rec *rec)
+{
+    for (size_t i = 0; i < rec->pod.n_nets; i++) {
+        const struct dpu_pod_net *net = &rec->pod.nets[i];
+        enum dpu_binding_state state;
+        const char *error;
+
+        if (stale_status_is_marked(&rec->stale, net->nad)
+            && net->state == DPU_POD_NET_BIND && is_bound_as(pb, rec, net)
+            && dpu_bindings_get(pb->bindings, net->iface_id, &state, &error,
+                                NULL)
+            && (state == DPU_BINDING_INSTALLED
+                || state == DPU_BINDING_ERROR)) {
+            stale_status_clear(&rec->stale, net->nad);
+        }
+    }
+}
+
 static void
 pod_updated(struct pod_binder *pb, const char *key, const cJSON *object)
 {
@@ -275,6 +299,7 @@ pod_updated(struct pod_binder *pb, const char *key, const cJSON *object)
         rec->pb = pb;
         rec->key = xstrdup(key);
         sset_init(&rec->iface_ids);
+        stale_status_init(&rec->stale);
         shash_add(&pb->pods, key, rec);
     }
     sset_find_and_delete(&pb->reevaluate, key);
@@ -286,6 +311,7 @@ pod_updated(struct pod_binder *pb, const char *key, const cJSON *object)
         return;
     }
     log_errors(rec);
+    stale_status_note(&rec->stale, key, &rec->pod);
 
     struct sset wanted = SSET_INITIALIZER(&wanted);
     for (size_t i = 0; i < rec->pod.n_nets; i++) {
@@ -295,7 +321,7 @@ pod_updated(struct pod_binder *pb, const char *key, const cJSON *object)
             /* Its key is gone, but its entry is as it was bound. */
             sset_add(&wanted, net->iface_id);
         } else if (net->state == DPU_POD_NET_BIND
-                   && !rec->pod.terminating) {
+                   && !rec->pod.completed) {
             struct pod_rec *owner = shash_find_data(&pb->iface_ids,
                                                     net->iface_id);
             if (owner && owner != rec) {
@@ -368,16 +394,12 @@ pod_status(const struct pod_binder *pb, const struct pod_rec *rec,
         if (net->state == DPU_POD_NET_ERROR) {
             dpu_conn_status_put(&statuses, net->nad, DPU_CONN_ERROR,
                                 net->error, net->sandbox);
+            continue;
         } else if (net->state == DPU_POD_NET_NO_NAD) {
             /* Pending until the NAD exists; if it was deleted, its
              * network's port is gone, so its old outcome goes too. */
-            struct dpu_conn_status *old = shash_find_and_delete(&statuses,
-                                                                net->nad);
-            if (old) {
-                free(old->reason);
-                free(old->sandbox_id);
-                free(old);
-            }
+            stale_status_drop(&statuses, net->nad);
+            continue;
         } else if (net->state == DPU_POD_NET_BIND
                    && is_bound_as(pb, rec, net)
                    && dpu_bindings_get(pb->bindings, net->iface_id, &state,
@@ -385,10 +407,21 @@ pod_status(const struct pod_binder *pb, const struct pod_rec *rec,
             if (state == DPU_BINDING_INSTALLED) {
                 dpu_conn_status_put(&statuses, net->nad, DPU_CONN_READY,
                                     NULL, net->sandbox);
+                continue;
             } else if (state == DPU_BINDING_ERROR) {
                 dpu_conn_status_put(&statuses, net->nad, DPU_CONN_ERROR,
                                     error, net->sandbox);
+                continue;
             }
+        }
+
+        /* No outcome yet for what 'net' names now.  An entry for other
+         * connection details goes, so that no host moves on (or takes its
+         * VF away) before the new port is bound. */
+        const struct dpu_conn_status *old = shash_find_data(&statuses,
+                                                            net->nad);
+        if (old && stale_status_is_stale(&rec->stale, net, old)) {
+            stale_status_drop(&statuses, net->nad);
         }
     }
 
@@ -424,7 +457,7 @@ status_patch(const cJSON *object, void *rec_, cJSON **annotationsp)
 
     const char *current = k8s_object_annotation(object,
                                                 POD_ANN_CONNECTION_STATUS);
-    bool ours = !pod->terminating && !pod->host_network;
+    bool ours = !pod->completed && !pod->host_network;
     char *status = ours ? pod_status(pb, rec, pod, current) : NULL;
     if (ours && !nullable_string_is_equal(status, current)) {
         cJSON *annotations = cJSON_CreateObject();
@@ -460,6 +493,7 @@ run_status(struct pod_binder *pb, long long int now)
         struct pod_rec *rec = shash_find_data(&pb->iface_ids, iface_id);
         if (rec) {
             rec->dirty = true;
+            clear_stale(pb, rec);
         }
     }
     sset_destroy(&changes);
@@ -487,8 +521,8 @@ run_status(struct pod_binder *pb, long long int now)
             pod_patch_destroy(rec->patch);
             rec->patch = NULL;
         }
-        if (rec->pod.host_network || rec->pod.terminating) {
-            /* Never ours to report on, or going away: a terminating pod's
+        if (rec->pod.host_network || rec->pod.completed) {
+            /* Never ours to report on, or done: a completed pod's
              * bindings are gone, and its status stays as it was. */
             rec->dirty = false;
             continue;
@@ -771,6 +805,7 @@ put_pods_json(const struct pod_binder *pb, cJSON *pods)
 
         cJSON_AddStringToObject(pod, "name", rec->key);
         cJSON_AddBoolToObject(pod, "terminating", rec->pod.terminating);
+        cJSON_AddBoolToObject(pod, "completed", rec->pod.completed);
         if (rec->pod.error) {
             cJSON_AddStringToObject(pod, "error", rec->pod.error);
         }

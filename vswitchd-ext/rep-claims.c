@@ -13,7 +13,9 @@
  *     desired set is complete, though, a port stays with whoever has it
  *     and the others wait: the pods that would decide may not be listed
  *     yet.
- *   - A port that ovn-dpu did not make is never reused.
+ *   - A port that ovn-dpu did not make is never reused, unless it is
+ *     ovnkube-node's port for the very binding (port-adoption.h): then it
+ *     is adopted.
  *   - Our port for an iface-id that no binding knows (not even one being
  *     removed) is taken over only once the desired set is complete.
  */
@@ -25,6 +27,7 @@
 
 #include "dpu-binding-private.h"
 #include "ovs-port.h"
+#include "port-adoption.h"
 #include "util.h"
 #include "vswitch-idl.h"
 
@@ -91,8 +94,11 @@ rep_claims_check(const struct dpu_bindings *bs, const struct binding *b,
                              b->spec.seq);
         return REP_CLAIM_ERROR;
     }
-    if (cur && !cur->ours) {
-        if (cur->iface_id && strcmp(cur->iface_id, x)) {
+    bool adopt = cur && port_adoption_matches(v, cur, &b->spec, b->rep);
+    if (cur && !cur->ours && !adopt) {
+        if ((*msgp = port_adoption_refusal(cur, &b->spec, b->rep))) {
+            /* Ours by iface-id, but not by the rest. */
+        } else if (cur->iface_id && strcmp(cur->iface_id, x)) {
             *msgp = xasprintf("refusing to reuse port %s: it belongs to "
                               "another iface-id", cur->port->name);
             *detailp = xasprintf("port %s belongs to iface-id %s",
@@ -126,13 +132,13 @@ rep_claims_check(const struct dpu_bindings *bs, const struct binding *b,
     }
     for (size_t i = 0; i < v->n_infos; i++) {
         const struct ovs_port_info *info = &v->infos[i];
-        if (!info->ours && info->iface_id && !strcmp(info->iface_id, x)) {
-            *msgp = xasprintf("iface-id %s is already on port %s, which was "
-                              "not created by ovn-dpu", x, info->port->name);
+        if (!info->ours && info->iface_id && !strcmp(info->iface_id, x)
+            && !(adopt && info == cur)) {
+            *msgp = port_adoption_refusal(info, &b->spec, b->rep);
             return REP_CLAIM_ERROR;
         }
     }
-    return REP_CLAIM_OK;
+    return adopt ? REP_CLAIM_ADOPT : REP_CLAIM_OK;
 }
 
 void

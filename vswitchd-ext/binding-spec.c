@@ -1,0 +1,46 @@
+/*
+ * Copying and freeing the binding module's owned copies of what is
+ * wanted (struct dpu_binding_spec).  See dpu-binding-private.h.
+ */
+
+#include <config.h>
+
+#include <stdlib.h>
+
+#include "dpu-binding-private.h"
+#include "util.h"
+
+void
+binding_spec_copy(struct dpu_binding_spec *dst,
+                  const struct dpu_binding_spec *src)
+{
+    dst->iface_id = xstrdup(src->iface_id);
+    dst->iface_id_ver = nullable_xstrdup(src->iface_id_ver);
+    dst->pod = nullable_xstrdup(src->pod);
+    dst->nad = nullable_xstrdup(src->nad);
+    dst->network = nullable_xstrdup(src->network);
+    dst->pf_id = src->pf_id;
+    dst->vf_id = src->vf_id;
+    dst->sandbox = nullable_xstrdup(src->sandbox);
+    dst->vf_netdev_name = nullable_xstrdup(src->vf_netdev_name);
+    dst->pod_if_name = nullable_xstrdup(src->pod_if_name);
+    dst->attached_mac = nullable_xstrdup(src->attached_mac);
+    dst->ip_addresses = nullable_xstrdup(src->ip_addresses);
+    dst->mtu = src->mtu;
+    dst->seq = src->seq;
+}
+
+void
+binding_spec_destroy(struct dpu_binding_spec *spec)
+{
+    free(CONST_CAST(char *, spec->iface_id));
+    free(CONST_CAST(char *, spec->iface_id_ver));
+    free(CONST_CAST(char *, spec->pod));
+    free(CONST_CAST(char *, spec->nad));
+    free(CONST_CAST(char *, spec->network));
+    free(CONST_CAST(char *, spec->sandbox));
+    free(CONST_CAST(char *, spec->vf_netdev_name));
+    free(CONST_CAST(char *, spec->pod_if_name));
+    free(CONST_CAST(char *, spec->attached_mac));
+    free(CONST_CAST(char *, spec->ip_addresses));
+}
