@@ -700,6 +700,26 @@ k8s_request_watch_fresh(struct k8s_client *client, const char *path)
                              START_WATCH | START_FRESH);
 }
 
+/* Puts what went wrong in a transfer that ended with 'code' into 'msg'.
+ * libcurl keeps the first message of a transfer in its error buffer
+ * 'error': when it sent a request on a pooled connection that the server
+ * had closed ("Send failure: Broken pipe") and then failed to connect
+ * again (the server is down), the buffer still has the first message, so
+ * that message comes after what the code says. */
+static void
+k8s_put_curl_error(struct ds *msg, CURLcode code, const char *error)
+{
+    const char *what = curl_easy_strerror(code);
+
+    if (!error[0]) {
+        ds_put_cstr(msg, what);
+    } else if (code == CURLE_COULDNT_CONNECT && !strstr(error, what)) {
+        ds_put_format(msg, "%s (before that: %s)", what, error);
+    } else {
+        ds_put_cstr(msg, error);
+    }
+}
+
 static void
 k8s_request_finish(struct k8s_request *request, CURLcode code)
 {
@@ -731,8 +751,7 @@ k8s_request_finish(struct k8s_request *request, CURLcode code)
     if (request->local_error) {
         ds_put_cstr(&msg, request->local_error);
     } else if (code != CURLE_OK) {
-        ds_put_cstr(&msg, request->curl_error[0] ? request->curl_error
-                                                 : curl_easy_strerror(code));
+        k8s_put_curl_error(&msg, code, request->curl_error);
     } else if (http_status < 200 || http_status > 299) {
         r->reason = k8s_parse_status(http_status, request->body.string,
                                      request->body.length, &msg);
