@@ -290,7 +290,8 @@ conn_auth_keys_from_secret(const cJSON *secret, const char *node,
             }
         } else if (strlen(id) <= CONN_AUTH_MAX_KEY_ID && id[0]
                    && is_lower_hex(id, strlen(id))
-                   && n == CONN_AUTH_KEY_LEN) {
+                   && n == CONN_AUTH_KEY_LEN
+                   && !conn_auth_keys_find(keys, id)) {
             if (keys->n >= allocated) {
                 keys->keys = x2nrealloc(keys->keys, &allocated,
                                         sizeof *keys->keys);

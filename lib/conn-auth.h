@@ -103,7 +103,9 @@ bool conn_auth_keys_equal(const struct conn_auth_keys *,
 /* Fills 'keys' with node 'node''s keys from 'secret', a Secret object as
  * the API server returns it (NULL: no keys).  Members of other nodes are
  * skipped; a malformed member of this node's is skipped too, and named in
- * the returned warning (to free()), which is NULL if there is none. */
+ * the returned warning (to free()), which is NULL if there is none.  A key
+ * id that appears twice (JSON allows duplicate member names) keeps its
+ * first value; the second member counts as malformed. */
 char *conn_auth_keys_from_secret(const struct cJSON *secret,
                                  const char *node,
                                  struct conn_auth_keys *keys)
