@@ -30,6 +30,8 @@ lib_libovndpu_la_SOURCES = \
 	lib/k8s-object.h \
 	lib/k8s-response.c \
 	lib/k8s-response.h \
+	lib/k8s-token.c \
+	lib/k8s-token.h \
 	lib/k8s-watch.c \
 	lib/k8s-watch.h \
 	lib/metrics.c \

@@ -29,6 +29,7 @@
 #include "k8s-config.h"
 #include "k8s-metrics.h"
 #include "k8s-response.h"
+#include "k8s-token.h"
 #include "openvswitch/dynamic-string.h"
 #include "openvswitch/hmap.h"
 #include "openvswitch/list.h"
@@ -62,7 +63,6 @@ COVERAGE_DEFINE(k8s_request_failed);
 
 /* How often, at most, we stat() the token file to see if it changed. */
 #define K8S_TOKEN_CHECK_MS 1000
-#define K8S_MAX_TOKEN_SIZE (64 * 1024)
 
 struct k8s_socket {
     struct hmap_node hmap_node; /* In k8s_client's 'sockets', by fd. */
@@ -338,57 +338,30 @@ k8s_client_check_token(struct k8s_client *client, bool force)
     }
     client->token_checked = now;
 
+    /* On an error, the token read before (if any) stays in use: the
+     * kubelet replaces a projected token by swapping a symlink, and a
+     * reader may look in between. */
     struct stat st;
-    if (stat(file_name, &st)) {
-        free(client->token_error);
-        client->token_error = xasprintf("cannot stat token file: %s",
-                                        ovs_strerror(errno));
-        return;
-    }
-    if (client->token
-        && st.st_ino == client->token_stat.st_ino
-        && st.st_dev == client->token_stat.st_dev
-        && st.st_size == client->token_stat.st_size
-        && st.st_mtim.tv_sec == client->token_stat.st_mtim.tv_sec
-        && st.st_mtim.tv_nsec == client->token_stat.st_mtim.tv_nsec) {
-        return;
-    }
-
     char *error = NULL;
-    FILE *stream = fopen(file_name, "r");
-    if (!stream) {
-        error = xasprintf("cannot open token file: %s", ovs_strerror(errno));
+    if (stat(file_name, &st)) {
+        error = xasprintf("cannot stat token file: %s", ovs_strerror(errno));
+    } else if (client->token
+               && st.st_ino == client->token_stat.st_ino
+               && st.st_dev == client->token_stat.st_dev
+               && st.st_size == client->token_stat.st_size
+               && st.st_mtim.tv_sec == client->token_stat.st_mtim.tv_sec
+               && st.st_mtim.tv_nsec == client->token_stat.st_mtim.tv_nsec) {
+        /* Unchanged. */
     } else {
-        struct ds token = DS_EMPTY_INITIALIZER;
-        int c;
-
-        while ((c = getc(stream)) != EOF
-               && token.length <= K8S_MAX_TOKEN_SIZE) {
-            ds_put_char(&token, c);
-        }
-        fclose(stream);
-        ds_chomp(&token, '\n');
-        while (token.length && strchr(" \t\r\n", ds_last(&token))) {
-            token.length--;
-        }
-        ds_cstr(&token);
-
-        if (token.length > K8S_MAX_TOKEN_SIZE) {
-            error = xstrdup("token file is too large");
-        } else if (!token.length) {
-            error = xstrdup("token file is empty");
-        } else if (strcspn(token.string, "\r\n") != token.length) {
-            error = xstrdup("token file holds more than one line");
-        }
-        if (error) {
-            ds_destroy(&token);
-        } else {
+        char *token;
+        error = k8s_token_read(file_name, &token);
+        if (!error) {
             if (client->token) {
                 client->stats.token_reloads++;
                 VLOG_INFO("re-read bearer token from %s", file_name);
             }
             free(client->token);
-            client->token = ds_steal_cstr(&token);
+            client->token = token;
             client->token_stat = st;
         }
     }
@@ -503,6 +476,34 @@ k8s_request_start(struct k8s_client *client, enum k8s_method method,
     return request;
 }
 
+/* Sets up 'easy' to check the server and present our client certificate
+ * as 'cfg' says. */
+static void
+k8s_set_tls(CURL *easy, const struct k8s_config *cfg)
+{
+    if (cfg->insecure_skip_tls_verify) {
+        curl_easy_setopt(easy, CURLOPT_SSL_VERIFYPEER, 0L);
+        curl_easy_setopt(easy, CURLOPT_SSL_VERIFYHOST, 0L);
+    } else if (cfg->ca_file) {
+        curl_easy_setopt(easy, CURLOPT_CAINFO, cfg->ca_file);
+    } else if (cfg->ca_data) {
+        k8s_set_blob(easy, CURLOPT_CAINFO_BLOB, cfg->ca_data,
+                     cfg->ca_data_len);
+    }
+    if (cfg->client_cert_file) {
+        curl_easy_setopt(easy, CURLOPT_SSLCERT, cfg->client_cert_file);
+    } else if (cfg->client_cert_data) {
+        k8s_set_blob(easy, CURLOPT_SSLCERT_BLOB, cfg->client_cert_data,
+                     cfg->client_cert_data_len);
+    }
+    if (cfg->client_key_file) {
+        curl_easy_setopt(easy, CURLOPT_SSLKEY, cfg->client_key_file);
+    } else if (cfg->client_key_data) {
+        k8s_set_blob(easy, CURLOPT_SSLKEY_BLOB, cfg->client_key_data,
+                     cfg->client_key_data_len);
+    }
+}
+
 /* Hands 'request' to libcurl. */
 static void
 k8s_request_launch(struct k8s_request *request)
@@ -561,28 +562,7 @@ k8s_request_launch(struct k8s_request *request)
     }
     curl_easy_setopt(easy, CURLOPT_WRITEDATA, request);
 
-    /* TLS. */
-    if (cfg->insecure_skip_tls_verify) {
-        curl_easy_setopt(easy, CURLOPT_SSL_VERIFYPEER, 0L);
-        curl_easy_setopt(easy, CURLOPT_SSL_VERIFYHOST, 0L);
-    } else if (cfg->ca_file) {
-        curl_easy_setopt(easy, CURLOPT_CAINFO, cfg->ca_file);
-    } else if (cfg->ca_data) {
-        k8s_set_blob(easy, CURLOPT_CAINFO_BLOB, cfg->ca_data,
-                     cfg->ca_data_len);
-    }
-    if (cfg->client_cert_file) {
-        curl_easy_setopt(easy, CURLOPT_SSLCERT, cfg->client_cert_file);
-    } else if (cfg->client_cert_data) {
-        k8s_set_blob(easy, CURLOPT_SSLCERT_BLOB, cfg->client_cert_data,
-                     cfg->client_cert_data_len);
-    }
-    if (cfg->client_key_file) {
-        curl_easy_setopt(easy, CURLOPT_SSLKEY, cfg->client_key_file);
-    } else if (cfg->client_key_data) {
-        k8s_set_blob(easy, CURLOPT_SSLKEY_BLOB, cfg->client_key_data,
-                     cfg->client_key_data_len);
-    }
+    k8s_set_tls(easy, cfg);
 
     /* Headers. */
     struct curl_slist *headers = NULL;
