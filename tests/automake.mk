@@ -20,6 +20,7 @@ TESTSUITE_AT = \
 	tests/ovn-dpu-macros.at \
 	tests/k8s-macros.at \
 	tests/layout.at \
+	tests/configure.at \
 	tests/k8s-cluster.at \
 	tests/k8s-node.at \
 	tests/daemons.at \
