@@ -98,6 +98,44 @@ AC_DEFUN([OVN_DPU_CHECK_LIBS], [
   dnl authority (lib/conn-auth.c), whether or not OVS uses OpenSSL.
   PKG_CHECK_MODULES([LIBCRYPTO], [libcrypto >= 1.1], [],
     [AC_MSG_ERROR([libcrypto (OpenSSL) 1.1 or later is required to sign connection details (Debian: apt-get install libssl-dev)])])
+
+  dnl The CNI plugin is copied onto hosts (the host DaemonSet's init
+  dnl container installs it) whose OpenSSL may not be the build machine's,
+  dnl so it links OpenSSL statically where the static archives exist
+  dnl (Debian's libssl-dev has them; RHEL: openssl-static).
+  dnl Archives go in by name, and libopenvswitch as its archive with the
+  dnl libraries its .la lists except OpenSSL's: libtool would put the
+  dnl shared -lssl of that list first, or move a -Wl,-Bstatic away from
+  dnl the options it is meant for.
+  CNI_PLUGIN_LIBS='$(OVS_LIBDIR)/libopenvswitch.la'" $OPENSSL_LIBS $LIBCRYPTO_LIBS"
+  AC_MSG_CHECKING([whether OpenSSL links statically into the CNI plugin])
+  ssl_archives="`$CC -print-file-name=libssl.a` `$CC -print-file-name=libcrypto.a`"
+  ovs_archive=$OVS_BUILDDIR/lib/.libs/libopenvswitch.a
+  ovs_deps=
+  for lib in `sed -n "s/^dependency_libs='\(.*\)'$/\1/p" \
+                  "$OVS_BUILDDIR/lib/libopenvswitch.la"`; do
+    case $lib in
+      -lssl|-lcrypto) ;;
+      *.la) ovs_deps="$ovs_deps `dirname $lib`/.libs/`basename $lib .la`.a" ;;
+      *) ovs_deps="$ovs_deps $lib" ;;
+    esac
+  done
+  save_LIBS=$LIBS
+  LIBS="$ssl_archives $LIBS"
+  AS_IF([test -f "$ovs_archive"],
+    [AC_LINK_IFELSE(
+      [AC_LANG_PROGRAM([[#include <openssl/ssl.h>]],
+                       [[return SSL_CTX_new(TLS_method()) != 0;]])],
+      [cni_static_ssl=yes], [cni_static_ssl=no])],
+    [cni_static_ssl=no])
+  LIBS=$save_LIBS
+  AC_MSG_RESULT([$cni_static_ssl])
+  if test $cni_static_ssl = yes; then
+    CNI_PLUGIN_LIBS="$ovs_archive $ovs_deps $ssl_archives"
+  else
+    AC_MSG_WARN([ovn-dpu-cni will need the build machine's libssl and libcrypto on every host])
+  fi
+  AC_SUBST([CNI_PLUGIN_LIBS])
 ])
 
 dnl OVN_DPU_ENABLE_WERROR

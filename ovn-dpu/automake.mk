@@ -65,8 +65,12 @@ ovn_dpu_ovn_dpu_host_SOURCES = ovn-dpu/ovn-dpu-host.c
 ovn_dpu_ovn_dpu_host_LDADD = ovn-dpu/libovndpu-host.la $(OVN_DPU_LIBS) \
 	$(NFTABLES_LIBS)
 
+# The plugin needs only the C library (CNI_PLUGIN_LIBS: OpenSSL, linked
+# statically where configure can): it uses neither libcurl nor cJSON nor
+# the other libraries of the agents.
 ovn_dpu_ovn_dpu_cni_SOURCES = ovn-dpu/ovn-dpu-cni.c
-ovn_dpu_ovn_dpu_cni_LDADD = ovn-dpu/libovndpu-host.la $(OVN_DPU_LIBS)
+ovn_dpu_ovn_dpu_cni_LDADD = ovn-dpu/libovndpu-host.la lib/libovndpu.la \
+	$(CNI_PLUGIN_LIBS)
 
 # Container runtimes look for CNI plugins in /opt/cni/bin (containerd's
 # "bin_dir", CRI-O's "plugin_dirs").  'make install cnibindir=/opt/cni/bin'
