@@ -37,6 +37,7 @@ TESTSUITE_AT = \
 	tests/deploy.at \
 	tests/lease-faults.at \
 	tests/dpu-bind.at \
+	tests/dpu-port.at \
 	tests/sandbox.at \
 	tests/security.at \
 	tests/security-attacks.at \

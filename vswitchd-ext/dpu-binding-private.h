@@ -15,6 +15,7 @@
 #include "svec.h"
 #include "vf-list.h"
 
+struct ovs_port_extras;
 struct ovs_port_view;
 
 struct binding {
@@ -23,6 +24,9 @@ struct binding {
     long long int state_since;  /* When 'state' was entered, or -1 if the
                                  * binding has not run yet. */
     char *rep;                  /* Representor netdev, if found. */
+    char *uplink;               /* With 'rep': its PF's uplink, or NULL. */
+    bool switchdev;             /* With 'rep': a switchdev eswitch port. */
+    char *encap_ip;             /* Its encap-ip at the last run, or NULL. */
     bool need_resolve;          /* Look the representor up at next run. */
     long long int resolve_at;   /* Retry a failed lookup then. */
     char *error;                /* In ERROR: why. */
@@ -90,6 +94,15 @@ void binding_spec_copy(struct dpu_binding_spec *dst,
                        const struct dpu_binding_spec *src);
 /* Frees the strings of 'spec', an owned copy. */
 void binding_spec_destroy(struct dpu_binding_spec *spec);
+
+/* Fills 'x' with what the Interface of 'b', which has a representor,
+ * carries beyond its spec, given the replica 'v': its representor as
+ * vf-netdev-name, the encap-ip of its uplink (kept in 'b'), and type
+ * "dpdk" if it is a switchdev port and the integration bridge is on the
+ * userspace ("netdev") datapath.  Returns NULL, or an error message to
+ * free() if the Open_vSwitch configuration is bad for 'b'. */
+char *binding_extras(struct binding *b, const struct ovs_port_view *v,
+                     struct ovs_port_extras *x) OVS_WARN_UNUSED_RESULT;
 
 /* rep-claims.c. */
 

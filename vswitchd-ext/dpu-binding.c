@@ -155,6 +155,8 @@ binding_free(struct binding *b)
 {
     binding_spec_destroy(&b->spec);
     free(b->rep);
+    free(b->uplink);
+    free(b->encap_ip);
     free(b->error);
     free(b->waiting);
     free(b);
@@ -482,21 +484,23 @@ delete_port(struct dpu_bindings *bs, struct ovs_port_view *v,
 
 static void
 add_port(struct dpu_bindings *bs, const struct binding *b,
-         const struct ovsrec_bridge *br, struct ovsdb_idl_txn *txn)
+         const struct ovs_port_extras *x, const struct ovsrec_bridge *br,
+         struct ovsdb_idl_txn *txn)
 {
-    ovs_port_add(txn, br, b->rep, &b->spec);
+    ovs_port_add(txn, br, b->rep, &b->spec, x);
     journal(bs, "adding port %s to %s (iface-id %s)", b->rep, br->name,
             b->spec.iface_id);
 }
 
 static void
 update_port(struct dpu_bindings *bs, const struct binding *b,
+            const struct ovs_port_extras *x,
             const struct ovs_port_info *cur, struct ovsdb_idl_txn *txn)
 {
     const struct ovsrec_interface *iface = cur->iface;
     struct ds changed = DS_EMPTY_INITIALIZER;
 
-    ovs_port_update(txn, cur->port, iface, &b->spec, &changed);
+    ovs_port_update(txn, cur->port, iface, &b->spec, x, &changed);
     journal(bs, "updating port %s (iface-id %s):%s", iface->name,
             b->spec.iface_id, ds_cstr(&changed));
     ds_destroy(&changed);
@@ -516,7 +520,8 @@ resolve_representors(struct dpu_bindings *bs,
             continue;
         }
         free(b->rep);
-        b->rep = NULL;
+        free(b->uplink);
+        b->rep = b->uplink = NULL;
         b->need_resolve = false;
 
         char *key = xasprintf("%d/%d", b->spec.pf_id, b->spec.vf_id);
@@ -540,6 +545,9 @@ resolve_representors(struct dpu_bindings *bs,
             set_error(bs, b, now, error);
         } else {
             b->resolve_at = LLONG_MAX;
+            b->uplink = representor_uplink(bs->sysfs_root, b->rep);
+            b->switchdev = representor_is_switchdev_port(bs->sysfs_root,
+                                                         b->rep);
         }
     }
 }
@@ -570,6 +578,24 @@ ensure_link_up(struct dpu_bindings *bs, struct binding *b, long long int now)
     return true;
 }
 
+/* Our ports for the iface-id of 'b' on other representors are left from
+ * an earlier sandbox or device: removes them. */
+static void
+delete_stale_ports(struct dpu_bindings *bs, const struct binding *b,
+                   struct ovs_port_view *v, struct ovsdb_idl_txn *txn,
+                   long long int now)
+{
+    for (size_t i = 0; txn && i < v->n_infos; i++) {
+        const struct ovs_port_info *info = &v->infos[i];
+        if (info->ours && info->iface_id
+            && !strcmp(info->iface_id, b->spec.iface_id)
+            && strcmp(info->iface->name, b->rep)) {
+            delete_port(bs, v, info, txn, true, "stale: not on "
+                        "the wanted representor", now);
+        }
+    }
+}
+
 /* Makes progress on binding 'b', which is not REMOVING. */
 static void
 binding_run(struct dpu_bindings *bs, struct binding *b,
@@ -594,22 +620,20 @@ binding_run(struct dpu_bindings *bs, struct binding *b,
         return;
     }
 
-    /* Our ports for this iface-id on other representors are left from an
-     * earlier sandbox or device: remove them. */
-    for (size_t i = 0; i < v->n_infos; i++) {
-        const struct ovs_port_info *info = &v->infos[i];
-        if (info->ours && info->iface_id
-            && !strcmp(info->iface_id, b->spec.iface_id)
-            && strcmp(info->iface->name, b->rep) && txn) {
-            delete_port(bs, v, info, txn, true, "stale: not on "
-                        "the wanted representor", now);
-        }
+    /* A bad mapping leaves the port as it is (none, for a new pod). */
+    struct ovs_port_extras x;
+    char *error = binding_extras(b, v, &x);
+    if (error) {
+        set_error(bs, b, now, error);
+        return;
     }
+
+    delete_stale_ports(bs, b, v, txn, now);
 
     const struct ovs_port_info *cur = ovs_port_view_find(v, b->rep);
     if (cur && cur->br == v->bridge && !strcmp(cur->port->name, b->rep)
         && cur->port->n_interfaces == 1
-        && ovs_port_is_right(&b->spec, cur->port, cur->iface)) {
+        && ovs_port_is_right(&b->spec, &x, cur->port, cur->iface)) {
         bool installed = smap_get_bool(&cur->iface->external_ids,
                                        OVS_PORT_OVN_INSTALLED, false);
         if (!ensure_link_up(bs, b, now)) {
@@ -662,7 +686,7 @@ binding_run(struct dpu_bindings *bs, struct binding *b,
         return;
     }
     if (!cur) {
-        add_port(bs, b, v->bridge, txn);
+        add_port(bs, b, &x, v->bridge, txn);
     } else if (hmapx_contains(&v->deleted, cur->port)) {
         /* Deleted in this transaction: add it back in the next one. */
     } else if (!cur->ours) {
@@ -681,7 +705,7 @@ binding_run(struct dpu_bindings *bs, struct binding *b,
          * record (and ovn-controller sees a new port). */
         delete_port(bs, v, cur, txn, false, "replaced", now);
     } else {
-        update_port(bs, b, cur, txn);
+        update_port(bs, b, &x, cur, txn);
     }
     set_state(bs, b, DPU_BINDING_CLAIMING, now, NULL);
 }

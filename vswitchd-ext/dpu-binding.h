@@ -94,7 +94,10 @@ struct dpu_binding_spec {
     const char *network;        /* Network name, for non-default NADs. */
     int pf_id, vf_id;           /* Host PF and VF. */
     const char *sandbox;        /* Sandbox (container) id. */
-    const char *vf_netdev_name; /* Host VF netdev (optional). */
+    const char *vf_netdev_name; /* Host VF netdev (optional).  Not
+                                 * written: the port's vf-netdev-name is
+                                 * the representor, as ovnkube-node
+                                 * writes it. */
     const char *pod_if_name;    /* Interface name in the pod (optional). */
     const char *attached_mac;   /* Pod MAC address. */
     const char *ip_addresses;   /* Comma-separated CIDRs (may be ""). */

@@ -24,10 +24,12 @@ ovs_port_register_idl(struct ovsdb_idl *idl)
     ovsdb_idl_add_column(idl, &ovsrec_open_vswitch_col_bridges);
     ovsdb_idl_add_column(idl, &ovsrec_open_vswitch_col_next_cfg);
     ovsdb_idl_add_column(idl, &ovsrec_open_vswitch_col_cur_cfg);
+    ovsdb_idl_add_column(idl, &ovsrec_open_vswitch_col_external_ids);
 
     ovsdb_idl_add_table(idl, &ovsrec_table_bridge);
     ovsdb_idl_add_column(idl, &ovsrec_bridge_col_name);
     ovsdb_idl_add_column(idl, &ovsrec_bridge_col_ports);
+    ovsdb_idl_add_column(idl, &ovsrec_bridge_col_datapath_type);
 
     ovsdb_idl_add_table(idl, &ovsrec_table_port);
     ovsdb_idl_add_column(idl, &ovsrec_port_col_name);
@@ -39,6 +41,7 @@ ovs_port_register_idl(struct ovsdb_idl *idl)
     ovsdb_idl_add_column(idl, &ovsrec_interface_col_name);
     ovsdb_idl_add_column(idl, &ovsrec_interface_col_external_ids);
     ovsdb_idl_add_column(idl, &ovsrec_interface_col_mtu_request);
+    ovsdb_idl_add_column(idl, &ovsrec_interface_col_type);
 }
 
 /* The view of the replica. */
@@ -98,7 +101,8 @@ ovs_port_view_destroy(struct ovs_port_view *v)
 /* External ids. */
 
 void
-ovs_port_external_ids(const struct dpu_binding_spec *spec, struct smap *ids)
+ovs_port_external_ids(const struct dpu_binding_spec *spec,
+                      const struct ovs_port_extras *x, struct smap *ids)
 {
     smap_add(ids, OVS_PORT_MARKER, "true");
     smap_add(ids, OVS_PORT_IFACE_ID, spec->iface_id);
@@ -114,8 +118,11 @@ ovs_port_external_ids(const struct dpu_binding_spec *spec, struct smap *ids)
     if (spec->ip_addresses && spec->ip_addresses[0]) {
         smap_add(ids, OVS_PORT_IP_ADDRESSES, spec->ip_addresses);
     }
-    if (spec->vf_netdev_name) {
-        smap_add(ids, OVS_PORT_VF_NETDEV_NAME, spec->vf_netdev_name);
+    if (x->vf_netdev_name) {
+        smap_add(ids, OVS_PORT_VF_NETDEV_NAME, x->vf_netdev_name);
+    }
+    if (x->encap_ip) {
+        smap_add(ids, OVS_PORT_ENCAP_IP, x->encap_ip);
     }
     if (spec->pod_if_name) {
         smap_add(ids, OVS_PORT_POD_IF_NAME, spec->pod_if_name);
@@ -134,19 +141,28 @@ static const char *const managed_keys[] = {
     OVS_PORT_MARKER, OVS_PORT_IFACE_ID, OVS_PORT_IFACE_ID_VER,
     OVS_PORT_SANDBOX, OVS_PORT_ATTACHED_MAC, OVS_PORT_IP_ADDRESSES,
     OVS_PORT_VF_NETDEV_NAME, OVS_PORT_POD_IF_NAME, OVS_PORT_NAD,
-    OVS_PORT_NETWORK,
+    OVS_PORT_NETWORK, OVS_PORT_ENCAP_IP,
 };
+
+/* The Interface type that 'x' wants. */
+static const char *
+want_type(const struct ovs_port_extras *x)
+{
+    return x->dpdk ? "dpdk" : "";
+}
 
 bool
 ovs_port_is_right(const struct dpu_binding_spec *spec,
+                  const struct ovs_port_extras *x,
                   const struct ovsrec_port *port,
                   const struct ovsrec_interface *iface)
 {
     struct smap want = SMAP_INITIALIZER(&want);
-    bool right = smap_get_bool(&port->other_config, OVS_PORT_TRANSIENT,
-                               false);
+    bool right = (smap_get_bool(&port->other_config, OVS_PORT_TRANSIENT,
+                                false)
+                  && !strcmp(iface->type, want_type(x)));
 
-    ovs_port_external_ids(spec, &want);
+    ovs_port_external_ids(spec, x, &want);
     for (size_t i = 0; right && i < ARRAY_SIZE(managed_keys); i++) {
         right = nullable_string_is_equal(
             smap_get(&want, managed_keys[i]),
@@ -176,7 +192,7 @@ ovs_port_needs_replacing(const struct dpu_binding_spec *spec,
 /* Writing. */
 
 /* Adds the rows of a port named 'name' to 'br'. */
-static void
+static struct ovsrec_interface *
 add_rows(struct ovsdb_idl_txn *txn, const struct ovsrec_bridge *br,
          const char *name, const struct smap *ids,
          const struct smap *port_ids, bool transient, int mtu_request)
@@ -200,18 +216,24 @@ add_rows(struct ovsdb_idl_txn *txn, const struct ovsrec_bridge *br,
         ovsrec_port_set_other_config(port, &other_config);
     }
     ovsrec_bridge_update_ports_addvalue(br, port);
+    return iface;
 }
 
 void
 ovs_port_add(struct ovsdb_idl_txn *txn, const struct ovsrec_bridge *br,
-             const char *name, const struct dpu_binding_spec *spec)
+             const char *name, const struct dpu_binding_spec *spec,
+             const struct ovs_port_extras *x)
 {
     struct smap ids = SMAP_INITIALIZER(&ids);
     struct smap port_ids = SMAP_INITIALIZER(&port_ids);
 
-    ovs_port_external_ids(spec, &ids);
+    ovs_port_external_ids(spec, x, &ids);
     smap_add(&port_ids, OVS_PORT_MARKER, "true");
-    add_rows(txn, br, name, &ids, &port_ids, true, spec->mtu);
+    struct ovsrec_interface *iface = add_rows(txn, br, name, &ids, &port_ids,
+                                              true, spec->mtu);
+    if (x->dpdk) {
+        ovsrec_interface_set_type(iface, want_type(x));
+    }
     ovsdb_idl_txn_add_comment(txn, "ovn-dpu: adding port %s for %s",
                               name, spec->iface_id);
     smap_destroy(&ids);
@@ -275,7 +297,8 @@ ovs_port_set_ids(struct ovsdb_idl_txn *txn,
 void
 ovs_port_update(struct ovsdb_idl_txn *txn, const struct ovsrec_port *port,
                 const struct ovsrec_interface *iface,
-                const struct dpu_binding_spec *spec, struct ds *changed)
+                const struct dpu_binding_spec *spec,
+                const struct ovs_port_extras *x, struct ds *changed)
 {
     struct smap want = SMAP_INITIALIZER(&want);
 
@@ -285,7 +308,7 @@ ovs_port_update(struct ovsdb_idl_txn *txn, const struct ovsrec_port *port,
         ds_put_cstr(changed, " transient");
     }
 
-    ovs_port_external_ids(spec, &want);
+    ovs_port_external_ids(spec, x, &want);
     for (size_t i = 0; i < ARRAY_SIZE(managed_keys); i++) {
         const char *key = managed_keys[i];
         const char *value = smap_get(&want, key);
@@ -306,6 +329,10 @@ ovs_port_update(struct ovsdb_idl_txn *txn, const struct ovsrec_port *port,
         int64_t mtu = spec->mtu;
         ovsrec_interface_set_mtu_request(iface, &mtu, 1);
         ds_put_cstr(changed, " mtu_request");
+    }
+    if (strcmp(iface->type, want_type(x))) {
+        ovsrec_interface_set_type(iface, want_type(x));
+        ds_put_cstr(changed, " type");
     }
 
     ovsdb_idl_txn_add_comment(txn, "ovn-dpu: updating port %s for %s",

@@ -3,7 +3,8 @@
  *
  * What the binding state machine (dpu-binding.h) decides, this module
  * writes: a Port and an Interface named after the representor, with the
- * external ids that ovn-controller and ovn-kubernetes read, and
+ * external ids that ovn-controller and ovn-kubernetes read, the type
+ * ("dpdk" for a switchdev representor on a userspace datapath) and
  * mtu_request.  It also says which Open_vSwitch tables and columns the
  * agent replicates, and indexes what the replica holds for one run.  It
  * decides nothing: every function reads or writes rows as told.
@@ -45,6 +46,7 @@ struct smap;
 #define OVS_PORT_IP_ADDRESSES "ip_addresses"
 #define OVS_PORT_VF_NETDEV_NAME "vf-netdev-name"
 #define OVS_PORT_POD_IF_NAME "pod-if-name"
+#define OVS_PORT_ENCAP_IP "encap-ip"
 #define OVS_PORT_NETWORK "k8s.ovn.org/network"
 #define OVS_PORT_NAD "k8s.ovn.org/nad"
 #define OVS_PORT_OVN_INSTALLED "ovn-installed"  /* Set by ovn-controller. */
@@ -91,14 +93,27 @@ ovs_port_view_find(const struct ovs_port_view *v, const char *name)
     return shash_find_data(&v->by_name, name);
 }
 
-/* Fills 'ids' with the Interface external ids that 'spec' wants. */
+/* What a pod's Interface carries beyond what its spec says: what its
+ * representor and the Open_vSwitch configuration give. */
+struct ovs_port_extras {
+    /* external_ids:vf-netdev-name: the representor, as ovn-kubernetes in
+     * DPU mode sets it (its port health check looks the netdev up). */
+    const char *vf_netdev_name;
+    const char *encap_ip;       /* external_ids:encap-ip, or NULL. */
+    bool dpdk;                  /* Interface type "dpdk", not "". */
+};
+
+/* Fills 'ids' with the Interface external ids that 'spec' and 'x'
+ * want. */
 void ovs_port_external_ids(const struct dpu_binding_spec *spec,
+                           const struct ovs_port_extras *x,
                            struct smap *ids);
 
-/* True if 'iface' carries exactly the external ids and MTU that 'spec'
- * wants (other keys, such as ovn-installed, may be there too), and its
- * 'port' is transient. */
+/* True if 'iface' carries exactly the external ids, type and MTU that
+ * 'spec' and 'x' want (other keys, such as ovn-installed, may be there
+ * too), and its 'port' is transient. */
 bool ovs_port_is_right(const struct dpu_binding_spec *spec,
+                       const struct ovs_port_extras *x,
                        const struct ovsrec_port *port,
                        const struct ovsrec_interface *iface);
 
@@ -108,17 +123,19 @@ bool ovs_port_needs_replacing(const struct dpu_binding_spec *spec,
                               const struct ovsrec_interface *iface);
 
 /* Adds to 'br', in 'txn', a Port (transient) and an Interface named
- * 'name' for 'spec'. */
+ * 'name' for 'spec' and 'x'. */
 void ovs_port_add(struct ovsdb_idl_txn *txn, const struct ovsrec_bridge *br,
-                  const char *name, const struct dpu_binding_spec *spec);
+                  const char *name, const struct dpu_binding_spec *spec,
+                  const struct ovs_port_extras *x);
 
-/* Makes the external ids and MTU of 'iface' what 'spec' wants, and its
- * 'port' transient, in 'txn', and appends the names of what changed to
- * 'changed'. */
+/* Makes the external ids, type and MTU of 'iface' what 'spec' and 'x'
+ * want, and its 'port' transient, in 'txn', and appends the names of what
+ * changed to 'changed'. */
 void ovs_port_update(struct ovsdb_idl_txn *txn,
                      const struct ovsrec_port *port,
                      const struct ovsrec_interface *iface,
                      const struct dpu_binding_spec *spec,
+                     const struct ovs_port_extras *x,
                      struct ds *changed);
 
 /* For ports that are not a pod's (the node's management port): adds to

@@ -224,6 +224,64 @@ representor_is_host_function(const char *sysfs_root, bool simulated,
     return is;
 }
 
+/* True if 'name' under 'dir' has a non-empty phys_switch_id and a
+ * non-empty phys_port_name, which it stores in 'port_name'. */
+static bool
+is_switchdev_port(const char *dir, const char *name, struct ds *port_name)
+{
+    bool is = (read_attr(dir, name, "phys_switch_id", port_name)
+               && port_name->length
+               && read_attr(dir, name, "phys_port_name", port_name)
+               && port_name->length);
+    return is;
+}
+
+bool
+representor_is_switchdev_port(const char *sysfs_root, const char *name)
+{
+    char *dir = xasprintf("%s/class/net",
+                          sysfs_root ? sysfs_root : REPRESENTOR_DEFAULT_SYSFS);
+    struct ds port_name = DS_EMPTY_INITIALIZER;
+    bool is = is_switchdev_port(dir, name, &port_name);
+
+    ds_destroy(&port_name);
+    free(dir);
+    return is;
+}
+
+char *
+representor_uplink(const char *sysfs_root, const char *name)
+{
+    const char *root = sysfs_root ? sysfs_root : REPRESENTOR_DEFAULT_SYSFS;
+    char *device = xasprintf("%s/class/net/%s/device", root, name);
+    char *physfn = xasprintf("%s/physfn", device);
+    char *dir = xasprintf("%s/net", access(physfn, F_OK) ? device : physfn);
+    struct sset netdevs = SSET_INITIALIZER(&netdevs);
+    struct ds port_name = DS_EMPTY_INITIALIZER;
+    char *uplink = NULL;
+
+    if (!list_netdevs(dir, &netdevs)) {
+        const char **sorted = sset_sort(&netdevs);
+
+        for (size_t i = 0; !uplink && i < sset_count(&netdevs); i++) {
+            int port, n = -1;
+
+            if (is_switchdev_port(dir, sorted[i], &port_name)
+                && sscanf(ds_cstr(&port_name), "p%d%n", &port, &n) == 1
+                && n == port_name.length) {
+                uplink = xstrdup(sorted[i]);
+            }
+        }
+        free(sorted);
+    }
+    ds_destroy(&port_name);
+    sset_destroy(&netdevs);
+    free(dir);
+    free(physfn);
+    free(device);
+    return uplink;
+}
+
 COVERAGE_DEFINE(representor_link_set);
 
 static int set_up(const char *name, bool up);

@@ -40,6 +40,21 @@ char *representor_find(const char *sysfs_root, bool simulated, int pf,
 bool representor_is_host_function(const char *sysfs_root, bool simulated,
                                    const char *name, const char *alias);
 
+/* True if netdev 'name' under 'sysfs_root' is a port of a switchdev
+ * eswitch that has a flavour: it has a non-empty phys_switch_id and a
+ * non-empty phys_port_name.  A veth or any plain netdev is not.  This is
+ * what decides whether a pod's port on a userspace (netdev) datapath is a
+ * "dpdk" Interface. */
+bool representor_is_switchdev_port(const char *sysfs_root, const char *name);
+
+/* Returns the uplink representor of the PF that netdev 'name' (a
+ * representor) belongs to, which the caller must free(), or NULL if there
+ * is none: among the netdevs of the PCI function behind 'name' (its
+ * "device", or that device's "physfn" if it is a VF), the switchdev port
+ * whose phys_port_name is "p<N>".  Simulated representors (veths) have
+ * no device, hence no uplink. */
+char *representor_uplink(const char *sysfs_root, const char *name);
+
 /* Brings netdev 'name' administratively up or down.  Returns 0 or an errno
  * value.  Counts each call in the metric
  * "ovn_dpu_controller_representor_link_operations_total{operation,result}"
