@@ -84,6 +84,41 @@ edit_find_nad_key(const cJSON *pod, struct cni_pod_edit *edit)
     return cni_nad_key(pod, edit->nad, edit->ifname, &edit->nad_key);
 }
 
+/* Adds to 'annotations' the edit of 'pod''s connection status that drops
+ * the entry of NAD key 'key' ('name' is the pod's, for the log). */
+static void
+drop_status(const cJSON *pod, const char *name, const char *key,
+            cJSON *annotations)
+{
+    const char *text = k8s_object_annotation(pod, POD_ANN_CONNECTION_STATUS);
+    if (!text) {
+        return;
+    }
+
+    struct shash statuses = SHASH_INITIALIZER(&statuses);
+    char *bad = dpu_conn_status_parse(text, &statuses);
+    if (bad) {
+        VLOG_WARN("%s: removing malformed annotation (%s)", name, bad);
+        free(bad);
+        cJSON_AddNullToObject(annotations, POD_ANN_CONNECTION_STATUS);
+    } else if (shash_find(&statuses, key)) {
+        struct dpu_conn_status *s = shash_find_and_delete(&statuses, key);
+        free(s->reason);
+        free(s->sandbox_id);
+        free(s);
+        if (shash_is_empty(&statuses)) {
+            cJSON_AddNullToObject(annotations, POD_ANN_CONNECTION_STATUS);
+        } else {
+            char *t = dpu_conn_status_format(&statuses);
+            cJSON_AddStringToObject(annotations, POD_ANN_CONNECTION_STATUS,
+                                    t);
+            free(t);
+        }
+    }
+    dpu_conn_status_clear(&statuses);
+    shash_destroy(&statuses);
+}
+
 char *
 cni_pod_put_details(const cJSON *pod, void *edit_, cJSON **annotationsp)
 {
@@ -171,35 +206,7 @@ cni_pod_put_details(const cJSON *pod, void *edit_, cJSON **annotationsp)
          * taken for the DPU's answer to this one: drop this network's
          * entry in the same write.  (If our details were already there,
          * the status is about them and stays.) */
-        const char *status_text = k8s_object_annotation(
-            pod, POD_ANN_CONNECTION_STATUS);
-        if (status_text) {
-            struct shash statuses = SHASH_INITIALIZER(&statuses);
-            char *bad = dpu_conn_status_parse(status_text, &statuses);
-            if (bad) {
-                VLOG_WARN("%s: removing malformed annotation (%s)", name,
-                          bad);
-                free(bad);
-                cJSON_AddNullToObject(annotations, POD_ANN_CONNECTION_STATUS);
-            } else if (shash_find(&statuses, edit->nad_key)) {
-                struct dpu_conn_status *s
-                    = shash_find_and_delete(&statuses, edit->nad_key);
-                free(s->reason);
-                free(s->sandbox_id);
-                free(s);
-                if (shash_is_empty(&statuses)) {
-                    cJSON_AddNullToObject(annotations,
-                                          POD_ANN_CONNECTION_STATUS);
-                } else {
-                    char *t = dpu_conn_status_format(&statuses);
-                    cJSON_AddStringToObject(annotations,
-                                            POD_ANN_CONNECTION_STATUS, t);
-                    free(t);
-                }
-            }
-            dpu_conn_status_clear(&statuses);
-            shash_destroy(&statuses);
-        }
+        drop_status(pod, name, edit->nad_key, annotations);
     }
     dpu_conn_details_clear(&details);
     shash_destroy(&details);
