@@ -72,14 +72,18 @@ print_and_delete(cJSON *json)
     return copy;
 }
 
-/* Reads integer member 'name' of 'object', which must be a JSON number
- * with an integer value from 0 to 'max' (as Go's encoding/json reads an
- * "int"). */
+/* Reads integer member 'name' of 'object' (its name matched regardless of
+ * case: see pod_ann_find_member()), which must be a JSON number with an
+ * integer value from 0 to 'max' (as Go's encoding/json reads an "int"). */
 static char *
 get_index(const cJSON *object, const char *name, int max, int *valuep)
 {
-    const cJSON *item = cJSON_GetObjectItemCaseSensitive(object, name);
+    const cJSON *item;
+    char *error = pod_ann_find_member(object, name, &item);
 
+    if (error) {
+        return error;
+    }
     if (!item) {
         return xasprintf("%s: missing", name);
     }
@@ -110,6 +114,18 @@ node_mgmt_port_destroy(struct node_mgmt_port *mp)
     }
 }
 
+/* True if 'object' has a member that names field 'name' (in any case). */
+static bool
+has_member(const cJSON *object, const char *name)
+{
+    for (const cJSON *m = object->child; m; m = m->next) {
+        if (m->string && pod_ann_member_names_field(m->string, name)) {
+            return true;
+        }
+    }
+    return false;
+}
+
 static char *
 parse_mgmt_entry(const cJSON *entry, struct node_mgmt_port *mp)
 {
@@ -122,7 +138,11 @@ parse_mgmt_entry(const cJSON *entry, struct node_mgmt_port *mp)
         return error;
     }
 
-    const cJSON *dev = cJSON_GetObjectItemCaseSensitive(entry, "DeviceId");
+    const cJSON *dev;
+    error = pod_ann_find_member(entry, "DeviceId", &dev);
+    if (error) {
+        return error;
+    }
     if (dev && !cJSON_IsNull(dev)) {
         if (!cJSON_IsString(dev)) {
             return xstrdup("DeviceId: expected a string");
@@ -169,8 +189,7 @@ node_mgmt_port_parse(const char *text, struct node_mgmt_port *mp)
                 free(why);
             }
         }
-    } else if (cJSON_GetObjectItemCaseSensitive(json, "PfId")
-               || cJSON_GetObjectItemCaseSensitive(json, "FuncId")) {
+    } else if (has_member(json, "PfId") || has_member(json, "FuncId")) {
         /* The legacy form: the bare entry, for the default network. */
         char *why = parse_mgmt_entry(json, mp);
         if (why) {

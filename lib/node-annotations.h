@@ -8,7 +8,9 @@
  *           {"default": {"DeviceId": "0000:03:00.4", "PfId": 0,
  *                        "FuncId": 3}}
  *       The legacy form, {"PfId": 0, "FuncId": 3}, means the default
- *       network and has no DeviceId.
+ *       network and has no DeviceId.  Member names match regardless of
+ *       case, as Go's encoding/json matches them (pod_ann_find_member());
+ *       the formatter writes the canonical case.
  *
  *   k8s.ovn.org/node-subnets          written by ovnkube's cluster
  *       manager: the node's pod subnets, per network,

@@ -7,6 +7,7 @@
 #include <config.h>
 
 #include <arpa/inet.h>
+#include <cjson/cJSON.h>
 #include <ctype.h>
 #include <net/if.h>
 #include <stdlib.h>
@@ -208,3 +209,60 @@ pod_ann_check_mac(const char *mac)
     return ok ? NULL : xasprintf("\"%s\" is not a MAC address", mac);
 }
 
+/* Member names as Go's encoding/json matches them (see pod-annotations.h).
+ * Go folds a name by taking each character to upper case after lower case,
+ * so four non-ASCII letters also match ASCII ones: U+0130 and U+0131 match
+ * 'i', U+017F (long s) matches 's', U+212A (Kelvin sign) matches 'k'. */
+bool
+pod_ann_member_names_field(const char *member, const char *field)
+{
+    static const struct {
+        const char *utf8;
+        char ascii;
+    } folds[] = {
+        { "\xc4\xb0", 'I' }, { "\xc4\xb1", 'I' },
+        { "\xc5\xbf", 'S' }, { "\xe2\x84\xaa", 'K' },
+    };
+    const char *m = member;
+
+    for (const char *f = field; *f; f++) {
+        char want = toupper((unsigned char) *f);
+        if (isascii((unsigned char) *m)) {
+            if (!*m || toupper((unsigned char) *m) != want) {
+                return false;
+            }
+            m++;
+            continue;
+        }
+
+        size_t i;
+        for (i = 0; i < ARRAY_SIZE(folds); i++) {
+            size_t len = strlen(folds[i].utf8);
+            if (folds[i].ascii == want && !strncmp(m, folds[i].utf8, len)) {
+                m += len;
+                break;
+            }
+        }
+        if (i == ARRAY_SIZE(folds)) {
+            return false;
+        }
+    }
+    return !*m;
+}
+
+char *
+pod_ann_find_member(const cJSON *object, const char *name, const cJSON **itemp)
+{
+    *itemp = NULL;
+    for (const cJSON *m = object->child; m; m = m->next) {
+        if (m->string && pod_ann_member_names_field(m->string, name)) {
+            if (*itemp) {
+                return xasprintf("%s: given twice, as \"%s\" and \"%s\" "
+                                 "(member names match regardless of case)",
+                                 name, (*itemp)->string, m->string);
+            }
+            *itemp = m;
+        }
+    }
+    return NULL;
+}

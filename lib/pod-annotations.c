@@ -111,71 +111,6 @@ check_duplicates(const cJSON *object)
     return error;
 }
 
-/* Returns true if JSON member name 'member' names struct field 'field' (in
- * ASCII) as Go's encoding/json, which ovn-kubernetes reads these
- * annotations with, matches them: regardless of case.  Go folds a name by
- * taking each character to upper case after lower case, so four non-ASCII
- * letters also match ASCII ones: U+0130 and U+0131 match 'i', U+017F
- * (long s) matches 's', U+212A (Kelvin sign) matches 'k'. */
-static bool
-member_names_field(const char *member, const char *field)
-{
-    static const struct {
-        const char *utf8;
-        char ascii;
-    } folds[] = {
-        { "\xc4\xb0", 'I' }, { "\xc4\xb1", 'I' },
-        { "\xc5\xbf", 'S' }, { "\xe2\x84\xaa", 'K' },
-    };
-    const char *m = member;
-
-    for (const char *f = field; *f; f++) {
-        char want = toupper((unsigned char) *f);
-        if (isascii((unsigned char) *m)) {
-            if (!*m || toupper((unsigned char) *m) != want) {
-                return false;
-            }
-            m++;
-            continue;
-        }
-
-        size_t i;
-        for (i = 0; i < ARRAY_SIZE(folds); i++) {
-            size_t len = strlen(folds[i].utf8);
-            if (folds[i].ascii == want && !strncmp(m, folds[i].utf8, len)) {
-                m += len;
-                break;
-            }
-        }
-        if (i == ARRAY_SIZE(folds)) {
-            return false;
-        }
-    }
-    return !*m;
-}
-
-/* Finds the member of 'object' that names field 'name' (see
- * member_names_field()), into '*itemp' (NULL if there is none).  Go would
- * take the last of several such members; since which one a reader takes
- * differs, two of them are an error, like two members of one name
- * (check_duplicates()). */
-static char *
-find_member(const cJSON *object, const char *name, const cJSON **itemp)
-{
-    *itemp = NULL;
-    for (const cJSON *m = object->child; m; m = m->next) {
-        if (m->string && member_names_field(m->string, name)) {
-            if (*itemp) {
-                return xasprintf("%s: given twice, as \"%s\" and \"%s\" "
-                                 "(member names match regardless of case)",
-                                 name, (*itemp)->string, m->string);
-            }
-            *itemp = m;
-        }
-    }
-    return NULL;
-}
-
 /* Finds string member 'name' of 'object'.  Returns NULL and sets '*valuep'
  * to its value, or to NULL if it is absent (or null) and not 'required';
  * otherwise returns an error message that names 'name'. */
@@ -184,7 +119,7 @@ get_string(const cJSON *object, const char *name, bool required,
            const char **valuep)
 {
     const cJSON *item;
-    char *error = find_member(object, name, &item);
+    char *error = pod_ann_find_member(object, name, &item);
 
     *valuep = NULL;
     if (error) {
@@ -207,7 +142,7 @@ static char *
 get_string_array(const cJSON *object, const char *name, const cJSON **arrayp)
 {
     const cJSON *item;
-    char *error = find_member(object, name, &item);
+    char *error = pod_ann_find_member(object, name, &item);
 
     *arrayp = NULL;
     if (error) {
@@ -353,7 +288,8 @@ parse_map(const char *annotation, const char *text,
     bool legacy = false;
     for (const char *const *m = legacy_members; *m && !legacy; m++) {
         for (const cJSON *item = json->child; item; item = item->next) {
-            if (item->string && member_names_field(item->string, *m)) {
+            if (item->string
+                && pod_ann_member_names_field(item->string, *m)) {
                 legacy = true;
                 break;
             }
@@ -740,7 +676,7 @@ static char *
 parse_routes(const cJSON *object, struct pod_network *net)
 {
     const cJSON *routes;
-    char *error = find_member(object, "routes", &routes);
+    char *error = pod_ann_find_member(object, "routes", &routes);
 
     if (error) {
         return error;
@@ -817,7 +753,7 @@ pod_network_parse_entry(const cJSON *object, const void *aux OVS_UNUSED,
     }
 
     const cJSON *tunnel_id;
-    error = find_member(object, "tunnel_id", &tunnel_id);
+    error = pod_ann_find_member(object, "tunnel_id", &tunnel_id);
     if (error) {
         pod_network_free(net);
         return error;

@@ -68,6 +68,20 @@ struct cJSON;
  * more often than a host has VFs. */
 #define POD_ANN_MAX_NAD_INDEX POD_ANN_MAX_VF_ID
 
+/* Returns true if JSON member name 'member' names struct field 'field' (in
+ * ASCII) as Go's encoding/json, which ovn-kubernetes reads its annotations
+ * with, matches them: regardless of case. */
+bool pod_ann_member_names_field(const char *member, const char *field);
+
+/* Finds the member of 'object' that names field 'name' (see
+ * pod_ann_member_names_field()), into '*itemp' (NULL if there is none).
+ * Go would take the last of several such members; since which one a reader
+ * takes differs, two of them are an error: returns a message to free() that
+ * names both. */
+char *pod_ann_find_member(const struct cJSON *object, const char *name,
+                          const struct cJSON **itemp)
+    OVS_WARN_UNUSED_RESULT;
+
 /* Returns the index of NAD key 'key': 0 for "default" and
  * "<namespace>/<name>", n for "<namespace>/<name>/<n>" with n a decimal
  * from 1 to POD_ANN_MAX_NAD_INDEX without leading zeros, -1 for anything

@@ -32,6 +32,8 @@ ovn_dpu_libovndpu_host_la_SOURCES = \
 	ovn-dpu/cni-del.c \
 	ovn-dpu/cni-del.h \
 	ovn-dpu/cni-settings.h \
+	ovn-dpu/cni-nad-key.c \
+	ovn-dpu/cni-nad-key.h \
 	ovn-dpu/cni-pod.c \
 	ovn-dpu/cni-pod.h \
 	ovn-dpu/cni-server.c \

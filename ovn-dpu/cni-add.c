@@ -259,7 +259,7 @@ cni_add_start(struct cni_calls *cs, struct cni_call *call)
 
     cni_bg_patches_cancel(cs, req);
     call->edit = cni_pod_edit_create(cs->settings.node, req->nad,
-                                     req->container_id);
+                                     req->ifname, req->container_id);
     call->edit->details.pf_id = call->dev.pf_id;
     call->edit->details.vf_id = call->dev.vf_id;
     /* None for a VF bound to vfio-pci, as ovnkube leaves it empty. */
@@ -289,7 +289,7 @@ add_configure(struct cni_calls *cs, struct cni_call *call,
     a->container_id = xstrdup(req->container_id);
     a->pod_namespace = xstrdup(req->pod_namespace);
     a->pod_name = xstrdup(req->pod_name);
-    a->nad = xstrdup(req->nad);
+    a->nad = xstrdup(call->edit->nad_key);
     a->pci = nullable_xstrdup(call->dev.pci);
     a->cfg.netns = xstrdup(req->netns);
     a->vfio = call->dev.vfio;
@@ -380,8 +380,8 @@ add_evaluate(struct cni_calls *cs, struct cni_call *call, const cJSON *pod)
         return;
     }
 
-    switch (cni_pod_evaluate(pod, call->req.nad, call->req.container_id,
-                             call->req.pod_uid,
+    switch (cni_pod_evaluate(pod, call->edit->nad_key,
+                             call->req.container_id, call->req.pod_uid,
                              cs->settings.allow_status_without_sandbox,
                              &net, &why)) {
     case CNI_POD_WAIT:

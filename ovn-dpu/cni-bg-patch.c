@@ -80,7 +80,18 @@ bg_patch_destroy(struct bg_patch *bg)
 /* Gives up the background removals of the connection details of sandbox
  * 'req' (a new ADD of it writes them anew).  A removal already sent
  * cannot undo that write: every write carries the resourceVersion it
- * read. */
+ * read.  A removal keyed by an indexed NAD key ("<nad>/<n>") is given up
+ * for an ADD of any attachment of that NAD: better an entry left over
+ * than the new one removed. */
+static bool
+same_nad(const char *key, const char *nad)
+{
+    char *key_nad = pod_ann_nad_of_key(key);
+    bool same = !strcmp(key_nad, nad);
+    free(key_nad);
+    return same;
+}
+
 void
 cni_bg_patches_cancel(struct cni_calls *cs, const struct cni_request *req)
 {
@@ -89,7 +100,7 @@ cni_bg_patches_cancel(struct cni_calls *cs, const struct cni_request *req)
     LIST_FOR_EACH_SAFE (bg, node, &cs->bg_patches) {
         if (!strcmp(bg->pod_namespace, req->pod_namespace)
             && !strcmp(bg->pod_name, req->pod_name)
-            && !strcmp(bg->edit->nad, req->nad)
+            && same_nad(bg->edit->nad, req->nad)
             && bg->edit->details.sandbox_id
             && !strcmp(bg->edit->details.sandbox_id, req->container_id)) {
             VLOG_INFO("%s: removal of the connection details given up for "

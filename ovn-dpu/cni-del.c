@@ -184,14 +184,20 @@ cni_del_start(struct cni_calls *cs, struct cni_call *call)
     struct vf_attachment *a = vf_attachments_find(&cs->attachments,
                                                   req->container_id,
                                                   req->ifname);
+    /* The attachment's record knows its NAD key; without one, the pod
+     * tells it. */
+    call->edit = (a
+                  ? cni_pod_edit_create(cs->settings.node, a->nad, NULL,
+                                        req->container_id)
+                  : cni_pod_edit_create(cs->settings.node, req->nad,
+                                        req->ifname, req->container_id));
+
     struct cni_error *early = NULL;
     const char *pci;
     if (del_host_name(cs, call, a, &pci) || (a && a->vfio)) {
         early = del_detach(cs, call);
     }
 
-    call->edit = cni_pod_edit_create(cs->settings.node, req->nad,
-                                     req->container_id);
     call->deadline = time_msec() + DEL_API_TIMEOUT;
     call->patch = pod_patch_start(cs->settings.k8s, req->pod_namespace,
                                   req->pod_name, NULL,
@@ -262,7 +268,7 @@ cni_gc_serve(struct cni_calls *cs, const struct cni_request *req)
         /* The removal of the connection details goes on in the
          * background; its outcome is logged. */
         struct cni_pod_edit *edit = cni_pod_edit_create(cs->settings.node,
-                                                        a->nad,
+                                                        a->nad, NULL,
                                                         a->container_id);
         struct pod_patch *patch = pod_patch_start(
             cs->settings.k8s, a->pod_namespace, a->pod_name, NULL,

@@ -12,6 +12,7 @@
 
 #include <openssl/crypto.h>
 
+#include "cni-nad-key.h"
 #include "k8s-object.h"
 #include "openvswitch/dynamic-string.h"
 #include "openvswitch/json.h"
@@ -23,11 +24,13 @@
 VLOG_DEFINE_THIS_MODULE(cni_pod);
 
 struct cni_pod_edit *
-cni_pod_edit_create(const char *node, const char *nad, const char *sandbox)
+cni_pod_edit_create(const char *node, const char *nad, const char *ifname,
+                    const char *sandbox)
 {
     struct cni_pod_edit *edit = xzalloc(sizeof *edit);
     edit->node = node;
     edit->nad = xstrdup(nad);
+    edit->ifname = nullable_xstrdup(ifname);
     edit->details.sandbox_id = xstrdup(sandbox);
     return edit;
 }
@@ -38,6 +41,8 @@ cni_pod_edit_free(struct cni_pod_edit *edit)
     if (edit) {
         OPENSSL_cleanse(&edit->key, sizeof edit->key);
         free(CONST_CAST(char *, edit->nad));
+        free(CONST_CAST(char *, edit->ifname));
+        free(edit->nad_key);
         free(edit->details.sandbox_id);
         free(edit->details.vf_netdev_name);
         free(edit->details.auth);
@@ -66,6 +71,54 @@ cni_pod_is_deleting(const cJSON *pod)
 
 /* Connection details edits. */
 
+/* Sets 'edit->nad_key' to the NAD key of 'edit' on 'pod'. */
+static char *
+edit_find_nad_key(const cJSON *pod, struct cni_pod_edit *edit)
+{
+    free(edit->nad_key);
+    edit->nad_key = NULL;
+    if (!edit->ifname) {
+        edit->nad_key = xstrdup(edit->nad);
+        return NULL;
+    }
+    return cni_nad_key(pod, edit->nad, edit->ifname, &edit->nad_key);
+}
+
+/* Adds to 'annotations' the edit of 'pod''s connection status that drops
+ * the entry of NAD key 'key' ('name' is the pod's, for the log). */
+static void
+drop_status(const cJSON *pod, const char *name, const char *key,
+            cJSON *annotations)
+{
+    const char *text = k8s_object_annotation(pod, POD_ANN_CONNECTION_STATUS);
+    if (!text) {
+        return;
+    }
+
+    struct shash statuses = SHASH_INITIALIZER(&statuses);
+    char *bad = dpu_conn_status_parse(text, &statuses);
+    if (bad) {
+        VLOG_WARN("%s: removing malformed annotation (%s)", name, bad);
+        free(bad);
+        cJSON_AddNullToObject(annotations, POD_ANN_CONNECTION_STATUS);
+    } else if (shash_find(&statuses, key)) {
+        struct dpu_conn_status *s = shash_find_and_delete(&statuses, key);
+        free(s->reason);
+        free(s->sandbox_id);
+        free(s);
+        if (shash_is_empty(&statuses)) {
+            cJSON_AddNullToObject(annotations, POD_ANN_CONNECTION_STATUS);
+        } else {
+            char *t = dpu_conn_status_format(&statuses);
+            cJSON_AddStringToObject(annotations, POD_ANN_CONNECTION_STATUS,
+                                    t);
+            free(t);
+        }
+    }
+    dpu_conn_status_clear(&statuses);
+    shash_destroy(&statuses);
+}
+
 char *
 cni_pod_put_details(const cJSON *pod, void *edit_, cJSON **annotationsp)
 {
@@ -84,6 +137,12 @@ cni_pod_put_details(const cJSON *pod, void *edit_, cJSON **annotationsp)
         goto out;
     } else if (cni_pod_is_deleting(pod)) {
         error = xasprintf("%s is being deleted", name);
+        goto out;
+    }
+    char *why = edit_find_nad_key(pod, edit);
+    if (why) {
+        error = xasprintf("%s: %s", name, why);
+        free(why);
         goto out;
     }
 
@@ -122,7 +181,7 @@ cni_pod_put_details(const cJSON *pod, void *edit_, cJSON **annotationsp)
         struct conn_auth_fields fields = {
             .node = edit->node,
             .pod_uid = uid,
-            .nad = edit->nad,
+            .nad = edit->nad_key,
             .pf_id = edit->details.pf_id,
             .vf_id = edit->details.vf_id,
             .sandbox_id = edit->details.sandbox_id,
@@ -132,11 +191,12 @@ cni_pod_put_details(const cJSON *pod, void *edit_, cJSON **annotationsp)
         edit->details.auth = conn_auth_sign(&edit->key, &fields, edit->seq);
     }
 
-    const struct dpu_conn_details *old = shash_find_data(&details, edit->nad);
+    const struct dpu_conn_details *old = shash_find_data(&details,
+                                                         edit->nad_key);
     bool same = old && dpu_conn_details_equal(old, &edit->details);
     cJSON *annotations = cJSON_CreateObject();
     if (!same) {
-        dpu_conn_details_put(&details, edit->nad, &edit->details);
+        dpu_conn_details_put(&details, edit->nad_key, &edit->details);
         char *text = dpu_conn_details_format(&details);
         cJSON_AddStringToObject(annotations, POD_ANN_CONNECTION_DETAILS,
                                 text);
@@ -146,35 +206,7 @@ cni_pod_put_details(const cJSON *pod, void *edit_, cJSON **annotationsp)
          * taken for the DPU's answer to this one: drop this network's
          * entry in the same write.  (If our details were already there,
          * the status is about them and stays.) */
-        const char *status_text = k8s_object_annotation(
-            pod, POD_ANN_CONNECTION_STATUS);
-        if (status_text) {
-            struct shash statuses = SHASH_INITIALIZER(&statuses);
-            char *bad = dpu_conn_status_parse(status_text, &statuses);
-            if (bad) {
-                VLOG_WARN("%s: removing malformed annotation (%s)", name,
-                          bad);
-                free(bad);
-                cJSON_AddNullToObject(annotations, POD_ANN_CONNECTION_STATUS);
-            } else if (shash_find(&statuses, edit->nad)) {
-                struct dpu_conn_status *s
-                    = shash_find_and_delete(&statuses, edit->nad);
-                free(s->reason);
-                free(s->sandbox_id);
-                free(s);
-                if (shash_is_empty(&statuses)) {
-                    cJSON_AddNullToObject(annotations,
-                                          POD_ANN_CONNECTION_STATUS);
-                } else {
-                    char *t = dpu_conn_status_format(&statuses);
-                    cJSON_AddStringToObject(annotations,
-                                            POD_ANN_CONNECTION_STATUS, t);
-                    free(t);
-                }
-            }
-            dpu_conn_status_clear(&statuses);
-            shash_destroy(&statuses);
-        }
+        drop_status(pod, name, edit->nad_key, annotations);
     }
     dpu_conn_details_clear(&details);
     shash_destroy(&details);
@@ -203,6 +235,16 @@ cni_pod_remove_details(const cJSON *pod, void *edit_, cJSON **annotationsp)
     if (!text) {
         return NULL;
     }
+    char *why = edit_find_nad_key(pod, edit);
+    if (why) {
+        /* We cannot tell which entry is this attachment's. */
+        char *name = pod_name(pod);
+        VLOG_WARN("%s: leaving %s alone: %s", name,
+                  POD_ANN_CONNECTION_DETAILS, why);
+        free(name);
+        free(why);
+        return NULL;
+    }
 
     struct shash details = SHASH_INITIALIZER(&details);
     char *bad = dpu_conn_details_parse(text, POD_ANN_SIMULATED, &details);
@@ -214,11 +256,11 @@ cni_pod_remove_details(const cJSON *pod, void *edit_, cJSON **annotationsp)
         free(bad);
     }
 
-    struct dpu_conn_details *d = shash_find_data(&details, edit->nad);
+    struct dpu_conn_details *d = shash_find_data(&details, edit->nad_key);
     if (d && !strcmp(d->sandbox_id, edit->details.sandbox_id)) {
         free(edit->vf_netdev_name);
         edit->vf_netdev_name = nullable_xstrdup(d->vf_netdev_name);
-        shash_find_and_delete(&details, edit->nad);
+        shash_find_and_delete(&details, edit->nad_key);
         free(d->sandbox_id);
         free(d->vf_netdev_name);
         free(d->auth);

@@ -39,7 +39,11 @@ struct vf_netns_config;
 struct cni_pod_edit {
     /* In. */
     const char *node;           /* The pod must be on this node (ADD). */
-    const char *nad;            /* NAD key. */
+    const char *nad;            /* NAD key, or "netAttachDefName" if
+                                 * 'ifname' is nonnull. */
+    const char *ifname;         /* CNI_IFNAME, to find the NAD key of
+                                 * this attachment (cni-nad-key.h) in the
+                                 * pod, or NULL if 'nad' is the key. */
     struct dpu_conn_details details;  /* ADD: the entry to put.  DEL: only
                                        * 'sandbox_id' is used. */
     bool sign;                  /* ADD: sign the entry with 'key' and 'seq'
@@ -48,14 +52,19 @@ struct cni_pod_edit {
     uint64_t seq;
 
     /* Out, from the last attempt. */
+    char *nad_key;              /* The NAD key the entry went by. */
     char *vf_netdev_name;       /* DEL: the removed entry's vfNetdevName. */
     bool changed;               /* Whether a patch was needed. */
 };
 
 /* Returns an edit of network 'nad''s entry for sandbox 'sandbox' (compared
  * exactly, case included, as the DPU side does), on a pod that must be on
- * 'node' (not copied).  The caller fills in 'details' for ADD. */
+ * 'node' (not copied).  With 'ifname' nonnull, 'nad' is the request's
+ * "netAttachDefName" and the entry's NAD key is found in the pod (the
+ * attachment of interface 'ifname'); otherwise 'nad' is the key.  The
+ * caller fills in 'details' for ADD. */
 struct cni_pod_edit *cni_pod_edit_create(const char *node, const char *nad,
+                                         const char *ifname,
                                          const char *sandbox);
 void cni_pod_edit_free(struct cni_pod_edit *);
 

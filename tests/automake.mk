@@ -42,6 +42,7 @@ TESTSUITE_AT = \
 	tests/security.at \
 	tests/security-attacks.at \
 	tests/dpu-faults.at \
+	tests/cni-nad.at \
 	tests/metrics.at \
 	tests/metrics-agents.at
 
@@ -99,6 +100,7 @@ tests_ovn_dpu_test_SOURCES = \
 	tests/test-pod-annotations.c \
 	tests/test-node-annotations.c \
 	tests/test-vf-device.c \
+	tests/test-cni-nad-key.c \
 	tests/test-dpu-bind.c \
 	tests/test-metrics.c
 tests_ovn_dpu_test_CPPFLAGS = $(AM_CPPFLAGS) -I $(top_srcdir)/ovn-dpu \

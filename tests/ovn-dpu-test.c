@@ -29,6 +29,8 @@ static const struct test_command commands[] = {
       "parse and format the management port's Node annotations" },
     { "vf-device", test_vf_device_main,
       "resolve CNI deviceIDs to VFs" },
+    { "cni-nad-key", test_cni_nad_key_main,
+      "find the NAD key of a CNI request in the pod" },
     { "dpu-bind", test_dpu_bind_main,
       "bind representors to br-int ports from a script" },
     { "metrics", test_metrics_main,

@@ -11,6 +11,7 @@ void test_dpu_lease_main(int argc, char *argv[]);
 void test_pod_annotations_main(int argc, char *argv[]);
 void test_node_annotations_main(int argc, char *argv[]);
 void test_vf_device_main(int argc, char *argv[]);
+void test_cni_nad_key_main(int argc, char *argv[]);
 void test_dpu_bind_main(int argc, char *argv[]);
 void test_metrics_main(int argc, char *argv[]);
 
