@@ -36,6 +36,7 @@ TESTSUITE_AT = \
 	tests/deploy.at \
 	tests/lease-faults.at \
 	tests/dpu-bind.at \
+	tests/pod-bandwidth.at \
 	tests/sandbox.at \
 	tests/security.at \
 	tests/security-attacks.at \
