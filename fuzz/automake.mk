@@ -11,7 +11,8 @@ FUZZ_TARGETS = \
 	micro-time \
 	nad \
 	node-annotations \
-	conn-auth
+	conn-auth \
+	pod-bandwidth
 FUZZ_BINARIES = \
 	fuzz/fuzz-pod-annotations \
 	fuzz/fuzz-cni-request \
@@ -21,7 +22,8 @@ FUZZ_BINARIES = \
 	fuzz/fuzz-micro-time \
 	fuzz/fuzz-nad \
 	fuzz/fuzz-node-annotations \
-	fuzz/fuzz-conn-auth
+	fuzz/fuzz-conn-auth \
+	fuzz/fuzz-pod-bandwidth
 
 EXTRA_DIST += fuzz/run fuzz/corpus
 
@@ -57,6 +59,11 @@ fuzz_fuzz_nad_SOURCES = fuzz/fuzz-nad.c fuzz/fuzz-init.c fuzz/fuzz.h
 fuzz_fuzz_nad_LDFLAGS = $(FUZZ_LDFLAGS)
 fuzz_fuzz_nad_CPPFLAGS = $(AM_CPPFLAGS) -I $(top_srcdir)/vswitchd-ext
 fuzz_fuzz_nad_LDADD = vswitchd-ext/libovndpu-vswitchd.la $(OVN_DPU_LIBS)
+
+fuzz_fuzz_pod_bandwidth_SOURCES = fuzz/fuzz-pod-bandwidth.c fuzz/fuzz-init.c fuzz/fuzz.h
+fuzz_fuzz_pod_bandwidth_LDFLAGS = $(FUZZ_LDFLAGS)
+fuzz_fuzz_pod_bandwidth_CPPFLAGS = $(AM_CPPFLAGS) -I $(top_srcdir)/vswitchd-ext
+fuzz_fuzz_pod_bandwidth_LDADD = vswitchd-ext/libovndpu-vswitchd.la $(OVN_DPU_LIBS)
 
 fuzz_fuzz_node_annotations_SOURCES = fuzz/fuzz-node-annotations.c fuzz/fuzz-init.c fuzz/fuzz.h
 fuzz_fuzz_node_annotations_LDFLAGS = $(FUZZ_LDFLAGS)

@@ -895,7 +895,8 @@ pod_ann_trim_pod(cJSON *pod)
     };
     static const char *const annotations[] = {
         POD_ANN_CONNECTION_DETAILS, POD_ANN_CONNECTION_STATUS,
-        POD_ANN_POD_NETWORKS, NULL
+        POD_ANN_POD_NETWORKS, POD_ANN_INGRESS_BANDWIDTH,
+        POD_ANN_EGRESS_BANDWIDTH, NULL
     };
     static const char *const spec[] = { "nodeName", "hostNetwork", NULL };
     static const char *const status[] = { "phase", NULL };

@@ -60,6 +60,11 @@ struct cJSON;
 #define POD_ANN_CONNECTION_STATUS "k8s.ovn.org/dpu.connection-status"
 #define POD_ANN_POD_NETWORKS "k8s.ovn.org/pod-networks"
 
+/* The pod's bandwidth limits, Kubernetes' own annotations (read by the
+ * DPU agent: vswitchd-ext/pod-bandwidth.h). */
+#define POD_ANN_INGRESS_BANDWIDTH "kubernetes.io/ingress-bandwidth"
+#define POD_ANN_EGRESS_BANDWIDTH "kubernetes.io/egress-bandwidth"
+
 /* The NAD key of the default network. */
 #define POD_ANN_DEFAULT_NAD "default"
 
@@ -215,7 +220,7 @@ char *pod_network_ip_list(const struct pod_network *);
 
 /* Deletes from 'pod', a Pod object as the API server returns it, every
  * member that neither agent reads, keeping only metadata.name, namespace,
- * uid, resourceVersion and deletionTimestamp, the three annotations above
+ * uid, resourceVersion and deletionTimestamp, the five annotations above
  * (other annotations go), and spec.nodeName and spec.hostNetwork.  A pod
  * of a real cluster (containers, volumes, status, managedFields) shrinks
  * from some hundreds of JSON nodes to about a dozen.  For

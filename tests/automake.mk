@@ -38,6 +38,7 @@ TESTSUITE_AT = \
 	tests/lease-faults.at \
 	tests/dpu-bind.at \
 	tests/dpu-port.at \
+	tests/pod-bandwidth.at \
 	tests/sandbox.at \
 	tests/security.at \
 	tests/security-attacks.at \

@@ -20,7 +20,8 @@
  *   Commands:
  *     bind IFACE-ID [KEY=VALUE]...
  *         want IFACE-ID bound; KEYs: pod, nad, network, pf, vf, sandbox,
- *         ver (pod uid), mac, ips, vf-netdev, pod-if, mtu, seq
+ *         ver (pod uid), mac, ips, vf-netdev, pod-if, mtu, seq,
+ *         ingress, egress (bit/s)
  *     unbind IFACE-ID
  *     reserve PF VF WHY...    dpu_bindings_reserve()
  *     complete                the desired set is complete
@@ -49,6 +50,10 @@
  *       With --keys, connection details must be signed with node NODE's
  *       keys in the Secret object SECRET-JSON; without, unsigned ones are
  *       accepted.
+ *
+ *   dpu-bind quantity TEXT...
+ *       Parse each TEXT as a bandwidth with pod_bw_parse_quantity() and
+ *       print its value in bit/s or the error.
  *
  *   dpu-bind nad JSON...
  *       Parse each JSON text as a NetworkAttachmentDefinition with
@@ -80,6 +85,7 @@
 #include "openvswitch/vlog.h"
 #include "ovn-dpu-test.h"
 #include "ovsdb-idl.h"
+#include "pod-bandwidth.h"
 #include "representor.h"
 #include "smap.h"
 #include "sset.h"
@@ -244,6 +250,10 @@ do_bind(struct driver *d, int argc, char *argv[])
             spec.mtu = atoi(value);
         } else if (!strcmp(key, "seq")) {
             spec.seq = strtoull(value, NULL, 10);
+        } else if (!strcmp(key, "ingress")) {
+            spec.ingress_bps = strtoll(value, NULL, 10);
+        } else if (!strcmp(key, "egress")) {
+            spec.egress_bps = strtoll(value, NULL, 10);
         } else {
             ovs_fatal(0, "bind: unknown key %s", key);
         }
@@ -360,6 +370,9 @@ print_pod(const struct dpu_pod *pod)
     if (pod->error) {
         printf("  error: %s\n", pod->error);
     }
+    if (pod->bandwidth_error) {
+        printf("  bandwidth: %s\n", pod->bandwidth_error);
+    }
     for (size_t i = 0; i < pod->n_nets; i++) {
         const struct dpu_pod_net *net = &pod->nets[i];
         const struct dpu_binding_spec *sp = &net->spec;
@@ -378,6 +391,10 @@ print_pod(const struct dpu_pod *pod)
                    sp->ip_addresses, sp->mtu);
             if (sp->seq) {
                 printf(" seq %"PRIu64, sp->seq);
+            }
+            if (sp->ingress_bps || sp->egress_bps) {
+                printf(" ingress %"PRId64" egress %"PRId64,
+                       sp->ingress_bps, sp->egress_bps);
             }
             putchar('\n');
         } else {
@@ -531,6 +548,21 @@ test_dpu_bind_main(int argc, char *argv[])
     }
     if (argc >= 2 && !strcmp(argv[1], "pod")) {
         test_pod(argc - 1, argv + 1);
+        return;
+    }
+    if (argc >= 2 && !strcmp(argv[1], "quantity")) {
+        for (int i = 2; i < argc; i++) {
+            int64_t bps;
+            char *error = pod_bw_parse_quantity(argv[i], &bps);
+
+            printf("%s: ", argv[i]);
+            if (error) {
+                printf("error: %s\n", error);
+                free(error);
+            } else {
+                printf("%"PRId64"\n", bps);
+            }
+        }
         return;
     }
     if (argc >= 2 && !strcmp(argv[1], "find")) {

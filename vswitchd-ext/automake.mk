@@ -3,7 +3,8 @@
 # (dpu-binding, the state machine, rep-claims, who may have which
 # representor, port-adoption, taking over ovnkube-node's ports, and
 # binding-spec, copies of what is wanted) through the OVSDB IDL for the
-# Open_vSwitch schema (ovs-port, the rows), finding the representors
+# Open_vSwitch schema (ovs-port, the rows; pod-bandwidth, the pods'
+# bandwidth limits on them), finding the representors
 # (representor), the per-PF tunnel endpoint of a multi-VTEP DPU
 # (pf-encap-ip), the representors whose link state is ours to put back
 # and the file that records them (link-ledger), what a pod object
@@ -43,6 +44,8 @@ vswitchd_ext_libovndpu_vswitchd_la_SOURCES = \
 	vswitchd-ext/ovs-port.h \
 	vswitchd-ext/pf-encap-ip.c \
 	vswitchd-ext/pf-encap-ip.h \
+	vswitchd-ext/pod-bandwidth.c \
+	vswitchd-ext/pod-bandwidth.h \
 	vswitchd-ext/pod-binder.c \
 	vswitchd-ext/port-adoption.c \
 	vswitchd-ext/port-adoption.h \

@@ -33,6 +33,8 @@ binding_spec_copy(struct dpu_binding_spec *dst,
     dst->attached_mac = nullable_xstrdup(src->attached_mac);
     dst->ip_addresses = nullable_xstrdup(src->ip_addresses);
     dst->mtu = src->mtu;
+    dst->ingress_bps = src->ingress_bps;
+    dst->egress_bps = src->egress_bps;
     dst->seq = src->seq;
 }
 

@@ -71,6 +71,7 @@
 #include "openvswitch/vlog.h"
 #include "ovs-port.h"
 #include "ovsdb-idl.h"
+#include "pod-bandwidth.h"
 #include "port-adoption.h"
 #include "representor.h"
 #include "smap.h"
@@ -791,6 +792,10 @@ dpu_bindings_run(struct dpu_bindings *bs, struct ovsdb_idl_txn *txn,
 
     struct ovs_port_view v;
     ovs_port_view_init(&v, bs->idl, bs->bridge);
+    size_t n_swept = txn ? pod_bandwidth_sweep(bs->idl, txn) : 0;
+    if (n_swept) {
+        journal(bs, "deleting %"PRIuSIZE" unused QoS row(s)", n_swept);
+    }
 
     /* Bindings are handled in iface-id order, so that what happens does
      * not depend on hash order. */

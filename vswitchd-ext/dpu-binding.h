@@ -102,6 +102,9 @@ struct dpu_binding_spec {
     const char *attached_mac;   /* Pod MAC address. */
     const char *ip_addresses;   /* Comma-separated CIDRs (may be ""). */
     int mtu;                    /* mtu_request, 0 to leave unset. */
+    int64_t ingress_bps;        /* Pod ingress limit in bit/s, 0 for none
+                                 * (pod-bandwidth.h). */
+    int64_t egress_bps;         /* Pod egress limit in bit/s, 0 for none. */
     uint64_t seq;               /* The host agent's sequence number of
                                  * this assignment of the VF (conn-auth.h),
                                  * or 0 if unknown: of two bindings that

@@ -14,6 +14,7 @@
 #include "k8s-object.h"
 #include "net-attach-def.h"
 #include "openvswitch/shash.h"
+#include "pod-bandwidth.h"
 #include "util.h"
 
 char *
@@ -117,6 +118,8 @@ fill_spec(struct dpu_pod_net *net, const struct dpu_pod *pod,
         .attached_mac = net->mac,
         .ip_addresses = net->ips,
         .mtu = opts->mtu,
+        .ingress_bps = pod->ingress_bps,
+        .egress_bps = pod->egress_bps,
         .seq = seq,
     };
 }
@@ -177,6 +180,9 @@ dpu_pod_parse(const cJSON *object, const struct dpu_pod_options *opts,
 
     const cJSON *annotations = cJSON_GetObjectItemCaseSensitive(
         metadata, "annotations");
+    pod->bandwidth_error = pod_bw_from_annotations(annotations,
+                                                   &pod->ingress_bps,
+                                                   &pod->egress_bps);
     const cJSON *details_item = cJSON_GetObjectItemCaseSensitive(
         annotations, POD_ANN_CONNECTION_DETAILS);
     if (!details_item) {
@@ -294,5 +300,6 @@ dpu_pod_destroy(struct dpu_pod *pod)
     free(pod->key);
     free(pod->uid);
     free(pod->error);
+    free(pod->bandwidth_error);
     memset(pod, 0, sizeof *pod);
 }

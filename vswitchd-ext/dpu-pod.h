@@ -31,6 +31,7 @@
 
 #include <stdbool.h>
 #include <stddef.h>
+#include <stdint.h>
 
 #include "dpu-binding.h"
 #include "pod-annotations.h"
@@ -97,6 +98,12 @@ struct dpu_pod {
                                      * whatever it carries. */
     char *error;                    /* Whole-pod error, or NULL: the
                                      * connection details cannot be read. */
+    int64_t ingress_bps, egress_bps;  /* Bandwidth limits for every
+                                       * network, 0 for none. */
+    char *bandwidth_error;          /* Why a bandwidth annotation was
+                                     * ignored, or NULL.  Only logged:
+                                     * the pod binds without that limit
+                                     * (pod-bandwidth.h). */
     struct dpu_pod_net *nets;       /* In NAD key order. */
     size_t n_nets;
 };

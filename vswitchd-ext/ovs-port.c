@@ -11,6 +11,7 @@
 #include "dpu-binding.h"
 #include "openvswitch/dynamic-string.h"
 #include "ovsdb-idl.h"
+#include "pod-bandwidth.h"
 #include "smap.h"
 #include "util.h"
 #include "vswitch-idl.h"
@@ -42,6 +43,8 @@ ovs_port_register_idl(struct ovsdb_idl *idl)
     ovsdb_idl_add_column(idl, &ovsrec_interface_col_external_ids);
     ovsdb_idl_add_column(idl, &ovsrec_interface_col_mtu_request);
     ovsdb_idl_add_column(idl, &ovsrec_interface_col_type);
+
+    pod_bandwidth_register_idl(idl);
 }
 
 /* The view of the replica. */
@@ -174,7 +177,7 @@ ovs_port_is_right(const struct dpu_binding_spec *spec,
         right = (iface->n_mtu_request == 1
                  && *iface->mtu_request == spec->mtu);
     }
-    return right;
+    return right && pod_bandwidth_is_right(spec, port, iface);
 }
 
 bool
@@ -191,11 +194,13 @@ ovs_port_needs_replacing(const struct dpu_binding_spec *spec,
 
 /* Writing. */
 
-/* Adds the rows of a port named 'name' to 'br'. */
-static struct ovsrec_interface *
+/* Adds the rows of a port named 'name' to 'br'.  Returns the Port, and
+ * its Interface in '*ifacep'. */
+static struct ovsrec_port *
 add_rows(struct ovsdb_idl_txn *txn, const struct ovsrec_bridge *br,
          const char *name, const struct smap *ids,
-         const struct smap *port_ids, bool transient, int mtu_request)
+         const struct smap *port_ids, bool transient, int mtu_request,
+         struct ovsrec_interface **ifacep)
 {
     struct ovsrec_interface *iface = ovsrec_interface_insert(txn);
     ovsrec_interface_set_name(iface, name);
@@ -216,7 +221,8 @@ add_rows(struct ovsdb_idl_txn *txn, const struct ovsrec_bridge *br,
         ovsrec_port_set_other_config(port, &other_config);
     }
     ovsrec_bridge_update_ports_addvalue(br, port);
-    return iface;
+    *ifacep = iface;
+    return port;
 }
 
 void
@@ -229,11 +235,14 @@ ovs_port_add(struct ovsdb_idl_txn *txn, const struct ovsrec_bridge *br,
 
     ovs_port_external_ids(spec, x, &ids);
     smap_add(&port_ids, OVS_PORT_MARKER, "true");
-    struct ovsrec_interface *iface = add_rows(txn, br, name, &ids, &port_ids,
-                                              true, spec->mtu);
+
+    struct ovsrec_interface *iface;
+    struct ovsrec_port *port = add_rows(txn, br, name, &ids, &port_ids,
+                                        true, spec->mtu, &iface);
     if (x->dpdk) {
         ovsrec_interface_set_type(iface, want_type(x));
     }
+    pod_bandwidth_apply(txn, port, iface, spec, NULL);
     ovsdb_idl_txn_add_comment(txn, "ovn-dpu: adding port %s for %s",
                               name, spec->iface_id);
     smap_destroy(&ids);
@@ -246,7 +255,8 @@ ovs_port_add_other(struct ovsdb_idl_txn *txn, const struct ovsrec_bridge *br,
 {
     struct smap no_ids = SMAP_INITIALIZER(&no_ids);
 
-    add_rows(txn, br, name, ids, &no_ids, false, mtu);
+    struct ovsrec_interface *iface;
+    add_rows(txn, br, name, ids, &no_ids, false, mtu, &iface);
     ovsdb_idl_txn_add_comment(txn, "ovn-dpu: adding port %s", name);
     smap_destroy(&no_ids);
 }
@@ -334,6 +344,7 @@ ovs_port_update(struct ovsdb_idl_txn *txn, const struct ovsrec_port *port,
         ovsrec_interface_set_type(iface, want_type(x));
         ds_put_cstr(changed, " type");
     }
+    pod_bandwidth_apply(txn, port, iface, spec, changed);
 
     ovsdb_idl_txn_add_comment(txn, "ovn-dpu: updating port %s for %s",
                               iface->name, spec->iface_id);

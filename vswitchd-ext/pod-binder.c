@@ -248,6 +248,9 @@ log_errors(struct pod_rec *rec)
     if (rec->pod.error) {
         ds_put_format(&errors, "%s; ", rec->pod.error);
     }
+    if (rec->pod.bandwidth_error && rec->pod.n_nets) {
+        ds_put_format(&errors, "%s; ", rec->pod.bandwidth_error);
+    }
     for (size_t i = 0; i < rec->pod.n_nets; i++) {
         const struct dpu_pod_net *net = &rec->pod.nets[i];
         if (net->state == DPU_POD_NET_ERROR) {
