@@ -73,6 +73,10 @@ ovn_dpu_ovn_dpu_host_LDADD = ovn-dpu/libovndpu-host.la $(OVN_DPU_LIBS) \
 ovn_dpu_ovn_dpu_cni_SOURCES = ovn-dpu/ovn-dpu-cni.c
 ovn_dpu_ovn_dpu_cni_LDADD = ovn-dpu/libovndpu-host.la lib/libovndpu.la \
 	$(CNI_PLUGIN_LIBS)
+# libopenvswitch's .la lists libraries the plugin's few objects never call
+# (libcap-ng, libatomic, libm): only link those that are used, whatever
+# the toolchain's default.
+ovn_dpu_ovn_dpu_cni_LDFLAGS = -Wl,--as-needed
 
 # Container runtimes look for CNI plugins in /opt/cni/bin (containerd's
 # "bin_dir", CRI-O's "plugin_dirs").  'make install cnibindir=/opt/cni/bin'
