@@ -40,6 +40,7 @@ TESTSUITE_AT = \
 	tests/dpu-port.at \
 	tests/pod-bandwidth.at \
 	tests/sandbox.at \
+	tests/deploy-node.at \
 	tests/security.at \
 	tests/security-attacks.at \
 	tests/dpu-faults.at \
