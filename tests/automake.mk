@@ -45,7 +45,8 @@ TESTSUITE_AT = \
 	tests/dpu-faults.at \
 	tests/cni-nad.at \
 	tests/metrics.at \
-	tests/metrics-agents.at
+	tests/metrics-agents.at \
+	tests/bench.at
 
 TESTSUITE = $(srcdir)/tests/testsuite
 DISTCLEANFILES += tests/atconfig tests/atlocal
