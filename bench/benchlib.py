@@ -285,6 +285,22 @@ def proc_status(pid, field):
     return None
 
 
+def proc_memory(pid):
+    """What process 'pid' costs in memory, in KiB: "rss" (VmRSS: every
+    resident page it maps, shared ones too), "pss" (each shared page
+    divided among the processes that map it) and "uss" (its private pages,
+    clean and dirty: what its exit would free), from /proc/PID/status and
+    /proc/PID/smaps_rollup."""
+    rollup = {}
+    for line in open("/proc/%s/smaps_rollup" % pid):
+        f = line.split()
+        if len(f) == 3 and f[2] == "kB":
+            rollup[f[0].rstrip(":")] = int(f[1])
+    return {"rss": proc_status(pid, "VmRSS"), "pss": rollup.get("Pss"),
+            "uss": rollup.get("Private_Clean", 0)
+            + rollup.get("Private_Dirty", 0)}
+
+
 def proc_cpu_ticks(pid):
     """utime + stime of /proc/PID/stat, in clock ticks."""
     stat = open("/proc/%s/stat" % pid).read()
