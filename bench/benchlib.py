@@ -301,6 +301,42 @@ def proc_memory(pid):
             + rollup.get("Private_Dirty", 0)}
 
 
+SMAPS_FIELDS = ("Rss", "Pss", "Private_Clean", "Private_Dirty")
+
+
+def proc_smaps(pid):
+    """Process 'pid''s memory by mapping, from /proc/PID/smaps: {name:
+    {"Rss", "Pss", "Private_Clean", "Private_Dirty", "uss": KiB}}, where
+    name is "heap", "stack", "anonymous" (every other mapping of no file),
+    "the program" or a mapped file's base name, all its mappings (text,
+    read-only data, relocated data, bss) together."""
+    exe = os.path.realpath("/proc/%s/exe" % pid)
+    parts = {}
+    part = None
+    for line in open("/proc/%s/smaps" % pid):
+        if re.match(r"^[0-9a-f]+-[0-9a-f]+ ", line):
+            f = line.split(None, 5)
+            path = f[5].strip() if len(f) > 5 else ""
+            if path == "[heap]":
+                name = "heap"
+            elif path == "[stack]":
+                name = "stack"
+            elif path == exe:
+                name = "the program"
+            elif path.startswith("/"):
+                name = os.path.basename(path)
+            else:
+                name = "anonymous"
+            part = parts.setdefault(name, dict.fromkeys(SMAPS_FIELDS, 0))
+        else:
+            f = line.split()
+            if part is not None and f[0].rstrip(":") in SMAPS_FIELDS:
+                part[f[0].rstrip(":")] += int(f[1])
+    for part in parts.values():
+        part["uss"] = part["Private_Clean"] + part["Private_Dirty"]
+    return parts
+
+
 def proc_cpu_ticks(pid):
     """utime + stime of /proc/PID/stat, in clock ticks."""
     stat = open("/proc/%s/stat" % pid).read()
