@@ -414,6 +414,16 @@ ovn_dpu_daemon_run(struct ovn_dpu_daemon *d)
     if (memory_should_report()) {
         struct simap usage = SIMAP_INITIALIZER(&usage);
         simap_put(&usage, "heap-trims", heap_trims);
+#if defined(__GLIBC__) && (__GLIBC__ > 2 \
+                           || (__GLIBC__ == 2 && __GLIBC_MINOR__ >= 33))
+        /* What the heap holds, in kB: allocated, and free but not given
+         * back (fragmentation, or below the trim threshold), so that a
+         * heap larger than expected can be told apart (Documentation/
+         * memory.rst). */
+        struct mallinfo2 mi = mallinfo2();
+        simap_put(&usage, "heap-in-use-kB", mi.uordblks / 1024);
+        simap_put(&usage, "heap-free-kB", mi.fordblks / 1024);
+#endif
         memory_report(&usage);
         simap_destroy(&usage);
     }
