@@ -88,8 +88,12 @@ AC_DEFUN([OVN_DPU_CHECK_LIBS], [
   dnl MHD_OPTION_LISTEN_SOCKET, connection notifications).
   PKG_CHECK_MODULES([MICROHTTPD], [libmicrohttpd >= 0.9.71], [],
     [AC_MSG_ERROR([libmicrohttpd 0.9.71 or later is required for the metrics endpoint (Debian: apt-get install libmicrohttpd-dev)])])
+  dnl ovn-dpu-host loads libnftables with dlopen() while it uses it
+  dnl (ovn-dpu/mgmt-port-nft.c): the header here, the library at run time.
   PKG_CHECK_MODULES([NFTABLES], [libnftables >= 0.9.7], [],
     [AC_MSG_ERROR([libnftables 0.9.7 or later is required for the management port's SNAT (Debian: apt-get install libnftables-dev)])])
+  AC_SEARCH_LIBS([dlopen], [dl], [],
+    [AC_MSG_ERROR([dlopen() is required to load libnftables])])
   if test "$OVS_HAVE_OPENSSL" != 0; then
     PKG_CHECK_MODULES([OPENSSL], [openssl], [],
       [AC_MSG_ERROR([Open vSwitch was built with OpenSSL, so its headers and libraries are required (Debian: apt-get install libssl-dev)])])

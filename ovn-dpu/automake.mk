@@ -64,8 +64,9 @@ ovn_dpu_libovndpu_host_la_SOURCES = \
 bin_PROGRAMS += ovn-dpu/ovn-dpu-host ovn-dpu/ovn-dpu-cni
 
 ovn_dpu_ovn_dpu_host_SOURCES = ovn-dpu/ovn-dpu-host.c
-ovn_dpu_ovn_dpu_host_LDADD = ovn-dpu/libovndpu-host.la $(OVN_DPU_LIBS) \
-	$(NFTABLES_LIBS)
+# libnftables is not linked: ovn-dpu/mgmt-port-nft.c loads it while it
+# uses it.
+ovn_dpu_ovn_dpu_host_LDADD = ovn-dpu/libovndpu-host.la $(OVN_DPU_LIBS)
 
 # The plugin needs only the C library (CNI_PLUGIN_LIBS: OpenSSL, linked
 # statically where configure can): it uses neither libcurl nor cJSON nor

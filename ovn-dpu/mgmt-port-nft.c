@@ -7,6 +7,7 @@
 
 #include "mgmt-port-nft.h"
 
+#include <dlfcn.h>
 #include <errno.h>
 #include <nftables/libnftables.h>
 #include <stdio.h>
@@ -77,22 +78,84 @@ mgmt_nft_rules(const char *ifname, const struct node_cidr *addrs,
     }
 }
 
+/* libnftables is loaded for each run() and unloaded after it, not linked:
+ * its command parser touches some 1.2 MB of its own text and that of
+ * libnftnl, libgmp, libxtables and libjansson, which no other process
+ * maps, and which would otherwise stay in the host agent's memory (its
+ * USS) between the runs, 30 s apart (Documentation/memory.rst).  The
+ * soname is that of every libnftables since 0.9. */
+#define NFT_LIBRARY "libnftables.so.1"
+
+struct nft_api {
+    struct nft_ctx *(*ctx_new)(uint32_t flags);
+    void (*ctx_free)(struct nft_ctx *);
+    int (*buffer_output)(struct nft_ctx *);
+    int (*buffer_error)(struct nft_ctx *);
+    const char *(*get_output)(struct nft_ctx *);
+    const char *(*get_error)(struct nft_ctx *);
+    int (*run_cmd)(struct nft_ctx *, const char *buf);
+};
+
+/* Loads libnftables into '*handle' and its functions into '*api'.  Returns
+ * NULL or an error message. */
+static char *
+nft_load(void **handle, struct nft_api *api)
+{
+    *handle = dlopen(NFT_LIBRARY, RTLD_NOW | RTLD_LOCAL);
+    if (!*handle) {
+        return xasprintf("nftables: cannot load %s: %s", NFT_LIBRARY,
+                         dlerror());
+    }
+    static const char *const names[] = {
+        "nft_ctx_new", "nft_ctx_free", "nft_ctx_buffer_output",
+        "nft_ctx_buffer_error", "nft_ctx_get_output_buffer",
+        "nft_ctx_get_error_buffer", "nft_run_cmd_from_buffer",
+    };
+    void *f[ARRAY_SIZE(names)];
+    for (size_t i = 0; i < ARRAY_SIZE(names); i++) {
+        f[i] = dlsym(*handle, names[i]);
+        if (!f[i]) {
+            char *error = xasprintf("nftables: %s has no %s", NFT_LIBRARY,
+                                    names[i]);
+            dlclose(*handle);
+            *handle = NULL;
+            return error;
+        }
+    }
+    /* POSIX allows converting dlsym()'s void * to a function pointer. */
+    memcpy(&api->ctx_new, &f[0], sizeof api->ctx_new);
+    memcpy(&api->ctx_free, &f[1], sizeof api->ctx_free);
+    memcpy(&api->buffer_output, &f[2], sizeof api->buffer_output);
+    memcpy(&api->buffer_error, &f[3], sizeof api->buffer_error);
+    memcpy(&api->get_output, &f[4], sizeof api->get_output);
+    memcpy(&api->get_error, &f[5], sizeof api->get_error);
+    memcpy(&api->run_cmd, &f[6], sizeof api->run_cmd);
+    return NULL;
+}
+
 /* Runs 'commands'.  Returns NULL and stores what nftables printed in
  * '*output' (if nonnull), or returns an error message. */
 static char *
 run(const char *commands, char **output)
 {
-    struct nft_ctx *ctx = nft_ctx_new(NFT_CTX_DEFAULT);
+    struct nft_api nft = { .ctx_new = NULL };
+    void *handle;
+    char *error = nft_load(&handle, &nft);
+    if (error) {
+        return error;
+    }
+
+    struct nft_ctx *ctx = nft.ctx_new(NFT_CTX_DEFAULT);
     if (!ctx) {
+        dlclose(handle);
         return xstrdup("nftables: cannot create a context");
     }
-    nft_ctx_buffer_output(ctx);
-    nft_ctx_buffer_error(ctx);
+    nft.buffer_output(ctx);
+    nft.buffer_error(ctx);
 
-    char *error = NULL;
-    if (nft_run_cmd_from_buffer(ctx, commands)) {
+    if (nft.run_cmd(ctx, commands)) {
         struct ds why = DS_EMPTY_INITIALIZER;
-        ds_put_cstr(&why, nft_ctx_get_error_buffer(ctx));
+        ds_put_cstr(&why, nft.get_error(ctx));
         ds_chomp(&why, '\n');
         /* nftables repeats the command and marks the place with "^^^"
          * lines: the first line says what is wrong. */
@@ -103,9 +166,10 @@ run(const char *commands, char **output)
         error = xasprintf("nftables: %s", ds_cstr(&why));
         ds_destroy(&why);
     } else if (output) {
-        *output = xstrdup(nft_ctx_get_output_buffer(ctx));
+        *output = xstrdup(nft.get_output(ctx));
     }
-    nft_ctx_free(ctx);
+    nft.ctx_free(ctx);
+    dlclose(handle);
     return error;
 }
 

@@ -109,4 +109,4 @@ tests_ovn_dpu_test_SOURCES = \
 tests_ovn_dpu_test_CPPFLAGS = $(AM_CPPFLAGS) -I $(top_srcdir)/ovn-dpu \
 	-I $(top_srcdir)/vswitchd-ext
 tests_ovn_dpu_test_LDADD = vswitchd-ext/libovndpu-vswitchd.la \
-	ovn-dpu/libovndpu-host.la $(OVN_DPU_LIBS) $(NFTABLES_LIBS)
+	ovn-dpu/libovndpu-host.la $(OVN_DPU_LIBS)
