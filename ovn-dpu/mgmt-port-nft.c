@@ -86,14 +86,16 @@ mgmt_nft_rules(const char *ifname, const struct node_cidr *addrs,
  * soname is that of every libnftables since 0.9. */
 #define NFT_LIBRARY "libnftables.so.1"
 
+/* The functions used, typed from the header's declarations (typeof does
+ * not reference the symbols, so nothing is linked). */
 struct nft_api {
-    struct nft_ctx *(*ctx_new)(uint32_t flags);
-    void (*ctx_free)(struct nft_ctx *);
-    int (*buffer_output)(struct nft_ctx *);
-    int (*buffer_error)(struct nft_ctx *);
-    const char *(*get_output)(struct nft_ctx *);
-    const char *(*get_error)(struct nft_ctx *);
-    int (*run_cmd)(struct nft_ctx *, const char *buf);
+    __typeof__(nft_ctx_new) *ctx_new;
+    __typeof__(nft_ctx_free) *ctx_free;
+    __typeof__(nft_ctx_buffer_output) *buffer_output;
+    __typeof__(nft_ctx_buffer_error) *buffer_error;
+    __typeof__(nft_ctx_get_output_buffer) *get_output;
+    __typeof__(nft_ctx_get_error_buffer) *get_error;
+    __typeof__(nft_run_cmd_from_buffer) *run_cmd;
 };
 
 /* Loads libnftables into '*handle' and its functions into '*api'.  Returns
