@@ -46,6 +46,13 @@
 VLOG_DEFINE_THIS_MODULE(metrics_server);
 
 static struct vlog_rate_limit rl = VLOG_RATE_LIMIT_INIT(5, 20);
+/* libmicrohttpd's own messages, apart: under a flood of connections the
+ * drops above would use up a shared budget and hide them. */
+static struct vlog_rate_limit mhd_rl = VLOG_RATE_LIMIT_INIT(5, 20);
+
+/* libmicrohttpd's own connection limit is this many above ours (see
+ * metrics_server_create()). */
+#define MHD_LIMIT_MARGIN 448
 
 /* A connection, from libmicrohttpd's NOTIFY_STARTED to NOTIFY_CLOSED. */
 struct metrics_conn {
@@ -386,7 +393,7 @@ log_mhd(void *server_, const char *format, va_list args)
     struct metrics_server *server = server_;
     enum vlog_level level = server->epoll_fd >= 0 ? VLL_DBG : VLL_WARN;
 
-    if (!vlog_should_drop(&this_module, level, &rl)) {
+    if (!vlog_should_drop(&this_module, level, &mhd_rl)) {
         struct ds s = DS_EMPTY_INITIALIZER;
         ds_put_format_valist(&s, format, args);
         ds_chomp(&s, '\n');
@@ -444,15 +451,23 @@ metrics_server_create(const char *bind_address,
         "complete request came in time (timeout).", "reason");
 
     /* libmicrohttpd's own connection limit is only a backstop: ours, in
-     * notify_connection(), is reached first, but the connections we drop
-     * count in libmicrohttpd's until it has closed them. */
+     * notify_connection(), is reached first.  But the connections we drop
+     * count in libmicrohttpd's until it has seen them shut down and closed
+     * them, and at its limit it accepts the next connection in the queue
+     * and closes it unanswered, which may be the kubelet's probe ("Empty
+     * reply from server").  Under a flood, each connection accepted drops
+     * one, so the margin must cover the drops not yet reaped.  (At twice
+     * our limit the hostile-clients test saw a probe closed unanswered;
+     * it still did, once in 22 runs, with this margin, so this is at most
+     * part of that flake's cause, which is still open.) */
     server->daemon = MHD_start_daemon(
         MHD_USE_EPOLL | MHD_USE_ERROR_LOG, 0, NULL, NULL,
         handle_request, server,
         /* First, so that it gets every message. */
         MHD_OPTION_EXTERNAL_LOGGER, log_mhd, server,
         MHD_OPTION_LISTEN_SOCKET, fd,
-        MHD_OPTION_CONNECTION_LIMIT, 2 * server->max_connections,
+        MHD_OPTION_CONNECTION_LIMIT,
+        server->max_connections + MHD_LIMIT_MARGIN,
         MHD_OPTION_CONNECTION_TIMEOUT, timeout,
         MHD_OPTION_CONNECTION_MEMORY_LIMIT,
         (size_t) METRICS_SERVER_MEMORY_LIMIT,
