@@ -58,9 +58,9 @@ struct k8s_config {
 
     /* Not where or who, but how: set only by the command-line options. */
     bool insecure_http;         /* Allow an http:// server URL. */
-    int watch_idle_timeout_ms;  /* A watch stream on which nothing arrives
-                                 * for this long is replaced; 0 for
-                                 * never. */
+    int watch_idle_timeout_ms;  /* A lease watch stream on which nothing
+                                 * arrives for this long is replaced; 0 for
+                                 * never (k8s_watch_set_idle_timeout()). */
 };
 
 /* The default of 'watch_idle_timeout_ms': well under the health lease's

@@ -109,9 +109,10 @@ k8s_options_usage(void)
                                   "credentials then\n"
         "                          travel in clear)\n"
         "  --k8s-watch-idle-timeout=SECS\n"
-        "                          reconnect a watch on which nothing "
-                                  "arrives for SECS\n"
-        "                          seconds (default: %d, 0: never)\n",
+        "                          reconnect the health lease's watch when "
+                                  "nothing\n"
+        "                          arrives on it for SECS seconds "
+                                  "(default: %d, 0: never)\n",
         K8S_DEFAULT_WATCH_IDLE_TIMEOUT_MS / 1000);
 }
 

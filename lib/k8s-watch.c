@@ -15,11 +15,14 @@
  *                              resourceVersion to resume from
  *
  * A watch stream on which nothing at all arrives (no event, no bookmark)
- * for the client's watch idle timeout is given up and started again from
- * the last resourceVersion, on a new connection, straight from WATCHING:
- * a half-open TCP connection (a peer or middlebox gone without a FIN)
- * would otherwise hold the stream until TCP gives up, minutes later.  It
- * is not a failure: no backoff, no error for the consumer to report.
+ * for the watch's idle timeout is given up and started again from the
+ * last resourceVersion, on a new connection, straight from WATCHING: a
+ * half-open TCP connection (a peer or middlebox gone without a FIN) would
+ * otherwise hold the stream until TCP gives up, minutes later.  It is not
+ * a failure: no backoff, no error for the consumer to report.  By default
+ * the idle timeout is K8S_WATCH_STALL_MS, past the server's own end of
+ * the stream; a watch that must notice a silent stream sooner (the host's
+ * lease watch) sets a short one with k8s_watch_set_idle_timeout().
  *
  * BACKOFF retries a watch from the last resourceVersion if we have one,
  * else a list.  The delay doubles from K8S_WATCH_BACKOFF_MIN_MS up to
@@ -68,6 +71,18 @@ COVERAGE_DEFINE(k8s_watch_relist);
 #define K8S_WATCH_TIMEOUT_MIN_S 300
 #define K8S_WATCH_TIMEOUT_MAX_S 600
 
+/* The default idle timeout: a minute past the latest end of a stream that
+ * the server chose ("timeoutSeconds"), so that a healthy stream always
+ * ends before it.  Shorter would replace every quiet watch on a timer: a
+ * collection that does not change (NetworkAttachmentDefinitions, a
+ * Node, the pods of an idle node) gets no bookmarks from kube-apiserver
+ * until something of its kind changes, and at thousands of nodes each
+ * replacement is a TLS handshake and a request for the API server.  TCP
+ * keepalives (k8s-client.c) still find a peer that went away within a
+ * couple of minutes; this catches a stream that stays connected and
+ * silent. */
+#define K8S_WATCH_STALL_MS ((K8S_WATCH_TIMEOUT_MAX_S + 60) * 1000)
+
 /* A LIST asks for pages of at most this many objects ("limit", then
  * "continue" with the token of the previous page, all from one snapshot of
  * the server), as client-go's reflector does, so that listing many objects
@@ -113,6 +128,8 @@ struct k8s_watch {
     struct shash list_seen;     /* Keys in the LIST's pages so far. */
     bool synced;
     struct ovs_list events;     /* Contains "struct k8s_event_node"s. */
+
+    int idle_timeout_ms;        /* See k8s_watch_set_idle_timeout(). */
 
     struct k8s_watch_stats stats;
     const char *resource;       /* For metrics: the path's last segment. */
@@ -162,8 +179,15 @@ k8s_watch_create(struct k8s_client *client, const char *collection_path,
     shash_init(&w->list_seen);
     ovs_list_init(&w->events);
     w->backoff_ms = K8S_WATCH_BACKOFF_MIN_MS;
+    w->idle_timeout_ms = K8S_WATCH_STALL_MS;
     k8s_watch_start_list(w);
     return w;
+}
+
+void
+k8s_watch_set_idle_timeout(struct k8s_watch *w, int idle_ms)
+{
+    w->idle_timeout_ms = idle_ms;
 }
 
 void
@@ -370,7 +394,7 @@ k8s_watch_start_watch(struct k8s_watch *w)
 static long long int
 k8s_watch_idle_deadline(const struct k8s_watch *w)
 {
-    int idle_ms = k8s_client_watch_idle_timeout(w->client);
+    int idle_ms = w->idle_timeout_ms;
 
     return (w->state == K8S_WATCH_WATCHING && idle_ms > 0
             && !k8s_request_is_done(w->request)
@@ -565,7 +589,7 @@ k8s_watch_run(struct k8s_watch *w)
              * in k8s_watch_format_status(). */
             VLOG_DBG("watch %s: nothing received for %d ms, reconnecting "
                      "from %s", w->collection_path,
-                     k8s_client_watch_idle_timeout(w->client),
+                     w->idle_timeout_ms,
                      w->resource_version);
             w->stats.idle_reconnects++;
             k8s_watch_start_watch__(w, true);

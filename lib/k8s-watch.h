@@ -11,9 +11,10 @@
  * lists again and reports only what really changed, so
  * consumers never see a spurious event for an object that is unchanged.
  * When the server cannot be reached it retries with exponential backoff.
- * A stream on which nothing arrives for the client's watch idle timeout
- * (k8s-config.h) is replaced by a new one on a new connection, resuming
- * where it was: that is not a failure (k8s_watch_get_error() stays NULL).
+ * A stream on which nothing arrives for the watch's idle timeout (see
+ * k8s_watch_set_idle_timeout()) is replaced by a new one on a new
+ * connection, resuming where it was: that is not a failure
+ * (k8s_watch_get_error() stays NULL).
  *
  * The consumer calls k8s_watch_run() and k8s_watch_wait() from its main
  * loop (after k8s_client_run()) and takes changes with
@@ -68,6 +69,15 @@ void k8s_watch_wait(struct k8s_watch *);
  * before the first k8s_watch_run(). */
 typedef void k8s_watch_trim_func(struct cJSON *object);
 void k8s_watch_set_trim(struct k8s_watch *, k8s_watch_trim_func *);
+
+/* Makes 'w' replace a stream on which nothing at all arrives for 'idle_ms'
+ * milliseconds (0: never).  The default is past the longest a healthy
+ * stream lasts before the server ends it (about 11 minutes), so that a
+ * quiet collection's stream is not replaced on a timer; a consumer that
+ * must notice a silent stream sooner sets the client's
+ * k8s_client_watch_idle_timeout() (--k8s-watch-idle-timeout), as the
+ * host's lease watch does. */
+void k8s_watch_set_idle_timeout(struct k8s_watch *, int idle_ms);
 
 /* Returns the next change, which the caller must free with
  * k8s_event_destroy(), or NULL if there is none now. */

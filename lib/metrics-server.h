@@ -21,7 +21,8 @@
  * Limits against clients that misbehave:
  *   - at most 'max_connections' connections.  A new one beyond that
  *     pushes out the connection that has waited longest for a request of
- *     its own (an idle or slow client), or is itself closed if every
+ *     its own (an idle or slow client) among those of the client address
+ *     with the most connections waiting, or is itself closed if every
  *     other connection is busy with a request;
  *   - a connection must deliver a complete request head within
  *     'request_timeout' seconds of opening (or of its previous answer),

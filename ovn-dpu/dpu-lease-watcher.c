@@ -147,6 +147,11 @@ dpu_lease_watcher_create(struct k8s_client *client, const char *node_name,
         w->watch = k8s_watch_create(client, w->collection_path, NULL,
                                     selector);
         free(selector);
+        /* The lease's renewals come every interval: a stream silent for
+         * longer is dead, and must be replaced well before the lease
+         * could seem expired. */
+        k8s_watch_set_idle_timeout(w->watch,
+                                   k8s_client_watch_idle_timeout(client));
     } else {
         VLOG_INFO("DPU health check disabled (renew interval 0): the DPU "
                   "is always considered ready");

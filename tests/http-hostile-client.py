@@ -16,8 +16,16 @@
 #                              seconds
 #   big HOST PORT SIZE         sends a request line with a SIZE-byte path;
 #                              prints the first response line, or "closed"
+#   late HOST PORT PATH        connects and sends nothing until the file
+#                              named by --go exists, then asks for PATH and
+#                              prints the first response line, or "closed"
+#                              (not hostile: a client slow to start)
+#
+# --source=ADDR connects from ADDR (e.g. 127.0.0.2: another client address
+# on loopback).
 
 import argparse
+import os
 import signal
 import socket
 import sys
@@ -26,6 +34,8 @@ import time
 parser = argparse.ArgumentParser()
 parser.add_argument("--ready", default=None)
 parser.add_argument("--hold", type=float, default=120)
+parser.add_argument("--source", default=None)
+parser.add_argument("--go", default=None)
 parser.add_argument("mode")
 parser.add_argument("args", nargs="*")
 args = parser.parse_args()
@@ -37,7 +47,9 @@ def ready():
 
 
 def connect(host, port):
-    s = socket.create_connection((host, int(port)), timeout=10)
+    source = (args.source, 0) if args.source else None
+    s = socket.create_connection((host, int(port)), timeout=10,
+                                 source_address=source)
     return s
 
 
@@ -127,6 +139,8 @@ elif args.mode == "no-read":
     host, port, path = args.args
     s = socket.socket()
     s.setsockopt(socket.SOL_SOCKET, socket.SO_RCVBUF, 1024)
+    if args.source:
+        s.bind((args.source, 0))
     s.connect((host, int(port)))
     s.sendall(b"GET %s HTTP/1.1\r\nHost: test\r\n\r\n" % path.encode())
     ready()
@@ -140,6 +154,19 @@ elif args.mode == "big":
     ready()
     try:
         s.sendall(request)
+    except OSError:
+        pass
+    line = first_line(s)
+    print(line if line else "closed")
+
+elif args.mode == "late":
+    host, port, path = args.args
+    s = connect(host, port)
+    ready()
+    while not os.path.exists(args.go):
+        time.sleep(0.1)
+    try:
+        s.sendall(b"GET %s HTTP/1.1\r\nHost: test\r\n\r\n" % path.encode())
     except OSError:
         pass
     line = first_line(s)
