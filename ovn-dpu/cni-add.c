@@ -285,6 +285,8 @@ add_configure(struct cni_calls *cs, struct cni_call *call,
     struct vf_attachment *a = xzalloc(sizeof *a);
 
     call->dpu_wait = time_msec() - call->wait_start;
+    VLOG_DBG("pod %s sandbox %s/%s: the DPU side reports Ready",
+             call->pod_key, req->container_id, req->ifname);
 
     a->container_id = xstrdup(req->container_id);
     a->pod_namespace = xstrdup(req->pod_namespace);
@@ -334,7 +336,11 @@ add_configure(struct cni_calls *cs, struct cni_call *call,
         return;
     }
 
+    t0 = time_msec();
     vf_attachments_add(&cs->attachments, a);
+    VLOG_DBG("pod %s sandbox %s/%s: attachment recorded in %lld ms",
+             call->pod_key, req->container_id, req->ifname,
+             time_msec() - t0);
     /* The VF stays taken in the pool until DEL or GC gives it back. */
     free(call->pool_vf);
     call->pool_vf = NULL;

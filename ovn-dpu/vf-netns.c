@@ -28,9 +28,38 @@
 #include "nl-errors.h"
 #include "openvswitch/dynamic-string.h"
 #include "openvswitch/vlog.h"
+#include "timeval.h"
 #include "util.h"
 
 VLOG_DEFINE_THIS_MODULE(vf_netns);
+
+/* The time each kernel round trip of an attach or detach takes, logged at
+ * debug level: where a VF's configuration spends its time is read from
+ * the log (Documentation/benchmarks.rst).  One at a time: the daemon is
+ * single-threaded. */
+static struct {
+    char vf[64];                /* Name the log lines carry. */
+    long long int t;            /* When the previous step ended, in us. */
+} step_clock;
+
+static void
+steps_start(const char *vf)
+{
+    ovs_strlcpy(step_clock.vf, vf ? vf : "?", sizeof step_clock.vf);
+    step_clock.t = time_usec();
+}
+
+/* Logs that 'what' just ended and starts timing the next step, not
+ * counting the log line's own writing. */
+static void
+step_done(const char *what)
+{
+    if (VLOG_IS_DBG_ENABLED()) {
+        VLOG_DBG("VF %s: %s: %lld us", step_clock.vf, what,
+                 time_usec() - step_clock.t);
+        step_clock.t = time_usec();
+    }
+}
 
 void
 vf_netns_config_destroy(struct vf_netns_config *cfg)
@@ -247,6 +276,7 @@ reshape_link(struct nl_sock *sock, struct rtnl_link *link, const char *name,
 
     rtnl_link_unset_flags(change, IFF_UP);
     err = change_link(sock, link, change);
+    step_done("set down");
     if (err) {
         error = nl_error("set down", err);
         goto out;
@@ -271,6 +301,7 @@ reshape_link(struct nl_sock *sock, struct rtnl_link *link, const char *name,
         rtnl_link_set_mtu(change, mtu);
     }
     err = change_link(sock, link, change);
+    step_done("set name, MAC, MTU");
     if (err) {
         struct ds what = DS_EMPTY_INITIALIZER;
         ds_put_format(&what, "set name %s", name);
@@ -290,6 +321,7 @@ reshape_link(struct nl_sock *sock, struct rtnl_link *link, const char *name,
         change = rtnl_link_alloc();
         rtnl_link_set_ns_fd(change, ns_fd);
         err = change_link(sock, link, change);
+        step_done("move to another namespace");
         if (err) {
             error = nl_error("move to another network namespace", err);
         }
@@ -412,6 +444,7 @@ configure(struct nl_sock *pod, struct rtnl_link *link,
     rtnl_link_set_flags(change, IFF_UP);
     int err = change_link(pod, link, change);
     rtnl_link_put(change);
+    step_done("set up");
     if (err) {
         return nl_error("set up", err);
     }
@@ -419,9 +452,11 @@ configure(struct nl_sock *pod, struct rtnl_link *link,
     int ifindex = rtnl_link_get_ifindex(link);
     for (size_t i = 0; i < cfg->n_addrs && !error; i++) {
         error = add_address(pod, ifindex, cfg->addrs[i]);
+        step_done("add address");
     }
     for (size_t i = 0; i < cfg->n_routes && !error; i++) {
         error = add_route(pod, ifindex, &cfg->routes[i]);
+        step_done("add route");
     }
     return error;
 }
@@ -437,11 +472,14 @@ vf_netns_attach(const struct vf_netns_config *cfg,
 
     memset(saved, 0, sizeof *saved);
 
+    steps_start(cfg->host_name);
     int ns_fd = open_netns(cfg->netns, &error);
+    step_done("open the pod's namespace");
     if (ns_fd < 0) {
         return error;
     }
     error = open_sockets(ns_fd, &host, &pod);
+    step_done("open netlink sockets");
     if (error) {
         goto out;
     }
@@ -449,6 +487,7 @@ vf_netns_attach(const struct vf_netns_config *cfg,
     /* The name must be free in the pod, or the move would fail half way
      * or, worse, the rename would. */
     err = get_link(pod, cfg->ifname, &link);
+    step_done("look up the name in the pod");
     if (!err) {
         error = xasprintf("CNI_NETNS %s already has an interface %s",
                           cfg->netns, cfg->ifname);
@@ -458,6 +497,7 @@ vf_netns_attach(const struct vf_netns_config *cfg,
     link = NULL;
 
     err = get_link(host, cfg->host_name, &link);
+    step_done("look up the VF on the host");
     if (err) {
         error = xasprintf("VF netdev %s: %s", cfg->host_name,
                           is_no_device(err) ? "no such device on the host"
@@ -479,6 +519,7 @@ vf_netns_attach(const struct vf_netns_config *cfg,
     /* The VF is in the pod now; from here on, failure means moving it
      * back. */
     err = get_link(pod, cfg->host_name, &link);
+    step_done("look up the VF in the pod");
     if (err) {
         error = xasprintf("VF netdev %s vanished after the move to %s: %s",
                           cfg->host_name, cfg->netns, nl_errors_describe(err));
@@ -508,6 +549,7 @@ vf_netns_attach(const struct vf_netns_config *cfg,
 
 out:
     close_handles(link, host, pod, ns_fd);
+    step_done("close");
     return error;
 }
 
@@ -558,6 +600,7 @@ vf_netns_detach(const char *netns, const char *ifname, const char *host_name,
     int err;
 
     *what = "moved back to the host";
+    steps_start(host_name);
     int ns_fd = netns ? open_netns(netns, &error) : -ENOENT;
     if (ns_fd == -ENOENT || ns_fd == -EPERM) {
         free(error);
