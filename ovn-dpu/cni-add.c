@@ -320,7 +320,7 @@ add_move_early(struct cni_calls *cs, struct cni_call *call)
 {
     const struct cni_request *req = &call->req;
 
-    if (call->dev.vfio || !call->dev.netdev
+    if (!cs->settings.early_vf_move || call->dev.vfio || !call->dev.netdev
         || cs->n_vf_configs >= MAX_VF_CONFIGS_PER_RUN) {
         return;
     }
