@@ -247,10 +247,14 @@ def add_times(host_log, offset=0):
     reached the server), "patch_sent" (the connection-details merge PATCH
     was sent, after the GET of the pod it is guarded with), "details" (its
     answer was in and the wait for the DPU began), "ready" (the server saw
-    the DPU's Ready), "answered" (the answer was sent), and "vf_ms" (moving
-    and configuring the VF)."""
+    the DPU's Ready: its own log line where there is one, else derived),
+    "answered" (the answer was sent), "vf_ms" (moving and configuring the
+    VF) and "record_ms" (saving the attachment record, before the answer;
+    None from a host that does not log it)."""
     times = {}
     vf_ms = {}
+    record_ms = {}
+    seen = {}
     sent = {}
     for line in log_lines(host_log, offset):
         m = re.search(r"pod_patch\|DBG\|pod default/(\S+): merge patch "
@@ -263,17 +267,28 @@ def add_times(host_log, offset=0):
         if m:
             vf_ms[m.group(1)] = int(m.group(2))
             continue
+        m = re.search(r"cni_add\|DBG\|pod default/(\S+) sandbox \S+: "
+                      r"the DPU side reports Ready", line)
+        if m:
+            seen[m.group(1)] = log_time(line)
+            continue
+        m = re.search(r"cni_add\|DBG\|pod default/(\S+) sandbox \S+: "
+                      r"attachment recorded in (\d+) ms", line)
+        if m:
+            record_ms[m.group(1)] = int(m.group(2))
+            continue
         m = re.search(r"ADD pod default/(\S+) sandbox \S+: ok \((\d+) ms, "
                       r"(\d+) ms of it waiting for the DPU", line)
         if m:
             end = log_time(line)
             total, wait = int(m.group(2)) / 1000, int(m.group(3)) / 1000
             vf = vf_ms.get(m.group(1), 0) / 1000
-            ready = end - vf
+            ready = seen.get(m.group(1), end - vf)
             times[m.group(1)] = {"received": end - total,
                                  "patch_sent": sent.get(m.group(1)),
                                  "details": ready - wait, "ready": ready,
-                                 "answered": end, "vf_ms": vf * 1000}
+                                 "answered": end, "vf_ms": vf * 1000,
+                                 "record_ms": record_ms.get(m.group(1))}
     return times
 
 

@@ -29,11 +29,12 @@
 
 VLOG_DEFINE_THIS_MODULE(cni_add);
 
-/* At most this many VFs are configured per main-loop iteration (each
- * takes some 20 ms of netlink work, mostly the kernel's move to another
- * network namespace), so that a burst of answers from the DPU cannot keep
- * the loop from accepting connections, reading requests and timing the
- * lease for seconds: the other pod events wait for the next iteration. */
+/* At most this many VFs are moved into pods per main-loop iteration (the
+ * kernel's move to another network namespace takes some 15-20 ms), so
+ * that a burst of answers from the API server or the DPU cannot keep the
+ * loop from accepting connections, reading requests and timing the lease
+ * for seconds: the other pod events wait for the next iteration, and an
+ * ADD whose VF could not be moved early moves it once the DPU answers. */
 #define MAX_VF_CONFIGS_PER_RUN 16
 
 static void add_fail(struct cni_calls *, struct cni_call *,
@@ -276,6 +277,71 @@ cni_add_start(struct cni_calls *cs, struct cni_call *call)
     return NULL;
 }
 
+/* Puts back on the host, as it was, the VF that add_move_early() moved
+ * into the pod of 'call', an ADD that failed before configuring it. */
+static void
+add_move_back(struct cni_call *call)
+{
+    if (!call->vf_moved) {
+        return;
+    }
+    call->vf_moved = false;
+
+    const char *what;
+    char *why = vf_netns_detach(call->req.netns, call->req.ifname,
+                                call->dev.netdev, call->dev.pci,
+                                &call->vf_saved, &what);
+    if (why) {
+        VLOG_ERR("pod %s sandbox %s/%s: moving VF %s back to the host "
+                 "failed: %s", call->pod_key, call->req.container_id,
+                 call->req.ifname, call->dev.netdev, why);
+        free(why);
+    } else {
+        VLOG_DBG("pod %s sandbox %s/%s: VF %s %s", call->pod_key,
+                 call->req.container_id, call->req.ifname, call->dev.netdev,
+                 what);
+    }
+}
+
+void
+cni_add_abandon(struct cni_call *call)
+{
+    add_move_back(call);
+}
+
+/* While the DPU side plugs the representor, moves the VF of 'call' into
+ * the pod already, down and unconfigured, under its name there: the
+ * kernel's move is most of a VF's configuration time, and it then
+ * overlaps the wait instead of following it.  Only a head start: if the
+ * move fails, nothing changed, and add_configure() moves the VF itself
+ * (and reports what fails then). */
+static void
+add_move_early(struct cni_calls *cs, struct cni_call *call)
+{
+    const struct cni_request *req = &call->req;
+
+    if (!cs->settings.early_vf_move || call->dev.vfio || !call->dev.netdev
+        || cs->n_vf_configs >= MAX_VF_CONFIGS_PER_RUN) {
+        return;
+    }
+    cs->n_vf_configs++;
+
+    struct vf_netns_config cfg = {
+        .netns = req->netns,
+        .host_name = call->dev.netdev,
+        .ifname = req->ifname,
+    };
+    long long int t0 = time_msec();
+    char *why = vf_netns_move_in(&cfg, &call->vf_saved);
+    call->vf_moved = !why;
+    VLOG_DBG("pod %s sandbox %s/%s: VF %s %s while waiting for the DPU "
+             "(%lld ms)%s%s", call->pod_key, req->container_id, req->ifname,
+             call->dev.netdev,
+             why ? "not moved into the pod" : "moved into the pod",
+             time_msec() - t0, why ? ": " : "", why ? why : "");
+    free(why);
+}
+
 /* The DPU side plugged the VF: moves it into the pod and answers. */
 static void
 add_configure(struct cni_calls *cs, struct cni_call *call,
@@ -285,6 +351,8 @@ add_configure(struct cni_calls *cs, struct cni_call *call,
     struct vf_attachment *a = xzalloc(sizeof *a);
 
     call->dpu_wait = time_msec() - call->wait_start;
+    VLOG_DBG("pod %s sandbox %s/%s: the DPU side reports Ready",
+             call->pod_key, req->container_id, req->ifname);
 
     a->container_id = xstrdup(req->container_id);
     a->pod_namespace = xstrdup(req->pod_namespace);
@@ -318,7 +386,14 @@ add_configure(struct cni_calls *cs, struct cni_call *call,
                   req->container_id, req->ifname, a->pci);
     } else {
         cs->n_vf_configs++;
-        why = vf_netns_attach(&a->cfg, &a->saved);
+        if (call->vf_moved) {
+            /* Configured, or back on the host: no longer waiting. */
+            call->vf_moved = false;
+            a->saved = call->vf_saved;
+            why = vf_netns_configure(&a->cfg, &a->saved);
+        } else {
+            why = vf_netns_attach(&a->cfg, &a->saved);
+        }
         VLOG_DBG("pod %s sandbox %s/%s: VF %s %s in %lld ms",
                  call->pod_key, req->container_id, req->ifname,
                  call->dev.netdev,
@@ -334,7 +409,11 @@ add_configure(struct cni_calls *cs, struct cni_call *call,
         return;
     }
 
+    t0 = time_msec();
     vf_attachments_add(&cs->attachments, a);
+    VLOG_DBG("pod %s sandbox %s/%s: attachment recorded in %lld ms",
+             call->pod_key, req->container_id, req->ifname,
+             time_msec() - t0);
     /* The VF stays taken in the pool until DEL or GC gives it back. */
     free(call->pool_vf);
     call->pool_vf = NULL;
@@ -351,6 +430,7 @@ add_fail(struct cni_calls *cs, struct cni_call *call,
     if (call->dpu_wait < 0 && call->state == CALL_ADD_WAIT) {
         call->dpu_wait = time_msec() - call->wait_start;
     }
+    add_move_back(call);
     if (call->state == CALL_ADD_WAIT) {
         cni_error_destroy(call->error);
         call->error = error;
@@ -417,6 +497,7 @@ add_patched(struct cni_calls *cs, struct cni_call *call)
                                             "%s", call->cancel));
         return;
     }
+    add_move_early(cs, call);
     /* The DPU may have answered already, or may have answered an
      * identical earlier write. */
     add_evaluate(cs, call, pod_patch_pod(call->patch));

@@ -20,4 +20,8 @@ void cni_add_run(struct cni_calls *, struct cni_call *call);
  * for the DPU. */
 void cni_add_run_pods(struct cni_calls *);
 
+/* For an ADD in flight that will never be answered (the daemon exits):
+ * puts back on the host a VF that it moved into the pod. */
+void cni_add_abandon(struct cni_call *call);
+
 #endif /* cni-add.h */

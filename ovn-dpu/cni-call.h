@@ -91,6 +91,9 @@ struct cni_call {
     struct cni_error *error;    /* ADD: why it failed, during ADD_UNDO. */
     char *cancel;               /* Why to give up at the next step. */
     bool detached;              /* DEL: the VF is back on the host. */
+    bool vf_moved;              /* ADD: the VF waits in the pod, moved
+                                 * there but not configured. */
+    struct vf_netns_saved vf_saved;  /* ADD: its own MAC and MTU then. */
 };
 
 struct cni_calls {

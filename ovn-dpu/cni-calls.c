@@ -123,6 +123,9 @@ cni_calls_destroy(struct cni_calls *cs)
 
     struct cni_call *call;
     LIST_FOR_EACH_POP (call, node, &cs->in_flight) {
+        if (call->req.command == CNI_ADD) {
+            cni_add_abandon(call);
+        }
         cni_call_destroy(call);
     }
     LIST_FOR_EACH_POP (call, node, &cs->recent) {

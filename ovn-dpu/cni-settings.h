@@ -33,6 +33,8 @@ struct cni_settings {
     const struct vf_list *reserved_vfs;     /* Never given to a pod. */
     const char *mgmt_netdev;    /* The management port's VF netdev, never
                                  * given to a pod either, or NULL. */
+    bool early_vf_move;         /* --cni-early-vf-move: move the VF into
+                                 * the pod while ADD waits for the DPU. */
     bool allow_status_without_sandbox;      /* Take a status entry that
                                              * names no sandbox (the
                                              * reference DPU side's) as

@@ -46,6 +46,7 @@ static int cni_add_timeout = CNI_DEFAULT_ADD_TIMEOUT; /* --cni-add-timeout. */
 static int cni_max_requests = CNI_DEFAULT_MAX_REQUESTS; /* --cni-max-... */
 static struct vf_list reserved_vfs;     /* --reserved-vfs. */
 static bool allow_status_without_sandbox;   /* --allow-status-without-... */
+static bool cni_early_vf_move;              /* --cni-early-vf-move. */
 static struct mgmt_port_options mgmt_options = {
     .settings = { .mtu = MGMT_PORT_DEFAULT_MTU },
 };
@@ -94,6 +95,7 @@ main(int argc, char *argv[])
         .reserved_vfs = &reserved_vfs,
         .mgmt_netdev = mgmt_netdev,
         .allow_status_without_sandbox = allow_status_without_sandbox,
+        .early_vf_move = cni_early_vf_move,
         .vf_pool = &vf_pool,
     };
     char *error = cni_server_create(cni_socket, lease, &cni_settings, &cni);
@@ -179,6 +181,7 @@ enum {
     OPT_SYSFS_ROOT,
     OPT_RESERVED_VFS,
     OPT_ALLOW_STATUS_WITHOUT_SANDBOX,
+    OPT_CNI_EARLY_VF_MOVE,
     OPT_MGMT_PORT_NETDEV,
     OPT_GATEWAY_INTERFACE,
     OPT_CLUSTER_SUBNETS,
@@ -363,6 +366,10 @@ handle_option(int option, const char *arg)
         allow_status_without_sandbox = true;
         break;
 
+    case OPT_CNI_EARLY_VF_MOVE:
+        cni_early_vf_move = true;
+        break;
+
     default:
         OVS_NOT_REACHED();
     }
@@ -436,6 +443,7 @@ parse_options(int argc, char *argv[])
         {"reserved-vfs", required_argument, NULL, OPT_RESERVED_VFS},
         {"allow-status-without-sandbox", no_argument, NULL,
          OPT_ALLOW_STATUS_WITHOUT_SANDBOX},
+        {"cni-early-vf-move", no_argument, NULL, OPT_CNI_EARLY_VF_MOVE},
         {"ovnkube-node-mgmt-port-netdev", required_argument, NULL,
          OPT_MGMT_PORT_NETDEV},
         {"gateway-interface", required_argument, NULL,
@@ -549,6 +557,8 @@ usage(void)
            "  --reserved-vfs=PF:VF[-VF][,...]\n"
            "                          VFs never given to a pod (the "
            "management port's)\n"
+           "  --cni-early-vf-move     move the VF into the pod while ADD "
+           "waits for the DPU\n"
            "  --allow-status-without-sandbox\n"
            "                          take a DPU status entry that names no "
            "sandbox as\n"

@@ -28,9 +28,38 @@
 #include "nl-errors.h"
 #include "openvswitch/dynamic-string.h"
 #include "openvswitch/vlog.h"
+#include "timeval.h"
 #include "util.h"
 
 VLOG_DEFINE_THIS_MODULE(vf_netns);
+
+/* The time each kernel round trip of an attach or detach takes, logged at
+ * debug level: where a VF's configuration spends its time is read from
+ * the log (Documentation/benchmarks.rst).  One at a time: the daemon is
+ * single-threaded. */
+static struct {
+    char vf[64];                /* Name the log lines carry. */
+    long long int t;            /* When the previous step ended, in us. */
+} step_clock;
+
+static void
+steps_start(const char *vf)
+{
+    ovs_strlcpy(step_clock.vf, vf ? vf : "?", sizeof step_clock.vf);
+    step_clock.t = time_usec();
+}
+
+/* Logs that 'what' just ended and starts timing the next step, not
+ * counting the log line's own writing. */
+static void
+step_done(const char *what)
+{
+    if (VLOG_IS_DBG_ENABLED()) {
+        VLOG_DBG("VF %s: %s: %lld us", step_clock.vf, what,
+                 time_usec() - step_clock.t);
+        step_clock.t = time_usec();
+    }
+}
 
 void
 vf_netns_config_destroy(struct vf_netns_config *cfg)
@@ -247,6 +276,7 @@ reshape_link(struct nl_sock *sock, struct rtnl_link *link, const char *name,
 
     rtnl_link_unset_flags(change, IFF_UP);
     err = change_link(sock, link, change);
+    step_done("set down");
     if (err) {
         error = nl_error("set down", err);
         goto out;
@@ -271,6 +301,7 @@ reshape_link(struct nl_sock *sock, struct rtnl_link *link, const char *name,
         rtnl_link_set_mtu(change, mtu);
     }
     err = change_link(sock, link, change);
+    step_done("set name, MAC, MTU");
     if (err) {
         struct ds what = DS_EMPTY_INITIALIZER;
         ds_put_format(&what, "set name %s", name);
@@ -290,6 +321,7 @@ reshape_link(struct nl_sock *sock, struct rtnl_link *link, const char *name,
         change = rtnl_link_alloc();
         rtnl_link_set_ns_fd(change, ns_fd);
         err = change_link(sock, link, change);
+        step_done("move to another namespace");
         if (err) {
             error = nl_error("move to another network namespace", err);
         }
@@ -396,59 +428,82 @@ move_back(struct nl_sock *pod, int ifindex, const char *host_name,
     return error;
 }
 
-/* In the pod's namespace (socket 'pod'), gives 'link' its name, MAC and
- * MTU, brings it up, adds the addresses and routes. */
+/* In the pod's namespace (socket 'pod'), gives 'link', already named
+ * 'cfg->ifname' and down, its MAC and MTU and brings it up, in one
+ * message (the kernel sets the address and the MTU before it changes the
+ * flags), then adds the addresses and routes. */
 static char *
 configure(struct nl_sock *pod, struct rtnl_link *link,
           const struct vf_netns_config *cfg)
 {
-    char *error = reshape_link(pod, link, cfg->ifname, cfg->mac, cfg->mtu,
-                               -1);
-    if (error) {
-        return error;
-    }
-
     struct rtnl_link *change = rtnl_link_alloc();
+    struct ds what = DS_EMPTY_INITIALIZER;
+    char *error = NULL;
+
+    if (cfg->mac && cfg->mac[0]) {
+        struct nl_addr *addr;
+        int err = nl_addr_parse(cfg->mac, AF_LLC, &addr);
+        if (err) {
+            rtnl_link_put(change);
+            return xasprintf("MAC %s: %s", cfg->mac, nl_errors_describe(err));
+        }
+        rtnl_link_set_addr(change, addr);
+        nl_addr_put(addr);
+        ds_put_format(&what, "MAC %s, ", cfg->mac);
+    }
+    if (cfg->mtu) {
+        rtnl_link_set_mtu(change, cfg->mtu);
+        ds_put_format(&what, "MTU %d, ", cfg->mtu);
+    }
     rtnl_link_set_flags(change, IFF_UP);
+    ds_put_cstr(&what, "up");
     int err = change_link(pod, link, change);
     rtnl_link_put(change);
+    step_done("set MAC, MTU, up");
     if (err) {
-        return nl_error("set up", err);
+        error = nl_error(ds_cstr(&what), err);
     }
+    ds_destroy(&what);
 
     int ifindex = rtnl_link_get_ifindex(link);
     for (size_t i = 0; i < cfg->n_addrs && !error; i++) {
         error = add_address(pod, ifindex, cfg->addrs[i]);
+        step_done("add address");
     }
     for (size_t i = 0; i < cfg->n_routes && !error; i++) {
         error = add_route(pod, ifindex, &cfg->routes[i]);
+        step_done("add route");
     }
     return error;
 }
 
 char *
-vf_netns_attach(const struct vf_netns_config *cfg,
-                struct vf_netns_saved *saved)
+vf_netns_move_in(const struct vf_netns_config *cfg,
+                 struct vf_netns_saved *saved)
 {
     struct nl_sock *host = NULL, *pod = NULL;
-    struct rtnl_link *link = NULL;
+    struct rtnl_link *link = NULL, *change = NULL;
     char *error = NULL;
     int err;
 
     memset(saved, 0, sizeof *saved);
 
+    steps_start(cfg->host_name);
     int ns_fd = open_netns(cfg->netns, &error);
+    step_done("open the pod's namespace");
     if (ns_fd < 0) {
         return error;
     }
     error = open_sockets(ns_fd, &host, &pod);
+    step_done("open netlink sockets");
     if (error) {
         goto out;
     }
 
-    /* The name must be free in the pod, or the move would fail half way
-     * or, worse, the rename would. */
+    /* The name must be free in the pod.  (The kernel would refuse the
+     * move if it were not, but this says so more clearly.) */
     err = get_link(pod, cfg->ifname, &link);
+    step_done("look up the name in the pod");
     if (!err) {
         error = xasprintf("CNI_NETNS %s already has an interface %s",
                           cfg->netns, cfg->ifname);
@@ -458,6 +513,7 @@ vf_netns_attach(const struct vf_netns_config *cfg,
     link = NULL;
 
     err = get_link(host, cfg->host_name, &link);
+    step_done("look up the VF on the host");
     if (err) {
         error = xasprintf("VF netdev %s: %s", cfg->host_name,
                           is_no_device(err) ? "no such device on the host"
@@ -467,31 +523,66 @@ vf_netns_attach(const struct vf_netns_config *cfg,
     format_mac(link, saved->mac);
     saved->mtu = rtnl_link_get_mtu(link);
 
-    char *step = reshape_link(host, link, cfg->host_name, NULL, 0, ns_fd);
-    if (step) {
-        error = xasprintf("VF netdev %s: %s", cfg->host_name, step);
-        free(step);
+    /* One message: the kernel takes the VF down, moves it and gives it its
+     * new name there (checked free in the target namespace), or, failing,
+     * leaves it as it was.  Its name on the host might be taken in the
+     * pod, and the pod's name on the host, so neither name alone would
+     * do. */
+    change = rtnl_link_alloc();
+    rtnl_link_set_ns_fd(change, ns_fd);
+    rtnl_link_set_name(change, cfg->ifname);
+    err = change_link(host, link, change);
+    step_done("move to the pod and rename");
+    if (err) {
+        error = xasprintf("VF netdev %s: move to %s as %s: %s",
+                          cfg->host_name, cfg->netns, cfg->ifname,
+                          nl_errors_describe(err));
+    }
+
+out:
+    if (change) {
+        rtnl_link_put(change);
+    }
+    close_handles(link, host, pod, ns_fd);
+    step_done("close");
+    return error;
+}
+
+char *
+vf_netns_configure(const struct vf_netns_config *cfg,
+                   const struct vf_netns_saved *saved)
+{
+    struct nl_sock *pod = NULL;
+    struct rtnl_link *link = NULL;
+    char *error = NULL;
+
+    steps_start(cfg->host_name);
+    int ns_fd = open_netns(cfg->netns, &error);
+    if (ns_fd < 0) {
+        return error;
+    }
+    error = open_socket(ns_fd, &pod);
+    step_done("open the pod's namespace and a netlink socket");
+    if (error) {
         goto out;
     }
-    rtnl_link_put(link);
-    link = NULL;
 
-    /* The VF is in the pod now; from here on, failure means moving it
-     * back. */
-    err = get_link(pod, cfg->host_name, &link);
+    int err = get_link(pod, cfg->ifname, &link);
+    step_done("look up the VF in the pod");
     if (err) {
-        error = xasprintf("VF netdev %s vanished after the move to %s: %s",
-                          cfg->host_name, cfg->netns, nl_errors_describe(err));
+        error = xasprintf("VF netdev %s vanished after the move to %s as %s: "
+                          "%s", cfg->host_name, cfg->netns, cfg->ifname,
+                          nl_errors_describe(err));
         goto out;
     }
     int ifindex = rtnl_link_get_ifindex(link);
-    step = configure(pod, link, cfg);
+    char *step = configure(pod, link, cfg);
     if (step) {
         error = xasprintf("%s in %s: %s", cfg->ifname, cfg->netns, step);
         free(step);
 
-        /* By its index, not its name: the step that failed may have left
-         * it under either name, or with its MAC or MTU changed. */
+        /* By its index: the step that failed may have changed its MAC or
+         * MTU, or brought it up. */
         rtnl_link_put(link);
         link = NULL;
         char *back = move_back(pod, ifindex, cfg->host_name, saved);
@@ -507,8 +598,17 @@ vf_netns_attach(const struct vf_netns_config *cfg,
     }
 
 out:
-    close_handles(link, host, pod, ns_fd);
+    close_handles(link, NULL, pod, ns_fd);
+    step_done("close");
     return error;
+}
+
+char *
+vf_netns_attach(const struct vf_netns_config *cfg,
+                struct vf_netns_saved *saved)
+{
+    char *error = vf_netns_move_in(cfg, saved);
+    return error ? error : vf_netns_configure(cfg, saved);
 }
 
 /* Detaching. */
@@ -558,6 +658,7 @@ vf_netns_detach(const char *netns, const char *ifname, const char *host_name,
     int err;
 
     *what = "moved back to the host";
+    steps_start(host_name);
     int ns_fd = netns ? open_netns(netns, &error) : -ENOENT;
     if (ns_fd == -ENOENT || ns_fd == -EPERM) {
         free(error);

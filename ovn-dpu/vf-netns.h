@@ -11,7 +11,13 @@
  * vf_netns_attach() is all or nothing: if any step fails, it puts the VF
  * back in the host namespace under its original name (and MAC and MTU)
  * before it returns the error, finding it by its interface index, whatever
- * name the failed step left it with.  vf_netns_detach() is idempotent.
+ * the failed step left it with.  vf_netns_detach() is idempotent.
+ *
+ * vf_netns_attach() is vf_netns_move_in() then vf_netns_configure(), which
+ * a caller may also call apart: the move, which costs the kernel most of
+ * the time (it waits for RCU grace periods), can then be made while the
+ * caller waits for something else, and only the configuration, a few
+ * hundred microseconds, once it knows how.
  *
  * Each call takes a few system calls and returns quickly; none waits on
  * anything but the kernel.
@@ -71,6 +77,25 @@ char *vf_netns_check_unused(const char *host_name) OVS_WARN_UNUSED_RESULT;
  * was, and the error says which step failed. */
 char *vf_netns_attach(const struct vf_netns_config *cfg,
                       struct vf_netns_saved *saved)
+    OVS_WARN_UNUSED_RESULT;
+
+/* The first half of vf_netns_attach(): moves 'cfg->host_name' into
+ * 'cfg->netns' as 'cfg->ifname', down, with its own MAC and MTU (which it
+ * saves in '*saved'), in one message.  Only 'cfg->netns', 'cfg->host_name'
+ * and 'cfg->ifname' are used.  On failure, nothing changed.  The VF
+ * stays there, unconfigured, until vf_netns_configure() or
+ * vf_netns_detach() (with '*saved'). */
+char *vf_netns_move_in(const struct vf_netns_config *cfg,
+                       struct vf_netns_saved *saved)
+    OVS_WARN_UNUSED_RESULT;
+
+/* The second half of vf_netns_attach(): gives the VF that
+ * vf_netns_move_in() moved into 'cfg->netns' as 'cfg->ifname' its MAC and
+ * MTU and brings it up (one message), then adds its addresses and routes.
+ * On failure, the VF is back on the host as '*saved' says it was, under
+ * 'cfg->host_name'. */
+char *vf_netns_configure(const struct vf_netns_config *cfg,
+                         const struct vf_netns_saved *saved)
     OVS_WARN_UNUSED_RESULT;
 
 /* Moves 'ifname' in 'netns' back to the host as 'host_name', restoring
