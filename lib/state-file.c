@@ -33,21 +33,6 @@ write_all(int fd, const char *data, size_t size)
     return 0;
 }
 
-/* Fsyncs the directory that holds 'path'.  Returns 0 or an errno. */
-static int
-sync_dir(const char *path)
-{
-    char *dir = dir_name(path);
-    int fd = open(dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
-    int error = fd < 0 ? errno : fsync(fd) ? errno : 0;
-
-    if (fd >= 0) {
-        close(fd);
-    }
-    free(dir);
-    return error;
-}
-
 char *
 state_file_write(const char *path, const char *contents)
 {
@@ -67,8 +52,6 @@ state_file_write(const char *path, const char *contents)
                   : write_all(fd, contents, strlen(contents)));
     if (retval) {
         error = xasprintf("%s: write error (%s)", tmp, ovs_strerror(retval));
-    } else if (fsync(fd)) {
-        error = xasprintf("%s: fsync failed (%s)", tmp, ovs_strerror(errno));
     }
     if (close(fd) && !error) {
         error = xasprintf("%s: write error (%s)", tmp, ovs_strerror(errno));
@@ -79,13 +62,6 @@ state_file_write(const char *path, const char *contents)
     }
     if (error) {
         unlink(tmp);
-        goto out;
-    }
-
-    retval = sync_dir(path);
-    if (retval) {
-        error = xasprintf("%s: fsync of its directory failed (%s)", path,
-                          ovs_strerror(retval));
     }
 
 out:
