@@ -161,6 +161,39 @@ def parse_metrics(text):
     return counts
 
 
+def parse_histograms(text):
+    """The _sum and _count series of the histograms on a /metrics page, as
+    a list of (name, {label: value}, "sum" or "count", value)."""
+    series = []
+    for line in text.splitlines():
+        m = re.match(r"^(\w+)_(sum|count)(?:\{(.*)\})? (\S+)$", line)
+        if m:
+            series.append((m.group(1),
+                           dict(re.findall(r'(\w+)="([^"]*)"',
+                                           m.group(3) or "")),
+                           m.group(2), float(m.group(4))))
+    return series
+
+
+def histogram_mean_ms(before, after, spec):
+    """Mean milliseconds per observation, between two parse_histograms()
+    snapshots, of histogram 'spec' ('name' or 'name{label="value",...}',
+    summed over every series with those labels), or None if nothing was
+    observed in between."""
+    name, _, labels = spec.partition("{")
+    want = dict(re.findall(r'(\w+)="([^"]*)"', labels))
+
+    def total(snapshot, kind):
+        return sum(v for n, lab, k, v in snapshot
+                   if n == name and k == kind
+                   and all(lab.get(x) == y for x, y in want.items()))
+    n = total(after, "count") - total(before, "count")
+    if n <= 0:
+        return None
+    return {"mean_ms": round((total(after, "sum") - total(before, "sum"))
+                             / n * 1000, 3), "n": int(n)}
+
+
 def metrics_delta(before, after, json_only=True):
     """Requests between two Api.metrics() snapshots, as
     {"VERB resource[/subresource]": count}.  With 'json_only', only
@@ -290,6 +323,41 @@ def add_times(host_log, offset=0):
                                  "answered": end, "vf_ms": vf * 1000,
                                  "record_ms": record_ms.get(m.group(1))}
     return times
+
+
+def watch_times(path):
+    """From bench/watch-stamp's output: {pod: {"details": when its
+    connection details were first seen, "ready": when the DPU's Ready was
+    first seen}}, as Unix timestamps."""
+    times = {}
+    for line in open(path):
+        f = line.split()
+        if len(f) != 6:
+            continue
+        t = times.setdefault(f[2], {})
+        if f[4] == "details=1":
+            t.setdefault("details", float(f[0]))
+        if f[5] == "status=Ready":
+            t.setdefault("ready", float(f[0]))
+    return times
+
+
+def patch_round_trips(log, after, offset=0):
+    """{pod: milliseconds} of the first PATCH of each pod that follows a
+    line of 'log' matching regex 'after' (group 1 the pod's name), as the
+    agent's k8s_client logs it at debug level (its own round trip)."""
+    armed, trips = set(), {}
+    for line in log_lines(log, offset):
+        m = re.search(after, line)
+        if m:
+            armed.add(m.group(1))
+            continue
+        m = re.search(r"k8s_client\|DBG\|PATCH /api/v1/namespaces/default/"
+                      r"pods/(\S+): HTTP 2\d\d \((\d+) ms\)", line)
+        if m and m.group(1) in armed:
+            armed.discard(m.group(1))
+            trips[m.group(1)] = int(m.group(2))
+    return trips
 
 
 def proc_status(pid, field):
