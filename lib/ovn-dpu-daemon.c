@@ -405,6 +405,15 @@ ovn_dpu_daemon_started(const struct ovn_dpu_daemon *d OVS_UNUSED,
     daemonize_complete();
     VLOG_INFO("%s version %s starting for node %s", program_name,
               PACKAGE_VERSION, options->node_name);
+    if (getpid() == 1) {
+        /* On SIGTERM, OVS's fatal-signal handling cleans up and then
+         * raises the signal again with its default action, which the init
+         * of a PID namespace ignores: the daemon then abort()s, ignores
+         * SIGABRT as well, and dies of SIGSEGV. */
+        VLOG_WARN("running as process 1 of its PID namespace: a SIGTERM "
+                  "will end it by SIGSEGV after its clean-up; run it under "
+                  "an init (in a pod: shareProcessNamespace: true)");
+    }
 }
 
 void
