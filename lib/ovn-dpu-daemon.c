@@ -313,6 +313,12 @@ static long long int heap_next_trim = LLONG_MIN;
 static bool heap_trim_due;
 static unsigned int heap_trims;
 
+/* The least free heap seen since the last trim.  A trim gives back whole
+ * free pages; what it leaves, holes smaller than a page between live
+ * chunks, stays free and counted, so a trim is due only once the free heap
+ * has grown beyond that by OVN_DPU_HEAP_TRIM_FREE, not on every check. */
+static size_t heap_free_floor;
+
 static void
 heap_run(void)
 {
@@ -324,14 +330,16 @@ heap_run(void)
      * busy loop either. */
     if (!heap_trim_due && now >= heap_next_check) {
         heap_next_check = now + OVN_DPU_HEAP_TRIM_INTERVAL_MS / 10;
-        struct mallinfo2 mi = mallinfo2();
-        heap_trim_due = mi.fordblks > OVN_DPU_HEAP_TRIM_FREE;
+        size_t free_heap = mallinfo2().fordblks;
+        heap_free_floor = MIN(heap_free_floor, free_heap);
+        heap_trim_due = free_heap - heap_free_floor > OVN_DPU_HEAP_TRIM_FREE;
     }
     if (heap_trim_due && now >= heap_next_trim) {
         malloc_trim(0);
         heap_trims++;
         heap_trim_due = false;
         heap_next_trim = now + OVN_DPU_HEAP_TRIM_INTERVAL_MS;
+        heap_free_floor = mallinfo2().fordblks;
     }
 #endif
 }

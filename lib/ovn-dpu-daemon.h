@@ -139,11 +139,13 @@ bool ovn_dpu_parse_format(struct unixctl_conn *conn, int argc,
  * memory to the kernel only from the top of the heap, so after a burst
  * (200 pods bound at once, a relist) a daemon's heap keeps its high-water
  * mark resident although most of it is free.  ovn_dpu_daemon_run()
- * calls malloc_trim(0) once the heap holds more than
- * OVN_DPU_HEAP_TRIM_FREE bytes free, at most once per
- * OVN_DPU_HEAP_TRIM_INTERVAL_MS, which releases every whole free page
- * wherever it is; ovn_dpu_daemon_wait() wakes the loop when a trim that
- * was held back by that interval is due.  Without glibc neither trims.
+ * calls malloc_trim(0), which releases every whole free page wherever it
+ * is, once the heap's free memory has grown by more than
+ * OVN_DPU_HEAP_TRIM_FREE bytes over the least seen since the last trim
+ * (what a trim leaves free, in holes smaller than a page, does not count
+ * again), at most once per OVN_DPU_HEAP_TRIM_INTERVAL_MS;
+ * ovn_dpu_daemon_wait() wakes the loop when a trim that was held back by
+ * that interval is due.  Without glibc neither trims.
  * The number of trims shows in the "memory/show" output of ovs-appctl as
  * "heap-trims". */
 #define OVN_DPU_HEAP_TRIM_FREE (512 * 1024)
