@@ -68,6 +68,7 @@ lib_libovndpu_la_SOURCES = \
 
 # Fragments of the agents' manual pages: the options and commands both have.
 EXTRA_DIST += \
+	lib/conn-keys-options.man \
 	lib/dpu-lease-options.man \
 	lib/dpu-lease-unixctl.man \
 	lib/k8s-options.man \

@@ -308,9 +308,8 @@ conn_auth_keys_from_secret(const cJSON *secret, const char *node,
     free(prefix);
 
     char *warning = (bad.length
-                     ? xasprintf("Secret %s: ignoring malformed data "
-                                 "member(s) %s", CONN_AUTH_SECRET_NAME,
-                                 ds_cstr(&bad))
+                     ? xasprintf("Secret of node %s: ignoring malformed "
+                                 "data member(s) %s", node, ds_cstr(&bad))
                      : NULL);
     ds_destroy(&bad);
     return warning;

@@ -24,11 +24,12 @@
  *     assignment of the same VF: the DPU side lets the highest <seq> have
  *     a VF.
  *
- * The keys live in one Secret, CONN_AUTH_SECRET_NAME, in the namespace of
- * the health lease: data member "<node>.<key id>" is a key (32 random
- * bytes), "<node>.current" the id of the key that node's host agent signs
- * with.  Only the two agents' service accounts may read it, and only the
- * host agent's may change it (see Documentation/security.rst).
+ * Each node's keys live in a Secret of their own, named after the node, in
+ * a namespace that holds nothing else (conn-keys.h): data member
+ * "<node>.<key id>" is a key (32 random bytes), "<node>.current" the id of
+ * the key that node's host agent signs with.  Only the two agents'
+ * service accounts may read it, and only the host agent's may change it
+ * (see Documentation/security.rst).
  *
  * This module is pure: the token's codec, the HMAC, keys from a Secret
  * object, and verdicts.  Fetching the Secret and choosing keys are the
@@ -48,9 +49,6 @@ struct cJSON;
 
 /* The member of a connection-details entry that carries the token. */
 #define CONN_AUTH_MEMBER "ovnDpuAuth"
-
-/* The Secret that holds every node's keys, in the lease's namespace. */
-#define CONN_AUTH_SECRET_NAME "ovn-dpu-connection-keys"
 
 #define CONN_AUTH_KEY_LEN 32        /* Bytes of a key. */
 #define CONN_AUTH_MAC_LEN 32        /* Bytes of an HMAC-SHA256. */

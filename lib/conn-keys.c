@@ -8,9 +8,11 @@
 #include "conn-keys.h"
 
 #include <cjson/cJSON.h>
+#include <stdio.h>
 #include <stdlib.h>
 
 #include "conn-auth.h"
+#include "k8s-names.h"
 #include "k8s-object.h"
 #include "k8s-watch.h"
 #include "openvswitch/dynamic-string.h"
@@ -28,17 +30,47 @@ struct conn_keys {
     char *warning;              /* Last warning logged about the Secret. */
 };
 
+void
+conn_keys_namespace_option(char **namespacep, const char *value)
+{
+    if (!k8s_is_dns1123_label(value)) {
+        ovs_fatal(0, "--conn-keys-namespace: \"%s\" is not a valid "
+                  "namespace name (at most 63 lowercase letters, digits "
+                  "and '-', starting and ending with a letter or digit)",
+                  value);
+    }
+    free(*namespacep);
+    *namespacep = xstrdup(value);
+}
+
+void
+conn_keys_options_usage(void)
+{
+    printf(
+        "\nConnection-details keys options:\n"
+        "  --conn-keys-namespace=NS\n"
+        "                          namespace of the nodes' key Secrets "
+                                  "(default: %s)\n",
+        CONN_KEYS_DEFAULT_NAMESPACE);
+}
+
+char *
+conn_keys_secret_path(const char *namespace, const char *node)
+{
+    return k8s_secret_path(namespace, node);
+}
+
 struct conn_keys *
 conn_keys_create(struct k8s_client *client, const char *namespace,
                  const char *node)
 {
     struct conn_keys *ck = xzalloc(sizeof *ck);
     char *path = k8s_secrets_path(namespace);
-    char *selector = xasprintf("metadata.name=%s", CONN_AUTH_SECRET_NAME);
+    char *selector = xasprintf("metadata.name=%s", node);
 
     ck->watch = k8s_watch_create(client, path, NULL, selector);
     ck->node = xstrdup(node);
-    ck->key = xasprintf("%s/%s", namespace, CONN_AUTH_SECRET_NAME);
+    ck->key = xasprintf("%s/%s", namespace, node);
     conn_auth_keys_init(&ck->keys);
     free(selector);
     free(path);

@@ -21,6 +21,7 @@
 #include <unistd.h>
 
 #include "command-line.h"
+#include "conn-keys.h"
 #include "daemon.h"
 #include "fatal-signal.h"
 #include "k8s-client.h"
@@ -69,6 +70,7 @@ ovn_dpu_parse_options(int argc, char *argv[],
         DAEMON_OPTION_ENUMS,
         K8S_OPTION_ENUMS,
         DPU_LEASE_OPTION_ENUMS,
+        CONN_KEYS_OPTION_ENUMS,
         METRICS_OPTION_ENUMS,
     };
     BUILD_ASSERT_DECL(OPT_METRICS_BIND_ADDRESS < OVN_DPU_PROGRAM_OPTION_BASE);
@@ -81,6 +83,7 @@ ovn_dpu_parse_options(int argc, char *argv[],
         DAEMON_LONG_OPTIONS,
         K8S_LONG_OPTIONS,
         DPU_LEASE_LONG_OPTIONS,
+        CONN_KEYS_LONG_OPTIONS,
         METRICS_LONG_OPTIONS,
     };
     size_t n_program = 0;
@@ -135,6 +138,7 @@ ovn_dpu_parse_options(int argc, char *argv[],
         DAEMON_OPTION_HANDLERS
         K8S_OPTION_HANDLERS
         DPU_LEASE_OPTION_HANDLERS(&options->lease)
+        CONN_KEYS_OPTION_HANDLERS(&options->keys_namespace)
         METRICS_OPTION_HANDLERS(&options->metrics_address)
 
         case '?':
@@ -156,6 +160,7 @@ ovn_dpu_options_destroy(struct ovn_dpu_options *options)
     free(options->unixctl_path);
     free(options->node_name);
     free(options->metrics_address);
+    free(options->keys_namespace);
     dpu_lease_config_destroy(&options->lease);
     k8s_config_destroy(&options->k8s);
 }
@@ -172,6 +177,9 @@ ovn_dpu_options_finish(struct ovn_dpu_options *options, int argc,
         ovs_fatal(0, "--node-name: \"%s\" is not a valid Kubernetes node "
                   "name (lowercase letters, digits, '-' and '.')",
                   options->node_name);
+    }
+    if (!options->keys_namespace) {
+        options->keys_namespace = xstrdup(CONN_KEYS_DEFAULT_NAMESPACE);
     }
 
     char *error = dpu_lease_config_validate(&options->lease);

@@ -39,14 +39,16 @@ struct unixctl_conn;
 struct unixctl_server;
 
 /* The options every agent takes: --help, --version, --unixctl,
- * --node-name, and the vlog, daemon, Kubernetes (k8s-config.h) and lease
- * (dpu-lease.h) options.  A program parses them, with its own, through
+ * --node-name, and the vlog, daemon, Kubernetes (k8s-config.h), lease
+ * (dpu-lease.h) and keys (conn-keys.h) options.  A program parses them, with its own, through
  * ovn_dpu_parse_options(); then it sets what it defaults (e.g. the node
  * name) and calls ovn_dpu_options_finish(). */
 struct ovn_dpu_options {
     char *unixctl_path;         /* --unixctl, or NULL for the default. */
     char *node_name;            /* --node-name, or NULL if not given. */
     struct dpu_lease_config lease;      /* --dpu-node-lease-*. */
+    char *keys_namespace;       /* --conn-keys-namespace, or its default
+                                 * once ovn_dpu_options_finish() ran. */
     char *metrics_address;      /* --metrics-bind-address, or NULL. */
     struct k8s_config k8s;      /* --k8s-*, set by ovn_dpu_options_finish(). */
 };

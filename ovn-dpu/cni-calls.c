@@ -16,7 +16,7 @@
 #include "cni-call.h"
 #include "cni-del.h"
 #include "cni-pod.h"
-#include "dpu-lease.h"
+#include "conn-keys.h"
 #include "host-keys.h"
 #include "jsonrpc.h"
 #include "k8s-object.h"
@@ -92,7 +92,7 @@ cni_calls_create(const struct dpu_lease_watcher *lease,
         cs->keys = host_keys_create(settings->k8s,
                                     (settings->keys_namespace
                                      ? settings->keys_namespace
-                                     : DPU_LEASE_DEFAULT_NAMESPACE),
+                                     : CONN_KEYS_DEFAULT_NAMESPACE),
                                     settings->node);
     }
     char *state_path = xasprintf("%s/attachments.json", state_dir);

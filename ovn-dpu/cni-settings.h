@@ -28,8 +28,8 @@ struct cni_settings {
     int add_timeout;            /* Seconds ADD waits for the DPU side. */
     int max_requests;           /* Requests in flight beyond which ADD,
                                  * CHECK and GC are refused as busy. */
-    const char *keys_namespace; /* Where the Secret of the keys that sign
-                                 * connection details is (conn-auth.h). */
+    const char *keys_namespace; /* Where the nodes' key Secrets are
+                                 * (conn-keys.h). */
     const struct vf_list *reserved_vfs;     /* Never given to a pod. */
     const char *mgmt_netdev;    /* The management port's VF netdev, never
                                  * given to a pod either, or NULL. */

@@ -64,7 +64,7 @@ host_keys_create(struct k8s_client *client, const char *namespace,
     hk->keys = conn_keys_create(client, namespace, node);
     hk->namespace = xstrdup(namespace);
     hk->node = xstrdup(node);
-    hk->secret_path = k8s_secret_path(namespace, CONN_AUTH_SECRET_NAME);
+    hk->secret_path = conn_keys_secret_path(namespace, node);
     hk->backoff_ms = WRITE_BACKOFF_MIN_MS;
     sset_init(&hk->retiring);
 
@@ -147,7 +147,7 @@ start_new_key(struct host_keys *hk)
         cJSON_AddStringToObject(body, "apiVersion", "v1");
         cJSON_AddStringToObject(body, "kind", "Secret");
         cJSON *metadata = cJSON_AddObjectToObject(body, "metadata");
-        cJSON_AddStringToObject(metadata, "name", CONN_AUTH_SECRET_NAME);
+        cJSON_AddStringToObject(metadata, "name", hk->node);
         cJSON_AddStringToObject(metadata, "namespace", hk->namespace);
         cJSON_AddStringToObject(body, "type", "Opaque");
         cJSON_AddItemToObject(body, "data", data);
@@ -160,7 +160,7 @@ start_new_key(struct host_keys *hk)
     cJSON_free(text);
     cJSON_Delete(body);
     VLOG_INFO("Secret %s/%s: adding key %s for node %s", hk->namespace,
-              CONN_AUTH_SECRET_NAME, hk->pending.id, hk->node);
+              hk->node, hk->pending.id, hk->node);
 }
 
 /* Starts removing from the Secret the node's keys that are neither current
@@ -185,7 +185,7 @@ start_retire(struct host_keys *hk, const struct conn_auth_keys *keys,
         cJSON_AddNullToObject(data, member);
         free(member);
         VLOG_INFO("Secret %s/%s: retiring key %s of node %s: no attachment "
-                  "uses it", hk->namespace, CONN_AUTH_SECRET_NAME, id,
+                  "uses it", hk->namespace, hk->node, id,
                   hk->node);
         hk->retirements++;
     }
@@ -215,7 +215,7 @@ finish_write(struct host_keys *hk)
         hk->pending_valid = false;
         sset_clear(&hk->retiring);
         VLOG_WARN_RL(&rl, "Secret %s/%s: %s (retrying in %d ms)",
-                     hk->namespace, CONN_AUTH_SECRET_NAME, r->error,
+                     hk->namespace, hk->node, r->error,
                      hk->backoff_ms);
         free(hk->write_error);
         hk->write_error = xstrdup(r->error);
@@ -327,6 +327,7 @@ host_keys_format(const struct host_keys *hk, struct ds *s)
     if (hk->write_error) {
         ds_put_format(s, "last write error: %s\n", hk->write_error);
     }
+    conn_keys_format_watch(hk->keys, s);
 }
 
 static void

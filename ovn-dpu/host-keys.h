@@ -1,15 +1,13 @@
 /*
  * The host agent's side of the connection-details authority (conn-auth.h):
- * its Node's keys in the Secret CONN_AUTH_SECRET_NAME, and the sequence
+ * its Node's keys in the node's own Secret (conn-keys.h), and the sequence
  * numbers of its assignments.
  *
- * Once the Secret has been read (conn-keys.h), the module makes sure the
- * node has a current key: it creates the Secret if there is none (which
- * RBAC may not allow: then the deployment must create it), or adds a new
- * random key to it, with one merge patch of the node's own data members,
- * so that the host agents of other nodes, which patch theirs, never
- * conflict.  A key is used to sign only once the watch shows it in the
- * Secret, so that the DPU side can read whatever the host signed with.
+ * Once the Secret has been read, the module makes sure the node has a
+ * current key: it creates the Secret if there is none, or adds a new
+ * random key to it with a merge patch.  A key is used to sign only once
+ * the watch shows it in the Secret, so that the DPU side can read whatever
+ * the host signed with.
  *
  * "ovs-appctl -t ovn-dpu-host conn-keys/rotate" makes a new key current.
  * Older keys stay while an attachment on record was signed with them (the

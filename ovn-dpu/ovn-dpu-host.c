@@ -20,6 +20,7 @@
 #include "cni.h"
 #include "cni-conf.h"
 #include "cni-server.h"
+#include "conn-keys.h"
 #include "dpu-lease-watcher.h"
 #include "dirs.h"
 #include "gateway-iface.h"
@@ -91,7 +92,7 @@ main(int argc, char *argv[])
         .mtu = mgmt_options.settings.mtu,
         .add_timeout = cni_add_timeout,
         .max_requests = cni_max_requests,
-        .keys_namespace = options.lease.namespace,
+        .keys_namespace = options.keys_namespace,
         .reserved_vfs = &reserved_vfs,
         .mgmt_netdev = mgmt_netdev,
         .allow_status_without_sandbox = allow_status_without_sandbox,
@@ -610,6 +611,7 @@ usage(void)
            MGMT_PORT_DEFAULT_MTU, ovs_rundir(), program_name);
     k8s_options_usage();
     dpu_lease_options_usage();
+    conn_keys_options_usage();
     ovn_dpu_usage_finish();
 }
 

@@ -15,6 +15,7 @@
 #include <getopt.h>
 #include <stdlib.h>
 
+#include "conn-keys.h"
 #include "dirs.h"
 #include "dpu-lease-keeper.h"
 #include "host-node-name.h"
@@ -63,7 +64,7 @@ main(int argc, char *argv[])
     unixctl_command_register("lease/status", "[--format=text|json]", 0, 2,
                              lease_status, lease);
     struct pod_binder *binder = pod_binder_create(
-        d.k8s, options.node_name, options.lease.namespace, ovs_remote,
+        d.k8s, options.node_name, options.keys_namespace, ovs_remote,
         &bindings_config, &pod_options);
     unixctl_command_register("dpu/show", "[--format=text|json]", 0, 2,
                              dpu_show, binder);
@@ -259,6 +260,7 @@ usage(void)
            program_name, program_name);
     k8s_options_usage();
     dpu_lease_options_usage();
+    conn_keys_options_usage();
     printf("\nRepresentor binding options:\n"
            "  --ovs-db=REMOTE         local Open_vSwitch database "
            "(default: unix:%s/db.sock)\n"

@@ -611,9 +611,9 @@ run_keys(struct pod_binder *pb)
     } else if (!pb->pod_options.keys && !pb->keys_failed
                && conn_keys_get_error(pb->keys)) {
         pb->keys_failed = true;
-        VLOG_WARN("cannot list Secret %s (%s): connection details signed "
-                  "by the host agent wait until it can be listed%s",
-                  CONN_AUTH_SECRET_NAME, conn_keys_get_error(pb->keys),
+        VLOG_WARN("cannot list the node's keys Secret (%s): connection "
+                  "details signed by the host agent wait until it can be "
+                  "listed%s", conn_keys_get_error(pb->keys),
                   pb->pod_options.allow_unsigned
                   ? "; unsigned ones are bound" : "");
     }

@@ -42,8 +42,7 @@ struct ovsdb_idl;
  * "ovn_dpu_controller_status_patches_total{result}" ("ok" or
  * "failed"). */
 
-/* 'keys_namespace' is where the host agent's keys are (the lease's
- * namespace). */
+/* 'keys_namespace' is where the nodes' key Secrets are (conn-keys.h). */
 struct pod_binder *pod_binder_create(struct k8s_client *,
                                      const char *node_name,
                                      const char *keys_namespace,
