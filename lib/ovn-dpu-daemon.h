@@ -40,9 +40,9 @@ struct unixctl_server;
 
 /* The options every agent takes: --help, --version, --unixctl,
  * --node-name, and the vlog, daemon, Kubernetes (k8s-config.h), lease
- * (dpu-lease.h) and keys (conn-keys.h) options.  A program parses them, with its own, through
- * ovn_dpu_parse_options(); then it sets what it defaults (e.g. the node
- * name) and calls ovn_dpu_options_finish(). */
+ * (dpu-lease.h) and keys (conn-keys.h) options.  A program parses them,
+ * with its own, through ovn_dpu_parse_options(); then it sets what it
+ * defaults (e.g. the node name) and calls ovn_dpu_options_finish(). */
 struct ovn_dpu_options {
     char *unixctl_path;         /* --unixctl, or NULL for the default. */
     char *node_name;            /* --node-name, or NULL if not given. */

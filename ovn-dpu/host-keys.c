@@ -159,8 +159,8 @@ start_new_key(struct host_keys *hk)
     OPENSSL_cleanse(text, strlen(text));
     cJSON_free(text);
     cJSON_Delete(body);
-    VLOG_INFO("Secret %s/%s: adding key %s for node %s", hk->namespace,
-              hk->node, hk->pending.id, hk->node);
+    VLOG_INFO("Secret %s/%s: adding key %s", hk->namespace, hk->node,
+              hk->pending.id);
 }
 
 /* Starts removing from the Secret the node's keys that are neither current
@@ -184,9 +184,8 @@ start_retire(struct host_keys *hk, const struct conn_auth_keys *keys,
         char *member = conn_auth_key_member(hk->node, id);
         cJSON_AddNullToObject(data, member);
         free(member);
-        VLOG_INFO("Secret %s/%s: retiring key %s of node %s: no attachment "
-                  "uses it", hk->namespace, hk->node, id,
-                  hk->node);
+        VLOG_INFO("Secret %s/%s: retiring key %s: no attachment uses it",
+                  hk->namespace, hk->node, id);
         hk->retirements++;
     }
     if (!data) {
