@@ -13,22 +13,6 @@
 #include "k8s-object.h"
 #include "util.h"
 
-static cJSON *
-owner_references_new(const char *node, const char *node_uid)
-{
-    cJSON *refs = cJSON_CreateArray();
-    cJSON *ref = cJSON_CreateObject();
-
-    cJSON_AddStringToObject(ref, "apiVersion", "v1");
-    cJSON_AddStringToObject(ref, "kind", "Node");
-    cJSON_AddStringToObject(ref, "name", node);
-    cJSON_AddStringToObject(ref, "uid", node_uid);
-    cJSON_AddBoolToObject(ref, "controller", true);
-    cJSON_AddBoolToObject(ref, "blockOwnerDeletion", false);
-    cJSON_AddItemToArray(refs, ref);
-    return refs;
-}
-
 /* Sets 'object''s member 'name' to 'value'.  If 'object' has more than one
  * member 'name', replaces the first, which is the one that every reader
  * here (cJSON_GetObjectItemCaseSensitive()) sees. */
@@ -69,7 +53,7 @@ dpu_lease_object_new(const char *name, const char *namespace,
     cJSON_AddStringToObject(metadata, "name", name);
     cJSON_AddStringToObject(metadata, "namespace", namespace);
     cJSON_AddItemToObject(metadata, "ownerReferences",
-                          owner_references_new(node, node_uid));
+                          k8s_node_owner_references(node, node_uid));
 
     cJSON *spec = cJSON_AddObjectToObject(lease, "spec");
     cJSON_AddStringToObject(spec, "holderIdentity", DPU_LEASE_HOLDER);
@@ -164,7 +148,7 @@ dpu_lease_object_repair_patch(const cJSON *lease, const char *node,
     if (!owner_ok) {
         cJSON *metadata = cJSON_AddObjectToObject(patch, "metadata");
         cJSON_AddItemToObject(metadata, "ownerReferences",
-                              owner_references_new(node, node_uid));
+                              k8s_node_owner_references(node, node_uid));
     }
     if (!holder_ok) {
         cJSON *patch_spec = cJSON_AddObjectToObject(patch, "spec");

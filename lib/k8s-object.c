@@ -64,6 +64,22 @@ k8s_object_resource_version(const cJSON *object)
 }
 
 cJSON *
+k8s_node_owner_references(const char *node, const char *node_uid)
+{
+    cJSON *refs = cJSON_CreateArray();
+    cJSON *ref = cJSON_CreateObject();
+
+    cJSON_AddStringToObject(ref, "apiVersion", "v1");
+    cJSON_AddStringToObject(ref, "kind", "Node");
+    cJSON_AddStringToObject(ref, "name", node);
+    cJSON_AddStringToObject(ref, "uid", node_uid);
+    cJSON_AddBoolToObject(ref, "controller", true);
+    cJSON_AddBoolToObject(ref, "blockOwnerDeletion", false);
+    cJSON_AddItemToArray(refs, ref);
+    return refs;
+}
+
+cJSON *
 k8s_annotations_patch_create(cJSON **annotationsp)
 {
     cJSON *patch = cJSON_CreateObject();

@@ -45,6 +45,12 @@ const char *k8s_object_resource_version(const struct cJSON *object);
  * annotation).  The caller deletes the patch with cJSON_Delete(). */
 struct cJSON *k8s_annotations_patch_create(struct cJSON **annotationsp);
 
+/* A new "ownerReferences" array that makes Node 'node' (uid 'node_uid')
+ * the object's controller, so that the garbage collector deletes the
+ * object with the Node.  The caller adds it to the object's metadata. */
+struct cJSON *k8s_node_owner_references(const char *node,
+                                        const char *node_uid);
+
 /* API paths. */
 #define K8S_PODS_PATH "/api/v1/pods"    /* Pods of every namespace. */
 char *k8s_pod_path(const char *namespace, const char *name);

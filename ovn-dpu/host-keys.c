@@ -36,8 +36,14 @@ struct host_keys {
     char *namespace;
     char *node;
     char *secret_path;
+    char *node_path;
 
-    struct k8s_request *request;    /* Write in flight, or NULL. */
+    /* The Node's uid, read just before each creation of the Secret, which
+     * the Node then owns (so that it goes with the Node). */
+    char *node_uid;
+    bool reading_node;          /* 'request' reads the Node. */
+
+    struct k8s_request *request;    /* Request in flight, or NULL. */
     struct conn_auth_key pending;   /* A key written, not yet seen. */
     bool pending_valid;
     bool rotate;                /* conn-keys/rotate asked for a new key. */
@@ -65,6 +71,7 @@ host_keys_create(struct k8s_client *client, const char *namespace,
     hk->namespace = xstrdup(namespace);
     hk->node = xstrdup(node);
     hk->secret_path = conn_keys_secret_path(namespace, node);
+    hk->node_path = k8s_node_path(node);
     hk->backoff_ms = WRITE_BACKOFF_MIN_MS;
     sset_init(&hk->retiring);
 
@@ -96,6 +103,8 @@ host_keys_destroy(struct host_keys *hk)
         free(hk->namespace);
         free(hk->node);
         free(hk->secret_path);
+        free(hk->node_path);
+        free(hk->node_uid);
         free(hk->write_error);
         free(hk);
     }
@@ -122,10 +131,16 @@ data_for_new_key(const struct host_keys *hk, const struct conn_auth_key *key)
 }
 
 /* Starts writing a new current key into the Secret, creating the Secret
- * if there is none. */
+ * if there is none: then it reads the Node first, for its uid. */
 static void
 start_new_key(struct host_keys *hk)
 {
+    if (!conn_keys_secret(hk->keys) && !hk->node_uid) {
+        hk->request = k8s_request_get(hk->client, hk->node_path);
+        hk->reading_node = true;
+        return;
+    }
+
     int error = conn_auth_key_generate(&hk->pending);
     if (error) {
         free(hk->write_error);
@@ -149,6 +164,9 @@ start_new_key(struct host_keys *hk)
         cJSON *metadata = cJSON_AddObjectToObject(body, "metadata");
         cJSON_AddStringToObject(metadata, "name", hk->node);
         cJSON_AddStringToObject(metadata, "namespace", hk->namespace);
+        cJSON_AddItemToObject(metadata, "ownerReferences",
+                              k8s_node_owner_references(hk->node,
+                                                        hk->node_uid));
         cJSON_AddStringToObject(body, "type", "Opaque");
         cJSON_AddItemToObject(body, "data", data);
         hk->request = k8s_request_create(hk->client, collection, body);
@@ -198,12 +216,45 @@ start_retire(struct host_keys *hk, const struct conn_auth_keys *keys,
     return true;
 }
 
+/* Takes the Node's uid from the answer to reading it.  Returns an error
+ * message, or NULL. */
+static char *
+finish_read_node(struct host_keys *hk, const struct k8s_result *r)
+{
+    const char *uid = (k8s_result_ok(r)
+                       ? k8s_object_metadata(r->body, "uid") : NULL);
+    if (!uid || !uid[0]) {
+        return xasprintf("cannot read Node %s, which is to own the "
+                         "Secret: %s", hk->node,
+                         r->error ? r->error : "it has no metadata.uid");
+    }
+    free(hk->node_uid);
+    hk->node_uid = xstrdup(uid);
+    return NULL;
+}
+
 static void
 finish_write(struct host_keys *hk)
 {
     const struct k8s_result *r = k8s_request_result(hk->request);
+    char *error = NULL;
 
-    if (k8s_result_ok(r) || k8s_result_is_already_exists(r)) {
+    if (hk->reading_node) {
+        hk->reading_node = false;
+        error = finish_read_node(hk, r);
+    } else {
+        if (hk->node_uid) {
+            /* Read the Node again before any later creation: it may have
+             * been deleted and made anew. */
+            free(hk->node_uid);
+            hk->node_uid = NULL;
+        }
+        if (!k8s_result_ok(r) && !k8s_result_is_already_exists(r)) {
+            error = xstrdup(r->error);
+        }
+    }
+
+    if (!error) {
         /* (AlreadyExists: another writer created the Secret meanwhile; the
          * watch shows it, and the next run adds our key to it.) */
         hk->backoff_ms = WRITE_BACKOFF_MIN_MS;
@@ -214,10 +265,9 @@ finish_write(struct host_keys *hk)
         hk->pending_valid = false;
         sset_clear(&hk->retiring);
         VLOG_WARN_RL(&rl, "Secret %s/%s: %s (retrying in %d ms)",
-                     hk->namespace, hk->node, r->error,
-                     hk->backoff_ms);
+                     hk->namespace, hk->node, error, hk->backoff_ms);
         free(hk->write_error);
-        hk->write_error = xstrdup(r->error);
+        hk->write_error = error;
         hk->retry_at = time_msec() + hk->backoff_ms;
         hk->backoff_ms = MIN(hk->backoff_ms * 2, WRITE_BACKOFF_MAX_MS);
     }

@@ -4,8 +4,10 @@
  * numbers of its assignments.
  *
  * Once the Secret has been read, the module makes sure the node has a
- * current key: it creates the Secret if there is none, or adds a new
- * random key to it with a merge patch.  A key is used to sign only once
+ * current key: it creates the Secret if there is none, owned by the Node
+ * (whose uid it reads just before), so that the garbage collector deletes
+ * it with the Node; or it adds a new random key to it with a merge
+ * patch.  A key is used to sign only once
  * the watch shows it in the Secret, so that the DPU side can read whatever
  * the host signed with.
  *
