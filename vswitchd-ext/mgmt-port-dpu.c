@@ -539,6 +539,17 @@ check(struct mgmt_port_dpu *mp, struct ovsdb_idl_txn *txn, long long int now)
     ovs_port_view_destroy(&v);
 }
 
+/* True if check() can run: the IDL holds the database and the Node has
+ * been read.  (The IDL's and the watch's own waits wake the loop when
+ * that changes.) */
+static bool
+can_check(const struct mgmt_port_dpu *mp)
+{
+    return (ovsdb_idl_has_ever_connected(mp->idl)
+            && ovsdb_idl_is_connected(mp->idl)
+            && k8s_watch_is_synced(mp->watch));
+}
+
 void
 mgmt_port_dpu_run(struct mgmt_port_dpu *mp, struct ovsdb_idl_txn *txn,
                   long long int now)
@@ -555,9 +566,7 @@ mgmt_port_dpu_run(struct mgmt_port_dpu *mp, struct ovsdb_idl_txn *txn,
     if (mp->nl && netlink_watch_run(mp->nl)) {
         mp->need_check = true;
     }
-    if (!ovsdb_idl_has_ever_connected(mp->idl)
-        || !ovsdb_idl_is_connected(mp->idl)
-        || !k8s_watch_is_synced(mp->watch)) {
+    if (!can_check(mp)) {
         return;
     }
 
@@ -584,6 +593,9 @@ mgmt_port_dpu_wait(struct mgmt_port_dpu *mp, long long int now)
     k8s_watch_wait(mp->watch);
     if (mp->nl) {
         netlink_watch_wait(mp->nl);
+    }
+    if (!can_check(mp)) {
+        return;
     }
     if (mp->need_check) {
         poll_immediate_wake();
