@@ -54,12 +54,6 @@ conn_keys_options_usage(void)
         CONN_KEYS_DEFAULT_NAMESPACE);
 }
 
-char *
-conn_keys_secret_path(const char *namespace, const char *node)
-{
-    return k8s_secret_path(namespace, node);
-}
-
 struct conn_keys *
 conn_keys_create(struct k8s_client *client, const char *namespace,
                  const char *node)

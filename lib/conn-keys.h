@@ -47,10 +47,6 @@ struct k8s_client;
 void conn_keys_namespace_option(char **namespacep, const char *value);
 void conn_keys_options_usage(void);
 
-/* The path of node 'node''s Secret (named after it) in 'namespace'.  To
- * free(). */
-char *conn_keys_secret_path(const char *namespace, const char *node);
-
 struct conn_keys *conn_keys_create(struct k8s_client *,
                                    const char *namespace, const char *node);
 void conn_keys_destroy(struct conn_keys *);

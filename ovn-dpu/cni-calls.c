@@ -16,7 +16,6 @@
 #include "cni-call.h"
 #include "cni-del.h"
 #include "cni-pod.h"
-#include "conn-keys.h"
 #include "host-keys.h"
 #include "jsonrpc.h"
 #include "k8s-object.h"
@@ -89,10 +88,7 @@ cni_calls_create(const struct dpu_lease_watcher *lease,
                                     selector);
         k8s_watch_set_trim(cs->pods, pod_ann_trim_pod);
         free(selector);
-        cs->keys = host_keys_create(settings->k8s,
-                                    (settings->keys_namespace
-                                     ? settings->keys_namespace
-                                     : CONN_KEYS_DEFAULT_NAMESPACE),
+        cs->keys = host_keys_create(settings->k8s, settings->keys_namespace,
                                     settings->node);
     }
     char *state_path = xasprintf("%s/attachments.json", state_dir);

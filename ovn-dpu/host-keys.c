@@ -70,7 +70,7 @@ host_keys_create(struct k8s_client *client, const char *namespace,
     hk->keys = conn_keys_create(client, namespace, node);
     hk->namespace = xstrdup(namespace);
     hk->node = xstrdup(node);
-    hk->secret_path = conn_keys_secret_path(namespace, node);
+    hk->secret_path = k8s_secret_path(namespace, node);
     hk->node_path = k8s_node_path(node);
     hk->backoff_ms = WRITE_BACKOFF_MIN_MS;
     sset_init(&hk->retiring);

@@ -7,9 +7,8 @@
  * current key: it creates the Secret if there is none, owned by the Node
  * (whose uid it reads just before), so that the garbage collector deletes
  * it with the Node; or it adds a new random key to it with a merge
- * patch.  A key is used to sign only once
- * the watch shows it in the Secret, so that the DPU side can read whatever
- * the host signed with.
+ * patch.  A key is used to sign only once the watch shows it in the
+ * Secret, so that the DPU side can read whatever the host signed with.
  *
  * "ovs-appctl -t ovn-dpu-host conn-keys/rotate" makes a new key current.
  * Older keys stay while an attachment on record was signed with them (the

@@ -773,8 +773,7 @@ void
 dpu_bindings_run(struct dpu_bindings *bs, struct ovsdb_idl_txn *txn,
                  long long int now)
 {
-    if (!ovsdb_idl_has_ever_connected(bs->idl)
-        || !ovsdb_idl_is_connected(bs->idl)) {
+    if (!ovs_port_replica_is_ready(bs->idl)) {
         /* Nothing to go by yet, or nothing a transaction could change
          * now: the IDL wakes us when it (re)connects. */
         return;
@@ -876,8 +875,7 @@ dpu_bindings_committed(struct dpu_bindings *bs, int status)
 void
 dpu_bindings_wait(const struct dpu_bindings *bs, long long int now)
 {
-    if (!ovsdb_idl_has_ever_connected(bs->idl)
-        || !ovsdb_idl_is_connected(bs->idl)) {
+    if (!ovs_port_replica_is_ready(bs->idl)) {
         return;                 /* The IDL wakes us when it connects. */
     }
     if (bs->need_run) {

@@ -545,8 +545,7 @@ check(struct mgmt_port_dpu *mp, struct ovsdb_idl_txn *txn, long long int now)
 static bool
 can_check(const struct mgmt_port_dpu *mp)
 {
-    return (ovsdb_idl_has_ever_connected(mp->idl)
-            && ovsdb_idl_is_connected(mp->idl)
+    return (ovs_port_replica_is_ready(mp->idl)
             && k8s_watch_is_synced(mp->watch));
 }
 

@@ -47,6 +47,12 @@ ovs_port_register_idl(struct ovsdb_idl *idl)
     pod_bandwidth_register_idl(idl);
 }
 
+bool
+ovs_port_replica_is_ready(const struct ovsdb_idl *idl)
+{
+    return ovsdb_idl_has_ever_connected(idl) && ovsdb_idl_is_connected(idl);
+}
+
 /* The view of the replica. */
 
 void

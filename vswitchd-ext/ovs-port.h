@@ -62,6 +62,12 @@ struct smap;
  * before the first ovsdb_idl_run(). */
 void ovs_port_register_idl(struct ovsdb_idl *);
 
+/* True if 'idl' is connected and holds the database's contents: a session
+ * that is up but has not had its first monitor reply yet (or never will,
+ * with ovsdb-server stuck) gives nothing to go by.  The IDL's own wait
+ * wakes the loop when that changes. */
+bool ovs_port_replica_is_ready(const struct ovsdb_idl *);
+
 /* One Interface in the replica, with its Port and Bridge. */
 struct ovs_port_info {
     const struct ovsrec_interface *iface;

@@ -25,6 +25,7 @@
 #include "openvswitch/poll-loop.h"
 #include "openvswitch/shash.h"
 #include "openvswitch/vlog.h"
+#include "ovs-port.h"
 #include "ovsdb-idl.h"
 #include "pod-annotations.h"
 #include "pod-patch.h"
@@ -729,16 +730,6 @@ pod_binder_wait(struct pod_binder *pb)
     }
 }
 
-/* True if the IDL is connected and holds the database's contents: a
- * session that is up but has not yet had the first monitor reply (or
- * never will, with ovsdb-server stuck) is not enough to bind anything. */
-static bool
-idl_has_db(const struct pod_binder *pb)
-{
-    return (ovsdb_idl_has_ever_connected(pb->idl_loop.idl)
-            && ovsdb_idl_is_connected(pb->idl_loop.idl));
-}
-
 void
 pod_binder_format(const struct pod_binder *pb, struct ds *s)
 {
@@ -770,7 +761,7 @@ pod_binder_format(const struct pod_binder *pb, struct ds *s)
     }
     free(nodes);
     ds_put_format(s, "ovsdb: %s\n",
-                  idl_has_db(pb) ? "connected" : "not connected");
+                  ovs_port_replica_is_ready(pb->idl_loop.idl) ? "connected" : "not connected");
     conn_keys_format(pb->keys, s);
     if (pb->pod_options.allow_unsigned) {
         ds_put_cstr(s, "unsigned connection details: BOUND "
@@ -856,7 +847,7 @@ pod_binder_format_json(const struct pod_binder *pb, struct ds *s)
     cJSON_AddBoolToObject(o, "synced", pb->complete);
     cJSON_AddNumberToObject(o, "statusPatches", pb->patches);
     cJSON_AddNumberToObject(o, "statusPatchFailures", pb->patch_failures);
-    cJSON_AddBoolToObject(o, "ovsdbConnected", idl_has_db(pb));
+    cJSON_AddBoolToObject(o, "ovsdbConnected", ovs_port_replica_is_ready(pb->idl_loop.idl));
 
     cJSON *nads = cJSON_AddObjectToObject(o, "networkAttachmentDefinitions");
     cJSON_AddStringToObject(nads, "state",
@@ -931,7 +922,7 @@ pod_binder_recompute(struct pod_binder *pb)
 bool
 pod_binder_is_ready(const struct pod_binder *pb, struct ds *reason)
 {
-    if (!idl_has_db(pb)) {
+    if (!ovs_port_replica_is_ready(pb->idl_loop.idl)) {
         ds_put_cstr(reason, "not connected to the Open_vSwitch database");
         return false;
     } else if (!pb->complete) {
